@@ -1,0 +1,200 @@
+"""Frozen domain records shared by the engine, the reports and the pages.
+
+The store returns these; reports and pages read them and never touch the
+database rows themselves. Dates are `datetime.date`, instants are timezone-aware
+`datetime.datetime` in UTC, money is whole tenge (`int`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Exclusion reasons of RULES.md, in the order in which they are tried.
+EXCLUSION_REASONS = (
+    "client_type",
+    "outside_period",
+    "fee_below_minimum",
+    "not_new_client",
+    "disconnected",
+    "merged_accounts",
+    "duplicate_account",
+    "duplicate_client",
+    "already_participated",
+)
+OTHER_MONTH = "other_month"  # preview --month: a readable row of another month
+
+# Winner statuses (clauses 12-15).
+WINNER_STATUSES = ("drawn", "contacted", "claimed", "unclaimed", "forfeited")
+OPEN_STATUSES = ("drawn", "contacted")
+
+METHOD_RANDOM_ORG = "random-org"
+METHOD_OFFLINE = "offline"
+METHOD_NONE = "none"  # an empty pool: nothing to draw, everything carries over
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One eligible row: a participant of one month's draw in one tier."""
+
+    row: int
+    account: str
+    client_id: str
+    client_name: str
+    client_type: str  # "IE" or "LLP"
+    month: str  # "YYYY-MM", the month of connection
+    denomination: int
+    monthly_fee: float
+    phone: str = ""
+    email: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    ordinal: int  # 1..N in account order
+    account: str
+    client_id: str
+    denomination: int
+    client_name: str = ""  # not part of the canonical text
+
+
+@dataclass(frozen=True)
+class CommissionMember:
+    role: str  # "chair" | "secretary" | "member"
+    name: str
+    position: str = ""
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    file_name: str
+    file_sha256: str
+    sheet: str
+    month: str
+    rows_data: int
+    rows_blank: int
+    eligible: int
+    excluded: int
+    errors: int
+    excluded_by_reason: tuple[tuple[str, int], ...]
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PoolRecord:
+    id: int
+    month: str
+    denomination: int
+    size: int
+    sha256: str
+    text: str  # canonical text: "ordinal,account,client_id,denomination\n" per member
+    purpose: str  # "draw" | "redraw"
+
+
+@dataclass(frozen=True)
+class WinnerRecord:
+    id: int
+    draw_id: int
+    month: str
+    denomination: int
+    certificate: int  # 1..k within the month and tier
+    ordinal: int  # position in the draw's frozen pool
+    account: str
+    client_id: str
+    client_name: str
+    status: str  # one of WINNER_STATUSES
+    status_changed_at: dt.datetime
+    deadline: dt.date  # draw date + claim window (clause 12)
+    note: str = ""
+    certificate_serial: str = ""  # the Chocomart certificate's own number, when handed over
+    current: bool = True  # False once the certificate was re-drawn to someone else
+    phone: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class DrawRecord:
+    id: int
+    month: str
+    denomination: int
+    kind: str  # "draw" | "redraw"
+    rehearsal: bool
+    method: str  # METHOD_*
+    status: str  # "pending" | "done" | "failed"
+    quota: int
+    carried_in: int
+    to_draw: int
+    drawn: int
+    carry_out: int
+    draw_date: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    place: str = ""
+    pool: PoolRecord | None = None
+    ticket_id: str = ""
+    signed_random: str = ""  # the signed response {"random":…,"signature":…} exactly as received
+    serial_number: int | None = None
+    completion_time: str = ""
+    hashed_api_key: str = ""
+    license_text: str = ""
+    development_licence: bool = False
+    signature_verified: bool = False
+    entropy: str = ""
+    redraw_of_certificate: int | None = None
+    redraw_reason: str = ""  # "unclaimed" | "forfeited"
+    winners: tuple[WinnerRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class MonthRecord:
+    """Everything stored about one reporting month's draw: what a protocol shows."""
+
+    month: str
+    rehearsal: bool
+    protocol_number: str
+    draw_date: dt.date
+    place: str
+    commission: tuple[CommissionMember, ...]
+    imports: tuple[ImportRecord, ...]
+    draws: tuple[DrawRecord, ...]  # original draws first (by denomination), then re-draws in order
+
+    def tier_draw(self, denomination: int) -> DrawRecord | None:
+        for d in self.draws:
+            if d.kind == "draw" and d.denomination == denomination:
+                return d
+        return None
+
+    @property
+    def redraws(self) -> tuple[DrawRecord, ...]:
+        return tuple(d for d in self.draws if d.kind == "redraw")
+
+    @property
+    def current_winners(self) -> tuple[WinnerRecord, ...]:
+        winners = [w for d in self.draws for w in d.winners if w.current]
+        return tuple(sorted(winners, key=lambda w: (-w.denomination, w.certificate)))
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    action: str
+    actor: str
+    payload: dict = field(default_factory=dict)
+    prev_sha256: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store knows that a preview must respect (RULES.md reason 9 and carry-over).
+
+    participated: client_id -> earliest month whose stored (non-rehearsal) draw
+    pool contains the client. drawn: (month, denomination) -> certificates
+    drawn there (the original draw, less certificates whose re-draw found an
+    empty pool), for tiers already drawn.
+    """
+
+    participated: dict[str, str] = field(default_factory=dict)
+    drawn: dict[tuple[str, int], int] = field(default_factory=dict)

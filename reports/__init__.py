@@ -1,0 +1,1 @@
+"""Documents people print or publish, rendered from what the engine stored."""
