@@ -1,0 +1,85 @@
+"""`python -m engine preview FILE [--month YYYY-MM] [--draw-date YYYY-MM-DD] [--sheet NAME] [--db URL] [--json]`."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from engine.preview import IngestError, Preview, preview
+from engine.rules import RulesError, load_rules
+
+
+def _month(value: str) -> str:
+    try:
+        dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {value!r}") from None
+    return value
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("preview", help="place every row of a participant spreadsheet and show tiers vs quotas")
+    p.add_argument("file")
+    p.add_argument("--month", type=_month, help="only this reporting month (other rows: other_month)")
+    p.add_argument("--draw-date", type=_date, help="date of the draw (default: today)")
+    p.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
+    p.add_argument("--db", help="database URL: respect months already drawn and stored")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rules = load_rules()
+        history = None
+        if args.db:
+            from engine.store import Store
+
+            history = Store(args.db).history()
+        result = preview(
+            args.file, month=args.month, draw_date=args.draw_date, sheet=args.sheet, rules=rules, history=history
+        )
+    except (IngestError, RulesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return 0
+
+
+def render_text(result: Preview) -> str:
+    r = result.rows
+    lines = [
+        f"{result.file_name}" + (f" [{result.sheet}]" if result.sheet else "") + f"  sha256 {result.file_sha256}",
+        f"rows: {r.data} data ({r.blank} blank skipped): {r.eligible} eligible, {r.excluded} excluded, {r.errors} errors",
+        f"draw date: {result.draw_date.isoformat()}",
+        "",
+        f"{'month':<8} {'tier':>7} {'eligible':>9} {'quota':>6} {'carried':>8} {'to draw':>8} {'carry out':>10}",
+    ]
+    for m in result.months:
+        for t in m.tiers:
+            lines.append(
+                f"{m.month:<8} {t.denomination:>7} {t.eligible:>9} {t.quota:>6} {t.carried_in:>8} {t.to_draw:>8} {t.carry_out:>10}"
+            )
+    by_reason = result.excluded_by_reason()
+    if by_reason:
+        lines += ["", "excluded by reason:"] + [f"  {reason:<22} {count}" for reason, count in by_reason.items()]
+    if result.errors:
+        lines += ["", f"errors ({len(result.errors)}):"]
+        lines += [f"  row {e.row}: {e.field} ({e.column}): {e.message}" for e in result.errors[:50]]
+        if len(result.errors) > 50:
+            lines.append(f"  … {len(result.errors) - 50} more (use --json for all)")
+    if result.notices:
+        lines += ["", "notices:"] + [f"  - {n.text}" for n in result.notices]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,158 @@
+"""One call from a spreadsheet to what the commission sees before a draw.
+
+`preview()` = ingest -> eligibility -> quotas: every non-blank row placed
+(eligible, excluded with one reason, or an error), the tiers of every month
+against Table 2 with carry-over, and the notices to show.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+from engine.eligibility import Exclusion, assess
+from engine.ingest import IngestError, Limits, RowError, read_table
+from engine.quotas import MonthLedger, TierLedger, ledger
+from engine.records import History, Participant
+from engine.rules import Notice, Rules, load_rules
+
+__all__ = ["IngestError", "Preview", "RowCounts", "preview"]
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    data: int
+    blank: int
+    eligible: int
+    excluded: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    file_name: str
+    file_sha256: str
+    sheet: str
+    draw_date: dt.date
+    month: str | None
+    rows: RowCounts
+    months: tuple[MonthLedger, ...]
+    eligible: tuple[Participant, ...]
+    excluded: tuple[Exclusion, ...]
+    errors: tuple[RowError, ...]
+    notices: tuple[Notice, ...]
+
+    def pool(self, month: str, denomination: int) -> list[Participant]:
+        return [p for p in self.eligible if p.month == month and p.denomination == denomination]
+
+    def tier(self, month: str, denomination: int) -> TierLedger:
+        for m in self.months:
+            if m.month == month:
+                return m.tier(denomination)
+        raise KeyError((month, denomination))
+
+    def excluded_by_reason(self, month: str | None = None) -> dict[str, int]:
+        counts = Counter(e.reason for e in self.excluded if month is None or e.month == month)
+        return dict(sorted(counts.items()))
+
+    @property
+    def error_rows(self) -> int:
+        return self.rows.errors
+
+    def to_json(self) -> dict:
+        return {
+            "rows": {
+                "data": self.rows.data,
+                "blank": self.rows.blank,
+                "eligible": self.rows.eligible,
+                "excluded": self.rows.excluded,
+                "errors": self.rows.errors,
+            },
+            "months": [
+                {
+                    "month": m.month,
+                    "tiers": [
+                        {
+                            "denomination": t.denomination,
+                            "eligible": t.eligible,
+                            "quota": t.quota,
+                            "carried_in": t.carried_in,
+                            "to_draw": t.to_draw,
+                            "carry_out": t.carry_out,
+                        }
+                        for t in m.tiers
+                    ],
+                }
+                for m in self.months
+            ],
+            "eligible": [
+                {
+                    "row": p.row,
+                    "account": p.account,
+                    "client_id": p.client_id,
+                    "month": p.month,
+                    "denomination": p.denomination,
+                }
+                for p in self.eligible
+            ],
+            "excluded": [{"row": e.row, "account": e.account, "reason": e.reason} for e in self.excluded],
+            "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in self.errors],
+            "notices": [n.text for n in self.notices],
+        }
+
+
+def preview(
+    source: str | os.PathLike | bytes,
+    file_name: str | None = None,
+    *,
+    month: str | None = None,
+    draw_date: dt.date | None = None,
+    sheet: str | None = None,
+    rules: Rules | None = None,
+    history: History | None = None,
+    limits: Limits | None = None,
+) -> Preview:
+    """Read a spreadsheet and place every row. Raises IngestError for an unreadable file."""
+    rules = rules or load_rules()
+    draw_date = draw_date or dt.date.today()
+    history = history or History()
+    table = read_table(source, file_name=file_name, sheet=sheet, limits=limits)
+    assessment = assess(table, rules, draw_date, history=history, only_month=month)
+    frame = assessment.frame
+    participants = tuple(assessment.participants())
+
+    counts = assessment.eligible_counts()
+    readable_months = [m for m in frame.loc[~frame["error"], "month"] if m in rules.months]
+    if month is not None:
+        last = month if month in rules.months else None
+    else:
+        last = max(readable_months, default=None)
+    months = ledger(rules, counts, last, drawn=history.drawn)
+    if month is not None:
+        months = tuple(m for m in months if m.month == month)
+
+    status = frame["status"].value_counts().to_dict()
+    rows = RowCounts(
+        data=len(frame),
+        blank=table.blank_rows,
+        eligible=int(status.get("eligible", 0)),
+        excluded=int(status.get("excluded", 0)),
+        errors=int(status.get("error", 0)),
+    )
+    notices = tuple(rules.notices) + tuple(table.notices)
+    if month is not None and month not in rules.months:
+        notices += (Notice("month_outside_table", f"{month} is not a reporting month of Table 2.", (("month", month),)),)
+    return Preview(
+        file_name=table.file_name,
+        file_sha256=table.file_sha256,
+        sheet=table.sheet,
+        draw_date=draw_date,
+        month=month,
+        rows=rows,
+        months=months,
+        eligible=participants,
+        excluded=tuple(assessment.exclusions()),
+        errors=tuple(table.errors),
+        notices=notices,
+    )
