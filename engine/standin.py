@@ -133,7 +133,10 @@ class StandIn:
         return self.key_dir / PUBLIC_KEY_FILE if self.key_dir else None
 
     def start(self) -> StandIn:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="standin", daemon=True)
+        # A short poll interval so that stop() (and every test teardown) returns quickly.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="standin", daemon=True
+        )
         self._thread.start()
         return self
 
