@@ -1,0 +1,56 @@
+"""Fonts for every PDF the project prints.
+
+reportlab's built-in Helvetica has no Kazakh letters (ә ғ қ ң ө ұ ү һ і), so the
+documents embed DejaVu Sans, which matplotlib ships with its wheels: a fresh
+`pip install -r requirements.txt` is enough, no system fonts needed. TrueType
+fonts are embedded as subsets with a ToUnicode map, so text survives copying
+and extraction.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+SANS = "DejaVuSans"
+SANS_BOLD = "DejaVuSans-Bold"
+SANS_ITALIC = "DejaVuSans-Oblique"
+MONO = "DejaVuSansMono"
+MONO_BOLD = "DejaVuSansMono-Bold"
+
+_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+    MONO: "DejaVuSansMono.ttf",
+    MONO_BOLD: "DejaVuSansMono-Bold.ttf",
+}
+
+
+def font_dir() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    """Register the DejaVu family with reportlab (once per process)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    directory = font_dir()
+    for name, file_name in _FILES.items():
+        path = directory / file_name
+        if not path.is_file():
+            raise RuntimeError(f"font file missing: {path} (is matplotlib installed?)")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    # <b>/<i> inside Paragraph markup pick the right face.
+    addMapping(SANS, 0, 0, SANS)
+    addMapping(SANS, 1, 0, SANS_BOLD)
+    addMapping(SANS, 0, 1, SANS_ITALIC)
+    addMapping(SANS, 1, 1, SANS_BOLD)
+    addMapping(MONO, 0, 0, MONO)
+    addMapping(MONO, 1, 0, MONO_BOLD)
+    addMapping(MONO, 0, 1, MONO)
+    addMapping(MONO, 1, 1, MONO_BOLD)
