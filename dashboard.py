@@ -1,0 +1,77 @@
+"""The router: page config, language, who the user is, and st.navigation per role.
+
+Run with `streamlit run dashboard.py`. Every screen lives in `pages/` and
+starts with `ui.setup.page_setup()`.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth, registry
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, SESSION_KEY, browser_language, labels, t
+from ui.setup import REHEARSAL_KEY
+
+if st.session_state.get(SESSION_KEY) not in LANGUAGES:
+    st.session_state[SESSION_KEY] = browser_language()
+
+st.set_page_config(page_title=t("app.title"), page_icon="🎁", layout="wide")
+
+with st.sidebar:
+    st.segmented_control(
+        "Тіл · Язык · Language",
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.get,
+        key=SESSION_KEY,
+        required=True,
+    )
+
+
+def login_page() -> None:
+    st.title(t("app.title"))
+    if auth.oidc_configured():
+        st.button(t("auth.sign_in_oidc"), type="primary", on_click=auth.start_oidc_login)
+    if auth.configured_users():
+        with st.form("login"):
+            name = st.text_input(t("auth.user_name"))
+            password = st.text_input(t("auth.password"), type="password")
+            submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
+        if submitted:
+            user = auth.authenticate(name, password)
+            if user is None:
+                st.error(t("auth.wrong"))
+            else:
+                auth.sign_in(user)
+                st.rerun()
+
+
+user = auth.current_user()
+if user is None:
+    st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
+    st.stop()
+
+with st.sidebar:
+    if user.source == "demo":
+        st.session_state.setdefault(auth.DEMO_ROLE, user.role)
+        st.selectbox(
+            t("auth.view_as"),
+            auth.ROLES,
+            format_func=labels("role."),
+            key=auth.DEMO_ROLE,
+            help=t("auth.view_as_help"),
+        )
+    else:
+        st.caption(t("auth.signed_in_as", name=user.display_name, role=t(f"role.{user.role}") if user.role else "—"))
+        if st.button(t("auth.sign_out"), icon=":material/logout:"):
+            auth.sign_out(user)
+            st.rerun()
+    st.toggle(t("rehearsal.toggle"), key=REHEARSAL_KEY, help=t("rehearsal.help"))
+
+if not user.role:
+    st.warning(t("auth.no_role", name=user.display_name))
+    st.stop()
+
+pages = [
+    st.Page(spec.path, title=t(f"page.{spec.key}"), icon=spec.icon, url_path=spec.url_path, default=spec.key == "home")
+    for spec in registry.pages_for(user.role)
+]
+st.navigation(pages).run()

@@ -1,0 +1,4 @@
+"""placeholder"""
+from ui.setup import page_setup
+
+ctx = page_setup("documents")

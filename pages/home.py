@@ -1,0 +1,62 @@
+"""Home: the promotion's status at a glance."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from ui import services
+from ui.i18n import fmt_date, fmt_int, fmt_money, fmt_month, t
+from ui.setup import page_setup
+from ui.widgets import mask_account, show_notices
+
+ctx = page_setup("home")
+rules = services.rules()
+name = {"kk": rules.name_kk, "ru": rules.name_ru, "en": rules.name_en}[ctx.lang]
+st.markdown(f"### «{name}» — {rules.organiser}")
+st.caption(t("home.period", start=fmt_date(rules.period_start), end=fmt_date(rules.period_end)))
+
+show_notices(rules.notices)
+
+status = services.status(rehearsal=ctx.rehearsal)
+c1, c2, c3, c4 = st.columns(4)
+if status.next_month:
+    c1.metric(t("home.next_month"), fmt_month(status.next_month))
+    c2.metric(t("home.next_draw"), fmt_date(status.next_draw_date) if status.next_draw_date else fmt_month(status.draw_due_in),
+              help=t("home.next_draw_help"))
+else:
+    c1.metric(t("home.next_month"), t("home.all_drawn"))
+    c2.metric(t("home.next_draw"), "—")
+c3.metric(t("home.months_drawn"), f"{len(status.drawn_months)} / {len(rules.months)}")
+c4.metric(t("home.certificates_drawn"), f"{fmt_int(status.certificates_drawn)} / {fmt_int(rules.total_certificates)}")
+st.caption(t("home.budget", handed=fmt_money(status.face_value_handed_over), budget=fmt_money(rules.total_face_value)))
+
+st.subheader(t("home.open_claims"))
+today = dt.date.today()
+open_claims = status.open_claims
+if not open_claims:
+    st.info(t("home.no_open_claims"))
+else:
+    frame = pd.DataFrame(
+        [
+            {
+                t("common.month"): fmt_month(w.month),
+                t("col.tier"): fmt_int(w.denomination),
+                t("col.certificate"): w.certificate,
+                t("col.account"): mask_account(w.account),
+                t("col.status"): t(f"status.{w.status}"),
+                t("col.deadline"): fmt_date(w.deadline),
+                t("col.days_left"): (w.deadline - today).days,
+            }
+            for w in open_claims
+        ]
+    )
+    days = t("col.days_left")
+    st.dataframe(
+        frame.style.map(lambda v: "color: #b91c1c; font-weight: 700" if v < 0 else "", subset=[days]),
+        hide_index=True,
+    )
+    overdue = sum(1 for w in open_claims if w.deadline < today)
+    if overdue:
+        st.error(t("home.overdue", n=overdue))

@@ -1,0 +1,182 @@
+"""Upload and preview: a monthly spreadsheet (or a demo month) read, placed row by row, and frozen for the draw."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import services
+from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
+from ui.setup import page_setup
+from ui.widgets import chart, csv_download, denomination_label, show_notices
+
+ctx = page_setup("upload")
+rules = services.rules()
+
+source = st.radio(
+    t("upload.source"), ("file", "demo"), format_func=labels("upload.source_"), horizontal=True, key="upload_source"
+)
+data: bytes | None = None
+file_name = ""
+if source == "file":
+    uploaded = st.file_uploader(t("upload.file"), type=["xlsx", "xlsm", "xls", "csv"], key="upload_file", help=t("upload.file_help"))
+    if uploaded is not None:
+        data, file_name = uploaded.getvalue(), uploaded.name
+else:
+    with st.spinner(t("upload.demo_preparing")):
+        demo = services.demo_files()
+    picked = st.selectbox(t("upload.demo_month"), demo, format_func=lambda p: p.name, key="upload_demo", index=None,
+                          placeholder=t("upload.demo_placeholder"))
+    if picked is not None:
+        data, file_name = picked.read_bytes(), picked.name
+
+with st.expander(t("upload.options")):
+    draw_date = st.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="upload_draw_date",
+                              help=t("upload.draw_date_help"))
+    sheet = st.text_input(t("upload.sheet"), key="upload_sheet", help=t("upload.sheet_help")).strip() or None
+
+if data is None:
+    st.info(t("upload.start_hint"))
+    st.stop()
+
+history = services.history()
+cache_key = (hashlib.sha256(data).hexdigest(), draw_date, sheet, repr(sorted(history.drawn.items())), len(history.participated))
+cached = st.session_state.get("upload_preview")
+if cached and cached[0] == cache_key:
+    preview = cached[1]
+else:
+    progress = st.progress(0.1, text=t("upload.reading", name=file_name))
+    try:
+        preview = services.run_preview(data, file_name, draw_date=draw_date, sheet=sheet)
+    except Exception as exc:  # IngestError says what is wrong with the file in plain words
+        progress.empty()
+        from engine.preview import IngestError
+
+        if not isinstance(exc, IngestError):
+            raise
+        st.error(t("upload.cannot_read", message=str(exc)), icon=":material/error:")
+        st.stop()
+    progress.progress(1.0, text=t("upload.read_done"))
+    progress.empty()
+    st.session_state["upload_preview"] = (cache_key, preview)
+
+show_notices(preview.notices)
+
+st.subheader(t("upload.rows_title", name=preview.file_name))
+cols = st.columns(5)
+for col, (label, value) in zip(
+    cols,
+    (
+        ("rows.data", preview.rows.data),
+        ("rows.eligible", preview.rows.eligible),
+        ("rows.excluded", preview.rows.excluded),
+        ("rows.errors", preview.rows.errors),
+        ("rows.blank", preview.rows.blank),
+    ),
+):
+    col.metric(t(label), fmt_int(value))
+st.caption(t("upload.sha", sha=preview.file_sha256, sheet=preview.sheet or "—"))
+
+months_in_file = sorted({p.month for p in preview.eligible} | {e.month for e in preview.excluded if e.month in rules.months})
+if not months_in_file:
+    st.warning(t("upload.no_month"))
+    st.stop()
+month = st.selectbox(t("common.month"), months_in_file, index=len(months_in_file) - 1, format_func=month_labels(), key="upload_month")
+
+# ---- tiers against Table 2
+st.subheader(t("upload.tiers_title", month=fmt_month(month)))
+ledger_rows = []
+for den in rules.denominations:
+    tier = preview.tier(month, den)
+    ledger_rows.append(
+        {
+            t("col.tier"): denomination_label(den),
+            t("col.eligible"): tier.eligible,
+            t("col.quota"): tier.quota,
+            t("col.carried_in"): tier.carried_in,
+            t("col.to_draw"): tier.to_draw,
+            t("col.drawn"): tier.to_draw - tier.carry_out,
+            t("col.carry_out"): tier.carry_out,
+        }
+    )
+tiers_frame = pd.DataFrame(ledger_rows)
+labels = tiers_frame[t("col.tier")]
+fig = go.Figure()
+fig.add_bar(x=labels, y=tiers_frame[t("col.quota")], name=t("col.quota"), offsetgroup="q", marker_color="#0b5cad")
+fig.add_bar(x=labels, y=tiers_frame[t("col.carried_in")], base=tiers_frame[t("col.quota")], name=t("col.carried_in"),
+            offsetgroup="q", marker_color="#7fb2e5")
+fig.add_bar(x=labels, y=tiers_frame[t("col.eligible")], name=t("col.eligible"), offsetgroup="e", marker_color="#15803d",
+            text=tiers_frame[t("col.eligible")], textposition="outside")
+fig.update_layout(title=t("upload.chart_title"), barmode="group", yaxis_title=t("col.count"), height=380)
+left, right = st.columns([3, 2])
+with left:
+    chart(fig, f"tiers-{month}", key="upload_tiers_chart")
+with right:
+    st.dataframe(tiers_frame, hide_index=True)
+    csv_download(tiers_frame, f"tiers-{month}.csv", key="dl_tiers")
+
+# ---- exclusions by reason, with the rows behind each
+st.subheader(t("upload.excluded_title"))
+by_reason = preview.excluded_by_reason(month)
+if not by_reason:
+    st.success(t("upload.no_exclusions"))
+else:
+    excluded = pd.DataFrame(
+        [{"row": e.row, "account": e.account, "reason": e.reason} for e in preview.excluded if e.month == month]
+    )
+    for reason, count in sorted(by_reason.items(), key=lambda kv: -kv[1]):
+        with st.expander(f"{t(f'reason.{reason}')} — {fmt_int(count)}"):
+            rows = excluded[excluded["reason"] == reason][["row", "account"]]
+            st.dataframe(rows.rename(columns={"row": t("col.row"), "account": t("col.account")}), hide_index=True)
+    export = excluded.assign(reason_text=excluded["reason"].map(lambda r: t(f"reason.{r}")))
+    csv_download(export, f"excluded-{month}.csv", key="dl_excluded")
+
+# ---- errors
+st.subheader(t("upload.errors_title"))
+if not preview.errors:
+    st.success(t("upload.no_errors"))
+else:
+    errors = pd.DataFrame(
+        [{"row": e.row, "column": e.column, "field": e.field, "message": e.message} for e in preview.errors]
+    )
+    shown = errors.assign(field=errors["field"].map(lambda f: t(f"field.{f}") if f else "—"))
+    st.dataframe(
+        shown.rename(columns={"row": t("col.row"), "column": t("col.column"), "field": t("col.field"), "message": t("col.message")}),
+        hide_index=True,
+    )
+    csv_download(errors, f"errors-{preview.file_name}.csv", key="dl_errors")
+
+# ---- what is already stored for this month
+st.subheader(t("upload.compare_title"))
+stored = services.stored_imports(month, rehearsal=ctx.rehearsal)
+if not stored:
+    st.info(t("upload.nothing_stored", month=fmt_month(month)))
+else:
+    last = stored[-1]
+    if last.file_sha256 == preview.file_sha256:
+        st.success(t("upload.same_file", name=last.file_name, at=last.imported_at.strftime("%d.%m.%Y %H:%M")))
+    else:
+        st.warning(t("upload.other_file", name=last.file_name, at=last.imported_at.strftime("%d.%m.%Y %H:%M")))
+    this_eligible = sum(1 for p in preview.eligible if p.month == month)
+    this_excluded = sum(by_reason.values())
+    compare = pd.DataFrame(
+        {
+            "": [t("col.file"), t("col.eligible"), t("col.excluded"), t("col.errors")],
+            t("upload.stored"): [last.file_name, last.eligible, last.excluded, last.errors],
+            t("upload.this_file"): [preview.file_name, this_eligible, this_excluded, preview.rows.errors],
+        }
+    ).astype(str)
+    st.dataframe(compare, hide_index=True)
+
+drawn_already = not ctx.rehearsal and any((month, den) in history.drawn for den in rules.denominations)
+if drawn_already:
+    st.warning(t("upload.already_drawn", month=fmt_month(month)))
+
+if st.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze", disabled=drawn_already,
+             help=t("upload.freeze_help")):
+    services.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
+    st.session_state.pop("upload_preview", None)
+    st.success(t("upload.frozen", month=fmt_month(month)), icon=":material/lock:")
