@@ -355,31 +355,41 @@ class SignedResult:
         return verify_signature(self.random_text, self.signature, public_key_pem or load_public_key())
 
 
-def check_signed_file(path: str | os.PathLike[str], public_key_pem: bytes | None = None) -> SignedResult:
-    """Check a saved {"random":…,"signature":…} file; raise RandomOrgError("bad_signature") if it fails.
+def check_signed_text(text: str, public_key_pem: bytes | None = None, *, source: str = "the text") -> SignedResult:
+    """Check a stored {"random":…,"signature":…} text; raise RandomOrgError("bad_signature") if it fails.
 
-    The file may be pretty-printed, have other members around, or be a whole
+    The text may be pretty-printed, have other members around, or be a whole
     JSON-RPC response; the `random` object's content and key order must be
-    intact (see the module docstring for the texts tried).
+    intact (see the module docstring for the texts tried). `source` names the
+    text in messages (a file name, a draw).
     """
     key = public_key_pem or load_public_key()
     try:
-        raw, signature = _signed_parts(Path(path).read_bytes().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        raw, signature = _signed_parts(text)
+    except ValueError as exc:
         raise RandomOrgError(
-            "bad_signature", f"{path}: not a signed RANDOM.ORG result ({exc}); nothing can be verified."
+            "bad_signature", f"{source}: not a signed RANDOM.ORG result ({exc}); nothing can be verified."
         ) from None
-    text = _verified_text(raw, signature, key)
-    if text is None:
+    verified = _verified_text(raw, signature, key)
+    if verified is None:
         raise RandomOrgError(
             "bad_signature",
-            f"{path}: the signature does not verify with this public key. The numbers may have been"
+            f"{source}: the signature does not verify with this public key. The numbers may have been"
             " changed, or they were not signed by RANDOM.ORG (a rehearsal stand-in signs with its own key).",
         )
     try:
-        return SignedResult.from_parts(text, signature)
+        return SignedResult.from_parts(verified, signature)
     except ValueError as exc:
-        raise RandomOrgError("protocol", f"{path}: the signed result is not one of integers ({exc}).") from None
+        raise RandomOrgError("protocol", f"{source}: the signed result is not one of integers ({exc}).") from None
+
+
+def check_signed_file(path: str | os.PathLike[str], public_key_pem: bytes | None = None) -> SignedResult:
+    """`check_signed_text` of a saved file (UTF-8, a byte-order mark is tolerated)."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise RandomOrgError("bad_signature", f"{path}: not UTF-8 text; nothing can be verified.") from None
+    return check_signed_text(text, public_key_pem, source=str(path))
 
 
 # --------------------------------------------------------------------------- client
@@ -432,6 +442,7 @@ class RandomOrgClient:
         self.api_key = api_key
         self.url = url
         self.public_key_pem = public_key_pem or load_public_key()
+        serialization.load_pem_public_key(self.public_key_pem)  # a broken key file fails here, not mid-draw
         self._sleep = sleep
         self._clock = clock
         self._lock = threading.Lock()  # RANDOM.ORG asks for one request at a time per client
@@ -543,7 +554,7 @@ class RandomOrgClient:
     # ---- internals
 
     def _key(self) -> str:
-        if not self.api_key.strip():
+        if not (self.api_key or "").strip():
             raise RandomOrgError(
                 "no_key",
                 "No RANDOM.ORG API key is configured. Set RANDOM_ORG_API_KEY (in secrets or the"
@@ -606,6 +617,10 @@ class RandomOrgClient:
                 f"RANDOM.ORG did not answer {method} in time ({type(exc).__name__})."
                 + (_RECOVER_HINT if sent and method == "generateSignedIntegers" else " Try again later."),
             ) from None
+        except httpx.InvalidURL:
+            raise RandomOrgError(
+                "unreachable", f"The RANDOM.ORG address {self.url!r} is not a valid URL. Check RANDOM_ORG_URL."
+            ) from None
         except (httpx.TransportError, OSError) as exc:
             raise RandomOrgError(
                 "unreachable",
@@ -632,7 +647,7 @@ class RandomOrgClient:
             signed = SignedResult.from_parts(text, signature)
         except ValueError as exc:
             raise self._protocol(str(exc)) from None
-        if signed.random != (result or {}).get("random"):
+        if not isinstance(result, dict) or signed.random != result.get("random"):
             raise self._protocol(f"{method}: the signed result differs from the parsed answer")
         return signed
 

@@ -280,7 +280,7 @@ class StandIn:
         if base != 10:
             raise RpcError(-32602, "The stand-in only speaks base 10")
         user_data = params.get("userData")
-        if len(json.dumps(user_data)) > 1000:
+        if len(json.dumps(user_data, ensure_ascii=False)) > 1000:
             raise RpcError(-32602, "userData is longer than 1000 characters")
         ticket_id = params.get("ticketId")
         ticket = None

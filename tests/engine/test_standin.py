@@ -15,6 +15,7 @@ from engine.randomness import (
     RandomOrgError,
     SignedResult,
     check_signed_file,
+    check_signed_text,
     hashed_api_key,
 )
 from engine.standin import LICENSE, StandIn
@@ -100,6 +101,8 @@ def test_standin_result_never_passes_as_a_real_draw(standin, tmp_path):
     path = tmp_path / "rehearsal.json"
     path.write_text(result.response_text, "utf-8")
     assert check_signed_file(path, standin.public_key_pem).data == result.data
+    assert check_signed_text(result.response_text, standin.public_key_pem) == result
+    assert kind_of(lambda: check_signed_text(result.response_text)).kind == "bad_signature"
     assert kind_of(lambda: check_signed_file(path)).kind == "bad_signature"  # pinned RANDOM.ORG key
     assert not result.verify()
     with RandomOrgClient(standin.api_key, standin.url) as pinned:  # a client with the real key refuses it
@@ -219,6 +222,35 @@ def test_answer_to_another_question_is_protocol_error(standin):
     assert err.kind == "protocol" and "max" in str(err)
 
 
+class ReencodingTransport(httpx.HTTPTransport):
+    """A server (or proxy) that sends the same JSON with different escapes than the signed text."""
+
+    def __init__(self, rewrite) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        body = self.rewrite(response.read().decode("utf-8"))
+        return httpx.Response(response.status_code, headers={"Content-Type": "application/json"}, text=body)
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        pytest.param(lambda body: body.replace("/", "\\/"), id="escaped-slashes"),
+        pytest.param(lambda body: json.dumps(json.loads(body)), id="ascii-escapes-and-spaces"),
+    ],
+)
+def test_signature_verifies_whatever_the_body_escapes(standin, rewrite):
+    with RandomOrgClient(
+        standin.api_key, standin.url, public_key_pem=standin.public_key_pem, transport=ReencodingTransport(rewrite)
+    ) as c:
+        result = c.generate_signed_integers(4, 1, 20, user_data=USER_DATA)
+    assert result.user_data == USER_DATA
+    assert result.response_text == standin.results[result.serial_number]  # the bytes the server signed
+
+
 # --------------------------------------------------------------------------- pacing
 
 
@@ -274,3 +306,9 @@ def test_standin_command_line(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("url", ["not a url", "http://[::1"])
+def test_bad_url_is_unreachable(url):
+    with RandomOrgClient("some-key", url) as c:
+        assert kind_of(c.get_usage).kind == "unreachable"
