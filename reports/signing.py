@@ -1,0 +1,236 @@
+"""PAdES signatures on the protocol (pyHanko), and their validation.
+
+The organisation's certificate comes from a PKCS#12 file named by
+`PROTOCOL_SIGNING_P12` with its password in `PROTOCOL_SIGNING_PASSWORD`
+(environment, or Streamlit secrets when the app runs). With none configured,
+a local self-signed certificate is created once under the data directory
+(`<data>/signing/protocol-signing.p12`, password in a 0600 file next to it) and
+the protocol says on its face that it is not the organisation's certificate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+P12_ENV = "PROTOCOL_SIGNING_P12"
+PASSWORD_ENV = "PROTOCOL_SIGNING_PASSWORD"
+LOCAL_P12 = "protocol-signing.p12"
+LOCAL_PASSWORD = "protocol-signing.password"
+LOCAL_SUBJECT = "Local self-signed - NOT the organisation certificate"
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    pkcs12_path: Path
+    password: bytes | None
+    self_signed: bool
+
+
+@dataclass(frozen=True)
+class SignatureStatus:
+    present: bool  # is there a signature at all
+    intact: bool  # the signed bytes are unchanged
+    valid: bool  # the cryptographic signature checks out (and, with trust_cert, chains to it)
+    signer: str  # the signer certificate's subject
+    self_signed: bool  # the signer certificate is its own issuer
+    covers_whole_file: bool = False  # no bytes after the signed revision
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Signed, unchanged, and nothing appended after the signature."""
+        return self.present and self.intact and self.valid and self.covers_whole_file
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("PROMOTION_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def _secret(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    try:  # the app's secrets.toml, when running under Streamlit; optional
+        import streamlit as st
+
+        return str(st.secrets[name]) if name in st.secrets else None
+    except Exception:
+        return None
+
+
+def signing_identity(*, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
+                     data_dir: str | os.PathLike | None = None) -> SigningIdentity:
+    """The certificate to sign with: explicit, configured, or the local self-signed one."""
+    path = pkcs12_path or _secret(P12_ENV)
+    if path:
+        pw = password if password is not None else _secret(PASSWORD_ENV)
+        if isinstance(pw, str):
+            pw = pw.encode("utf-8")
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"{P12_ENV}: no such PKCS#12 file: {path}")
+        return SigningIdentity(path, pw, self_signed=_p12_self_signed(path, pw))
+    return _local_identity(Path(data_dir) if data_dir else default_data_dir())
+
+
+def _p12_self_signed(path: Path, password: bytes | None) -> bool:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    _, cert, _ = pkcs12.load_key_and_certificates(path.read_bytes(), password)
+    return cert is not None and cert.issuer == cert.subject
+
+
+def _local_identity(data_dir: Path) -> SigningIdentity:
+    """Create the self-signed certificate on first use; reuse it afterwards."""
+    folder = data_dir / "signing"
+    p12 = folder / LOCAL_P12
+    pw_file = folder / LOCAL_PASSWORD
+    if p12.is_file() and pw_file.is_file():
+        return SigningIdentity(p12, pw_file.read_text("utf-8").strip().encode(), self_signed=True)
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kazakhtelecom JSC promotion commission (local)"),
+        x509.NameAttribute(NameOID.COMMON_NAME, LOCAL_SUBJECT),
+    ])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * 10))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    password = secrets.token_urlsafe(24)
+    blob = pkcs12.serialize_key_and_certificates(
+        b"protocol-signing", key, cert, None, serialization.BestAvailableEncryption(password.encode())
+    )
+    # Write the password first, the certificate last: a half-written pair is recreated next time.
+    fd = os.open(pw_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(password + "\n")
+    tmp = p12.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(blob)
+    os.replace(tmp, p12)
+    return SigningIdentity(p12, password.encode(), self_signed=True)
+
+
+def sign_pdf(pdf_bytes: bytes, *, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
+             data_dir: str | os.PathLike | None = None, reason: str = "", location: str = "",
+             identity: SigningIdentity | None = None) -> bytes:
+    """Sign `pdf_bytes` (PAdES baseline B) and return the signed file."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    identity = identity or signing_identity(pkcs12_path=pkcs12_path, password=password, data_dir=data_dir)
+    signer = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12_path), passphrase=identity.password)
+    if signer is None:
+        raise ValueError(f"could not read the PKCS#12 file {identity.pkcs12_path} (wrong password?)")
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    meta = signers.PdfSignatureMetadata(
+        field_name="CommissionProtocol", reason=reason or None, location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+    )
+    out = signers.sign_pdf(writer, meta, signer=signer)
+    return out.getvalue()
+
+
+def validate_pdf_signature(pdf_bytes: bytes, trust_cert: bytes | str | os.PathLike | None = None) -> SignatureStatus:
+    """Check the (last) signature of a PDF. `trust_cert`: a PEM/DER certificate, or a path to one,
+    to trust as the root (the organisation's, or the local self-signed one)."""
+    from asn1crypto import pem, x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature as _validate
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
+        sigs = reader.embedded_signatures
+    except Exception as exc:  # a damaged file is "not intact", not a crash
+        return SignatureStatus(False, False, False, "", False, detail=f"unreadable PDF: {exc}")
+    if not sigs:
+        return SignatureStatus(False, False, False, "", False, detail="no signature")
+    sig = sigs[-1]
+    context = None
+    if trust_cert is not None:
+        data = trust_cert
+        if not isinstance(data, bytes):
+            data = Path(data).read_bytes()
+        if pem.detect(data):
+            _, _, data = pem.unarmor(data)
+        context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(data)], allow_fetching=False)
+    try:
+        with _quiet("pyhanko", "pyhanko_certvalidator"):  # an untrusted self-signed cert is expected, not news
+            status = _validate(sig, context)
+    except Exception as exc:
+        return SignatureStatus(True, False, False, "", False, detail=f"validation failed: {exc}")
+    cert = status.signing_cert
+    signer = cert.subject.human_friendly if cert is not None else ""
+    self_signed = bool(cert is not None and cert.self_signed)
+    valid = bool(status.valid and status.intact and (status.trusted if trust_cert is not None else True))
+    covers = sig.coverage is not None and sig.coverage.name in ("ENTIRE_FILE",)
+    return SignatureStatus(True, bool(status.intact), valid, signer, self_signed, covers_whole_file=covers,
+                           detail=status.summary() if hasattr(status, "summary") else "")
+
+
+@contextmanager
+def _quiet(*names: str):
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def local_certificate_pem(data_dir: str | os.PathLike | None = None) -> bytes:
+    """The local self-signed certificate (PEM), for validation with `trust_cert`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    identity = _local_identity(Path(data_dir) if data_dir else default_data_dir())
+    _, cert, _ = pkcs12.load_key_and_certificates(identity.pkcs12_path.read_bytes(), identity.password)
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def protocol_pdf(store, month: str, rules, *, rehearsal: bool = False, data_dir: str | os.PathLike | None = None,
+                 generated_at: dt.datetime | None = None) -> bytes:
+    """Render the month's protocol from the store and sign it."""
+    from reports.protocol import SIGNING_ORGANISATION, SIGNING_SELF_SIGNED, render_protocol
+
+    record = store.month_record(month, rehearsal=rehearsal)
+    identity = signing_identity(data_dir=data_dir or _store_data_dir(store))
+    pdf = render_protocol(record, rules, generated_at=generated_at,
+                          signing=SIGNING_SELF_SIGNED if identity.self_signed else SIGNING_ORGANISATION)
+    return sign_pdf(pdf, identity=identity, reason=f"Protocol {record.protocol_number} of the draw for {month}",
+                    location=record.place or "Kazakhstan")
+
+
+def _store_data_dir(store) -> Path | None:
+    value = getattr(store, "data_dir", None)
+    return Path(value) if value else None
