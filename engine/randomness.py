@@ -345,7 +345,9 @@ class SignedResult:
         """Parse a stored or published {"random":…,"signature":…} text (not verified here).
 
         The `random` text is taken as written, with whitespace between tokens
-        removed; use `check_signed_file` / `verify()` to check it.
+        removed: right for what this module stored. For a text from elsewhere
+        use `check_signed_text` / `check_signed_file`, which also find the
+        signed bytes when a tool re-escaped the strings.
         """
         raw, signature = _signed_parts(text)
         return cls.from_parts(_compact(raw), signature)
@@ -578,29 +580,29 @@ class RandomOrgClient:
                 if wait > 0:
                     self._sleep(wait)
             response = self._post(method, payload)
-            body = response.text
             if response.status_code >= 500:
                 raise RandomOrgError(
                     "server_error",
                     f"RANDOM.ORG answered {method} with HTTP {response.status_code}. Try again in a few minutes."
                     + (_RECOVER_HINT if method == "generateSignedIntegers" else ""),
                 )
-            if response.status_code != 200:
-                raise self._protocol(f"HTTP {response.status_code} for {method}")
             try:
+                # JSON is UTF-8 (RFC 8259); decoding it ourselves keeps the signed bytes whatever the header says.
+                body = response.content.decode("utf-8")
                 message = json.loads(body)
             except ValueError:
-                raise self._protocol(f"the answer to {method} is not JSON") from None
-            if not isinstance(message, dict) or message.get("id") != request_id:
+                raise self._protocol(f"HTTP {response.status_code}, the answer to {method} is not JSON") from None
+            if not isinstance(message, dict) or message.get("id") not in (request_id, None):
                 raise self._protocol(f"the answer to {method} does not belong to our request")
+            # A JSON-RPC error says more than the HTTP status it came with, so it is read first.
             if "error" in message:
                 error = message["error"] if isinstance(message["error"], dict) else {}
                 code = error.get("code")
                 if type(code) is not int:
                     raise self._protocol(f"an error without a code for {method}")
                 raise _error_for_code(code, str(error.get("message") or ""))
-            if "result" not in message:
-                raise self._protocol(f"no result for {method}")
+            if response.status_code != 200 or "result" not in message or message.get("id") != request_id:
+                raise self._protocol(f"HTTP {response.status_code}, no result for {method}")
             result = message["result"]
             delay = result.get("advisoryDelay") if isinstance(result, dict) else None
             if isinstance(delay, (int, float)) and delay > 0:

@@ -274,3 +274,19 @@ def test_offline_algorithm_text_names_the_method():
 def test_offline_matches_reference(pool_sha, entropy, pool_size, data):
     n = data.draw(st.integers(min_value=0, max_value=pool_size))
     assert offline_select(pool_sha, entropy, pool_size, n) == reference_select(pool_sha, entropy, pool_size, n)
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (400, "no_key"), (401, "key_not_running"), (402, "allowance"), (403, "allowance"), (404, "no_key"),
+        (420, "ticket"), (421, "ticket"), (422, "ticket"), (423, "ticket"), (426, "ticket"),
+        (424, "protocol"), (-32602, "protocol"), (-32603, "server_error"), (-32000, "server_error"),
+    ],
+)
+def test_randomorg_error_codes_map_to_kinds(code, kind):
+    from engine.randomness import _error_for_code
+
+    err = _error_for_code(code, "server text")
+    assert (err.kind, err.code) == (kind, code)
+    assert "server text" in str(err)
