@@ -1,0 +1,1041 @@
+"""The database of the promotion: imports, frozen pools, draws, winners, claims
+and an append-only audit record whose entries are chained by SHA-256.
+
+SQLAlchemy 2 over SQLite by default (one file under the data folder, WAL mode,
+so the Streamlit app and a command line can share it), any SQLAlchemy URL for a
+shared installation (PostgreSQL). The schema migrates itself on start.
+
+Why the unique constraint on draws: "a month and tier is drawn once" must hold
+even when two browsers click at the same moment. Every draw row claims a
+*slot*: ``official`` for real draws, ``rehearsal-<run>`` for rehearsals and
+``failed-<id>`` once an attempt failed (which frees the official slot again).
+``UNIQUE(month, denomination, slot, redraw_certificate, redraw_round)`` lets the
+database, not the application, decide who got there first.
+
+A pending draw carries a *lease* (who is executing it, since when), so that a
+crash can be resumed by the next attempt while a live attempt in another
+process is refused.
+
+Outside this module, nobody touches rows: readers get the frozen records of
+`engine.records`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from engine.records import (
+    AuditEntry,
+    CommissionMember,
+    DrawRecord,
+    History,
+    ImportRecord,
+    MonthRecord,
+    PoolRecord,
+    WinnerRecord,
+)
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DB_FILE_NAME = "promotion.sqlite"
+OFFICIAL = "official"
+GENESIS_SHA256 = "0" * 64  # prev_sha256 of the first audit entry
+# A pending draw whose executor has not been heard of for this long may be
+# resumed by someone else (longer than RANDOM.ORG's 120 s timeout plus delays).
+LEASE_SECONDS = 300
+SQLITE_BUSY_MS = 30_000
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """Base of the store's own errors; the message is plain English."""
+
+
+class NotDrawn(StoreError, LookupError):
+    """The month (or tier) has no stored draw."""
+
+
+class DrawRefused(StoreError):
+    """The draw may not run: already drawn, running elsewhere, or not allowed."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling of a JSON value, so hashes over it are reproducible."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def audit_sha256(prev_sha256: str, seq: int, at: dt.datetime, action: str, actor: str, payload: dict) -> str:
+    """SHA-256 of prev_sha256 + the canonical JSON of the entry (what `verify` recomputes)."""
+    body = canonical_json(
+        {"seq": seq, "at": at.isoformat(), "action": action, "actor": actor, "payload": payload}
+    )
+    return hashlib.sha256((prev_sha256 + body).encode("utf-8")).hexdigest()
+
+
+def default_actor() -> str:
+    name = os.environ.get("PROMOTION_ACTOR")
+    if name:
+        return name
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def default_url() -> str:
+    """$PROMOTION_DB_URL, else a SQLite file in $PROMOTION_DATA_DIR or <repo>/data."""
+    url = os.environ.get("PROMOTION_DB_URL")
+    if url:
+        return url
+    data_dir = Path(os.environ.get("PROMOTION_DATA_DIR") or REPO_DIR / "data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / DB_FILE_NAME).resolve()}"
+
+
+def _lease_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _lease_is_stale(owner: str | None, since: dt.datetime | None, now: dt.datetime) -> bool:
+    """A lease is stale when its process is gone (same host) or it is too old."""
+    if not owner:
+        return True
+    if since is None or (now - since).total_seconds() > LEASE_SECONDS:
+        return True
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host == socket.gethostname() and pid_text.isdigit():
+        pid = int(pid_text)
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC: the same instant on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersionRow(Base):
+    __tablename__ = "schema_version"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ImportRow(Base):
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    sheet: Mapped[str] = mapped_column(String(200), default="")
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows_data: Mapped[int] = mapped_column(Integer)
+    rows_blank: Mapped[int] = mapped_column(Integer)
+    eligible: Mapped[int] = mapped_column(Integer)
+    excluded: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)
+    excluded_by_reason: Mapped[str] = mapped_column(Text, default="{}")
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class MonthSessionRow(Base):
+    """One sitting of the commission for a month (official, or one rehearsal run)."""
+
+    __tablename__ = "month_sessions"
+    __table_args__ = (UniqueConstraint("month", "slot", name="uq_month_session"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    slot: Mapped[str] = mapped_column(String(40))
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    run: Mapped[int] = mapped_column(Integer, default=0)
+    protocol_number: Mapped[str] = mapped_column(String(60), default="")
+    draw_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    place: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CommissionRow(Base):
+    __tablename__ = "commission_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("month_sessions.id", ondelete="CASCADE"), index=True)
+    position_index: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PoolRow(Base):
+    __tablename__ = "pools"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    denomination: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(20))  # "draw" | "redraw"
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)  # canonical text, the thing hashed
+    # name, phone, region per ordinal (JSON list); not hashed, needed to name a re-draw's winner
+    details: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DrawRow(Base):
+    __tablename__ = "draws"
+    __table_args__ = (
+        UniqueConstraint(
+            "month", "denomination", "slot", "redraw_certificate", "redraw_round", name="uq_draw_slot"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    denomination: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # "draw" | "redraw"
+    slot: Mapped[str] = mapped_column(String(40))
+    redraw_certificate: Mapped[int] = mapped_column(Integer, default=0)  # 0 for original draws
+    redraw_round: Mapped[int] = mapped_column(Integer, default=0)
+    redraw_reason: Mapped[str] = mapped_column(String(20), default="")
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    run: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))  # pending | done | failed
+    quota: Mapped[int] = mapped_column(Integer, default=0)
+    carried_in: Mapped[int] = mapped_column(Integer, default=0)
+    to_draw: Mapped[int] = mapped_column(Integer, default=0)
+    drawn: Mapped[int] = mapped_column(Integer, default=0)
+    carry_out: Mapped[int] = mapped_column(Integer, default=0)
+    draw_date: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(500), default="")
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pool_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id"), nullable=True)
+    ticket_id: Mapped[str] = mapped_column(String(100), default="")
+    signed_random: Mapped[str] = mapped_column(Text, default="")
+    serial_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    completion_time: Mapped[str] = mapped_column(String(40), default="")
+    hashed_api_key: Mapped[str] = mapped_column(String(200), default="")
+    license_text: Mapped[str] = mapped_column(Text, default="")
+    development_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    signature_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_key_pem: Mapped[str] = mapped_column(Text, default="")  # the key the signature was checked with
+    entropy: Mapped[str] = mapped_column(Text, default="")
+    failure: Mapped[str] = mapped_column(Text, default="")
+    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class WinnerRow(Base):
+    __tablename__ = "winners"
+    __table_args__ = (UniqueConstraint("draw_id", "certificate", name="uq_winner_certificate"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    denomination: Mapped[int] = mapped_column(Integer)
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    certificate: Mapped[int] = mapped_column(Integer)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(200))
+    client_id: Mapped[str] = mapped_column(String(20))
+    client_name: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="drawn")
+    status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    certificate_serial: Mapped[str] = mapped_column(String(100), default="")
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditRow(Base):
+    """Append-only. UNIQUE(prev_sha256) keeps the chain linear even under races."""
+
+    __tablename__ = "audit"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(60))
+    actor: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# Migrations: ordered, each runs once inside the transaction that records it.
+# Version 1 creates the tables as declared above; later versions must ALTER.
+def _migration_1(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _migration_1),)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, busy timeout; and BEGIN IMMEDIATE so that two writers
+    queue up instead of failing when a read transaction turns into a write."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class WinnerInput:
+    """A winner about to be stored (draw.py builds these)."""
+
+    certificate: int
+    ordinal: int
+    account: str
+    client_id: str
+    client_name: str = ""
+    phone: str = ""
+    region: str = ""
+
+
+class Store:
+    """The promotion's database. Thread-safe to share; each call is one transaction."""
+
+    def __init__(self, url: str | None = None, *, actor: str | None = None) -> None:
+        self._url = url or default_url()
+        self.actor = actor or default_actor()
+        parsed = make_url(self._url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {}
+        if self.dialect == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}
+        self.engine = create_engine(self._url, **kwargs)
+        if self.dialect == "sqlite":
+            _setup_sqlite(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._leases: dict[int, str] = {}  # draw id -> lease this Store holds
+        self._migrate()
+
+    # ---- identity
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for the settings page (no password shown)."""
+        parsed = make_url(self._url)
+        if self.dialect == "sqlite":
+            return f"SQLite file {parsed.database}"
+        return f"{self.dialect} database {parsed.render_as_string(hide_password=True)}"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- transactions
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """One transaction. On PostgreSQL writers serialise on an advisory lock
+        (SQLite's BEGIN IMMEDIATE does the same)."""
+        with self._sessions.begin() as session:
+            if self.dialect == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(2021030108)"))
+            yield session
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(2021030108)"))
+            SchemaVersionRow.__table__.create(conn, checkfirst=True)
+            applied = set(conn.execute(select(SchemaVersionRow.version)).scalars())
+            for version, migrate in MIGRATIONS:
+                if version in applied:
+                    continue
+                migrate(conn)
+                conn.execute(
+                    SchemaVersionRow.__table__.insert().values(version=version, applied_at=utcnow())
+                )
+
+    def schema_version(self) -> int:
+        with self._tx() as s:
+            return int(s.scalar(select(func.max(SchemaVersionRow.version))) or 0)
+
+    # ---- audit
+    def _append_audit(self, s: Session, action: str, payload: dict, actor: str | None = None) -> AuditRow:
+        last = s.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
+        seq = last.seq + 1 if last else 1
+        prev = last.sha256 if last else GENESIS_SHA256
+        at = utcnow()
+        who = actor or self.actor
+        payload = json.loads(canonical_json(payload))  # plain JSON types only, as it will read back
+        row = AuditRow(
+            seq=seq,
+            at=at,
+            action=action,
+            actor=who,
+            payload=canonical_json(payload),
+            prev_sha256=prev,
+            sha256=audit_sha256(prev, seq, at, action, who, payload),
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+    def append_audit(self, action: str, payload: dict, actor: str | None = None) -> AuditEntry:
+        with self._tx() as s:
+            return _audit_record(self._append_audit(s, action, payload, actor))
+
+    def audit(self) -> list[AuditEntry]:
+        with self._tx() as s:
+            return [_audit_record(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
+
+    # ---- imports and commission
+    def record_import(self, preview: Any, month: str, *, rehearsal: bool = False) -> ImportRecord:
+        """Store what was read from a file for a month (idempotent per file, month, kind)."""
+        by_reason = dict(sorted(preview.excluded_by_reason(month).items()))
+        rows = preview.rows
+        with self._tx() as s:
+            existing = s.scalars(
+                select(ImportRow).where(
+                    ImportRow.month == month,
+                    ImportRow.file_sha256 == preview.file_sha256,
+                    ImportRow.rehearsal == rehearsal,
+                )
+            ).first()
+            if existing is not None:
+                return _import_record(existing)
+            row = ImportRow(
+                file_name=preview.file_name or "",
+                file_sha256=preview.file_sha256,
+                sheet=preview.sheet or "",
+                month=month,
+                rehearsal=rehearsal,
+                rows_data=rows.data,
+                rows_blank=rows.blank,
+                eligible=rows.eligible,
+                excluded=rows.excluded,
+                errors=rows.errors,
+                excluded_by_reason=canonical_json(by_reason),
+                imported_at=utcnow(),
+            )
+            s.add(row)
+            s.flush()
+            self._append_audit(
+                s,
+                "import",
+                {"month": month, "file_name": row.file_name, "file_sha256": row.file_sha256,
+                 "rehearsal": rehearsal, "eligible": row.eligible, "excluded": row.excluded,
+                 "errors": row.errors},
+            )
+            return _import_record(row)
+
+    def imports(self, month: str | None = None, *, rehearsal: bool = False) -> list[ImportRecord]:
+        with self._tx() as s:
+            q = select(ImportRow).where(ImportRow.rehearsal == rehearsal).order_by(ImportRow.id)
+            if month:
+                q = q.where(ImportRow.month == month)
+            return [_import_record(r) for r in s.scalars(q)]
+
+    def start_rehearsal(self, month: str) -> int:
+        """Open a new rehearsal run for a month; returns its number (1, 2, ...)."""
+        with self._tx() as s:
+            run = (s.scalar(select(func.max(MonthSessionRow.run)).where(
+                MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0) + 1
+            s.add(MonthSessionRow(month=month, slot=f"rehearsal-{run}", rehearsal=True, run=run,
+                                  protocol_number=f"R-{month}-{run}", created_at=utcnow()))
+            self._append_audit(s, "rehearsal_started", {"month": month, "run": run})
+            return run
+
+    def latest_rehearsal_run(self, month: str) -> int:
+        with self._tx() as s:
+            return int(s.scalar(select(func.max(MonthSessionRow.run)).where(
+                MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0)
+
+    def set_commission(
+        self,
+        month: str,
+        members: Sequence[CommissionMember],
+        place: str,
+        draw_date: dt.date,
+        rehearsal: bool = False,
+        *,
+        protocol_number: str | None = None,
+        run: int | None = None,
+    ) -> None:
+        """Record who sat on the commission (for the protocol); replaces an earlier list."""
+        with self._tx() as s:
+            session = self._month_session(s, month, rehearsal, run, create=True)
+            session.place = place
+            session.draw_date = draw_date
+            if protocol_number:
+                session.protocol_number = protocol_number
+            for old in s.scalars(select(CommissionRow).where(CommissionRow.session_id == session.id)):
+                s.delete(old)
+            for i, m in enumerate(members):
+                s.add(CommissionRow(session_id=session.id, position_index=i, role=m.role,
+                                    name=m.name, position=m.position))
+            self._append_audit(
+                s, "commission",
+                {"month": month, "rehearsal": rehearsal, "run": session.run, "place": place,
+                 "draw_date": draw_date.isoformat(),
+                 "members": [[m.role, m.name, m.position] for m in members]},
+            )
+
+    def _month_session(self, s: Session, month: str, rehearsal: bool, run: int | None,
+                       create: bool) -> MonthSessionRow | None:
+        if rehearsal:
+            if run is None:
+                run = s.scalar(select(func.max(MonthSessionRow.run)).where(
+                    MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0
+                if run == 0:
+                    run = 1
+            slot = f"rehearsal-{run}"
+        else:
+            run, slot = 0, OFFICIAL
+        row = s.scalars(select(MonthSessionRow).where(
+            MonthSessionRow.month == month, MonthSessionRow.slot == slot)).first()
+        if row is None and create:
+            number = f"R-{month}-{run}" if rehearsal else month
+            row = MonthSessionRow(month=month, slot=slot, rehearsal=rehearsal, run=run,
+                                  protocol_number=number, created_at=utcnow())
+            s.add(row)
+            s.flush()
+        return row
+
+    # ---- draws: claiming a slot
+    def claim_draw(
+        self,
+        *,
+        month: str,
+        denomination: int,
+        kind: str,
+        method: str,
+        rehearsal: bool,
+        run: int,
+        quota: int,
+        carried_in: int,
+        to_draw: int,
+        draw_date: dt.date,
+        place: str,
+        pool_text: str,
+        pool_sha256: str,
+        pool_size: int,
+        pool_details: str,
+        redraw_certificate: int = 0,
+        redraw_reason: str = "",
+        precheck: Callable[[Session], None] | None = None,
+    ) -> tuple[DrawRecord, bool]:
+        """Freeze the pool in the database and claim the draw's slot, in one transaction.
+
+        Returns (draw, resumed). A pending draw of the same slot whose executor
+        is gone is resumed (same pool required); a done or live one is refused.
+        """
+        slot = f"rehearsal-{run}" if rehearsal else OFFICIAL
+        now = utcnow()
+        for _attempt in range(3):
+            try:
+                with self._tx() as s:
+                    if precheck is not None:
+                        precheck(s)
+                    redraw_round = 0
+                    if kind == "redraw":
+                        redraw_round = self._next_redraw_round(s, month, denomination, slot, redraw_certificate)
+                    existing = self._slot_row(s, month, denomination, slot, redraw_certificate, redraw_round,
+                                              kind)
+                    if existing is not None:
+                        return self._resume(s, existing, pool_sha256, method, now), True
+                    self._month_session(s, month, rehearsal, run if rehearsal else None, create=True)
+                    pool = PoolRow(month=month, denomination=denomination,
+                                   purpose="redraw" if kind == "redraw" else "draw", rehearsal=rehearsal,
+                                   size=pool_size, sha256=pool_sha256, text=pool_text, details=pool_details,
+                                   created_at=now)
+                    s.add(pool)
+                    s.flush()
+                    lease = _lease_owner()
+                    row = DrawRow(
+                        month=month, denomination=denomination, kind=kind, slot=slot,
+                        redraw_certificate=redraw_certificate, redraw_round=redraw_round,
+                        redraw_reason=redraw_reason, rehearsal=rehearsal, run=run, method=method,
+                        status="pending", quota=quota, carried_in=carried_in, to_draw=to_draw,
+                        draw_date=draw_date, place=place, started_at=now, pool_id=pool.id,
+                        lease_owner=lease, lease_at=now,
+                    )
+                    s.add(row)
+                    s.flush()
+                    self._append_audit(
+                        s, "pool_frozen",
+                        {"draw_id": row.id, "month": month, "denomination": denomination, "kind": kind,
+                         "rehearsal": rehearsal, "run": run, "method": method, "pool_id": pool.id,
+                         "pool_size": pool_size, "pool_sha256": pool_sha256, "to_draw": to_draw,
+                         "carried_in": carried_in, "quota": quota,
+                         "certificate": redraw_certificate or None, "round": redraw_round or None},
+                    )
+                    self._leases[row.id] = lease
+                    return self._draw_record(s, row), False
+            except IntegrityError:
+                continue  # someone claimed the slot between our check and insert: look again
+        raise DrawRefused(f"{month} {denomination}: the draw slot is contended; try again")
+
+    def _next_redraw_round(self, s: Session, month: str, den: int, slot: str, cert: int) -> int:
+        rows = s.scalars(select(DrawRow).where(
+            DrawRow.month == month, DrawRow.denomination == den, DrawRow.slot == slot,
+            DrawRow.redraw_certificate == cert)).all()
+        pending = [r for r in rows if r.status == "pending"]
+        if pending:
+            return pending[0].redraw_round
+        return max((r.redraw_round for r in rows), default=0) + 1
+
+    def _slot_row(self, s: Session, month: str, den: int, slot: str, cert: int, rnd: int,
+                  kind: str) -> DrawRow | None:
+        return s.scalars(select(DrawRow).where(
+            DrawRow.month == month, DrawRow.denomination == den, DrawRow.slot == slot,
+            DrawRow.redraw_certificate == cert, DrawRow.redraw_round == rnd)).first()
+
+    def _resume(self, s: Session, row: DrawRow, pool_sha256: str, method: str, now: dt.datetime) -> DrawRecord:
+        what = f"{row.month} {row.denomination}" + (
+            f" certificate {row.redraw_certificate}" if row.kind == "redraw" else "")
+        if row.status == "done":
+            raise DrawRefused(f"{what} was already drawn (draw #{row.id}, {row.draw_date}); "
+                              "only re-draws of named certificates are allowed")
+        if not _lease_is_stale(row.lease_owner, row.lease_at, now):
+            raise DrawRefused(f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})")
+        pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
+        if row.kind == "draw" and pool is not None and pool.sha256 != pool_sha256:
+            raise DrawRefused(
+                f"{what}: an unfinished draw #{row.id} was prepared with pool {pool.sha256}, "
+                f"the participants given now hash to {pool_sha256}; finish it with the same file")
+        if row.method != method:
+            if row.ticket_id:
+                raise DrawRefused(
+                    f"{what}: an unfinished RANDOM.ORG draw #{row.id} holds ticket {row.ticket_id}, "
+                    "which may already carry the result; finish it with --method random-org")
+            row.method = method
+        lease = _lease_owner()
+        row.lease_owner, row.lease_at = lease, now
+        self._leases[row.id] = lease
+        self._append_audit(s, "draw_resumed", {"draw_id": row.id, "ticket_id": row.ticket_id,
+                                                "method": row.method})
+        return self._draw_record(s, row)
+
+    # ---- draws: the executing side
+    def acquire_lease(self, draw_id: int, lease: str | None = None) -> str:
+        """Take the right to execute a pending draw (ours, or a stale one)."""
+        now = utcnow()
+        with self._tx() as s:
+            row = self._pending(s, draw_id)
+            mine = lease or self._leases.get(draw_id)
+            if row.lease_owner and row.lease_owner != mine and not _lease_is_stale(row.lease_owner, row.lease_at, now):
+                raise DrawRefused(f"draw #{draw_id} is being executed by {row.lease_owner}")
+            new = mine if mine and row.lease_owner == mine else _lease_owner()
+            row.lease_owner, row.lease_at = new, now
+            self._leases[draw_id] = new
+            return new
+
+    def _pending(self, s: Session, draw_id: int) -> DrawRow:
+        row = s.get(DrawRow, draw_id)
+        if row is None:
+            raise NotDrawn(f"no draw #{draw_id}")
+        if row.status == "done":
+            raise DrawRefused(f"draw #{draw_id} ({row.month} {row.denomination}) is already done")
+        if row.status != "pending":
+            raise DrawRefused(f"draw #{draw_id} ({row.month} {row.denomination}) failed; prepare a new one")
+        return row
+
+    def _check_lease(self, row: DrawRow) -> None:
+        mine = self._leases.get(row.id)
+        if row.lease_owner != mine:
+            raise DrawRefused(f"draw #{row.id} was taken over by {row.lease_owner}")
+
+    def set_ticket(self, draw_id: int, ticket_id: str) -> DrawRecord:
+        with self._tx() as s:
+            row = self._pending(s, draw_id)
+            self._check_lease(row)
+            row.ticket_id = ticket_id
+            self._append_audit(s, "ticket_created", {"draw_id": draw_id, "ticket_id": ticket_id})
+            return self._draw_record(s, row)
+
+    def finish_draw(self, draw_id: int, winners: Sequence[WinnerInput], *, deadline: dt.date,
+                    method: str, signed_random: str = "", serial_number: int | None = None,
+                    completion_time: str = "", hashed_api_key: str = "", license_text: str = "",
+                    development_licence: bool = False, signature_verified: bool = False,
+                    public_key_pem: str = "", entropy: str = "",
+                    replaces_winner_id: int | None = None, replaced_status: str = "") -> DrawRecord:
+        """Store the result and the winners in one transaction, with its audit entry."""
+        now = utcnow()
+        with self._tx() as s:
+            row = self._pending(s, draw_id)
+            self._check_lease(row)
+            row.method = method
+            row.status = "done"
+            row.finished_at = now
+            row.drawn = len(winners)
+            row.carry_out = row.to_draw - len(winners)
+            row.signed_random, row.serial_number = signed_random, serial_number
+            row.completion_time, row.hashed_api_key = completion_time, hashed_api_key
+            row.license_text, row.development_licence = license_text, development_licence
+            row.signature_verified, row.public_key_pem, row.entropy = signature_verified, public_key_pem, entropy
+            row.lease_owner = row.lease_at = None
+            for w in winners:
+                s.add(WinnerRow(
+                    draw_id=row.id, month=row.month, denomination=row.denomination, rehearsal=row.rehearsal,
+                    certificate=w.certificate, ordinal=w.ordinal, account=w.account, client_id=w.client_id,
+                    client_name=w.client_name, phone=w.phone, region=w.region, status="drawn",
+                    status_changed_at=now, deadline=deadline, current=True))
+            if replaces_winner_id is not None:
+                old = s.get(WinnerRow, replaces_winner_id)
+                if old.status != replaced_status:
+                    old.status, old.status_changed_at = replaced_status, now
+                if winners:
+                    old.current = False
+            pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
+            self._append_audit(
+                s, "draw_done",
+                {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
+                 "rehearsal": row.rehearsal, "method": method, "pool_sha256": pool.sha256 if pool else "",
+                 "ticket_id": row.ticket_id, "serial_number": serial_number, "entropy": entropy,
+                 "certificate": row.redraw_certificate or None, "replaces_winner_id": replaces_winner_id,
+                 "replaced_status": replaced_status or None,
+                 "winners": [[w.certificate, w.ordinal, w.account, w.client_id] for w in winners],
+                 "carry_out": row.carry_out},
+            )
+            self._leases.pop(draw_id, None)
+            return self._draw_record(s, row)
+
+    def fail_draw(self, draw_id: int, kind: str, message: str, *, keep_pending: bool, force: bool = False) -> None:
+        """Record a failed attempt. keep_pending: the ticket may hold a result, so
+        the next attempt resumes this draw; otherwise the slot is freed. force: the
+        caller does not hold the lease (abandoning a crashed draw whose ticket is unused)."""
+        with self._tx() as s:
+            row = s.get(DrawRow, draw_id)
+            if row is None or row.status != "pending":
+                return
+            if not force:
+                self._check_lease(row)
+            row.failure = f"{kind}: {message}"
+            row.lease_owner = row.lease_at = None
+            if not keep_pending:
+                row.status = "failed"
+                row.slot = f"failed-{row.id}"
+                row.finished_at = utcnow()
+            self._append_audit(
+                s, "draw_failed",
+                {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
+                 "rehearsal": row.rehearsal, "kind": kind, "message": message,
+                 "ticket_id": row.ticket_id, "kept_pending": keep_pending})
+            self._leases.pop(draw_id, None)
+
+    def release_lease(self, draw_id: int) -> None:
+        """Give up executing a pending draw without failing it (e.g. entropy missing)."""
+        with self._tx() as s:
+            row = s.get(DrawRow, draw_id)
+            if row is not None and row.status == "pending" and row.lease_owner == self._leases.get(draw_id):
+                row.lease_owner = row.lease_at = None
+            self._leases.pop(draw_id, None)
+
+    def pending_draw(self, month: str, denomination: int, *, rehearsal: bool = False,
+                     run: int | None = None) -> DrawRecord | None:
+        """The unfinished original draw of a tier, if any."""
+        with self._tx() as s:
+            slot = self._slot_name(s, month, rehearsal, run)
+            row = s.scalars(select(DrawRow).where(
+                DrawRow.month == month, DrawRow.denomination == denomination, DrawRow.slot == slot,
+                DrawRow.kind == "draw", DrawRow.status == "pending")).first()
+            return None if row is None else self._draw_record(s, row)
+
+    def draw_run(self, draw_id: int) -> int:
+        with self._tx() as s:
+            row = s.get(DrawRow, draw_id)
+            if row is None:
+                raise NotDrawn(f"no draw #{draw_id}")
+            return row.run
+
+    # ---- winners and claims
+    def set_winner_status(self, winner_id: int, status: str, *, note: str = "", certificate_serial: str = "",
+                          at_date: dt.date | None = None) -> WinnerRecord:
+        with self._tx() as s:
+            w = s.get(WinnerRow, winner_id)
+            if w is None:
+                raise NotDrawn(f"no winner #{winner_id}")
+            old = w.status
+            w.status, w.status_changed_at = status, utcnow()
+            if note:
+                w.note = note
+            if certificate_serial:
+                w.certificate_serial = certificate_serial
+            self._append_audit(
+                s, "claim",
+                {"winner_id": w.id, "month": w.month, "denomination": w.denomination,
+                 "certificate": w.certificate, "rehearsal": w.rehearsal, "account": w.account,
+                 "from": old, "to": status, "note": note, "certificate_serial": certificate_serial,
+                 "date": at_date.isoformat() if at_date else None})
+            return _winner_record(w)
+
+    def current_winner(self, month: str, denomination: int, certificate: int, *, rehearsal: bool = False,
+                       run: int | None = None) -> WinnerRecord:
+        with self._tx() as s:
+            slot = self._slot_name(s, month, rehearsal, run)
+            w = s.scalars(select(WinnerRow).join(DrawRow, WinnerRow.draw_id == DrawRow.id).where(
+                DrawRow.slot == slot, WinnerRow.month == month, WinnerRow.denomination == denomination,
+                WinnerRow.certificate == certificate, WinnerRow.current.is_(True)
+            ).order_by(WinnerRow.id.desc())).first()
+            if w is None:
+                raise NotDrawn(f"{month} {denomination}: no certificate {certificate} has been drawn")
+            return _winner_record(w)
+
+    def _slot_name(self, s: Session, month: str, rehearsal: bool, run: int | None) -> str:
+        if not rehearsal:
+            return OFFICIAL
+        if run is None:
+            run = s.scalar(select(func.max(DrawRow.run)).where(
+                DrawRow.month == month, DrawRow.rehearsal.is_(True), DrawRow.status != "failed")) or 0
+        return f"rehearsal-{run}"
+
+    def tier_draws(self, month: str, denomination: int, *, rehearsal: bool = False,
+                   run: int | None = None) -> list[DrawRecord]:
+        """Every done draw and re-draw of a month and tier, in order."""
+        with self._tx() as s:
+            slot = self._slot_name(s, month, rehearsal, run)
+            rows = s.scalars(select(DrawRow).where(
+                DrawRow.month == month, DrawRow.denomination == denomination, DrawRow.slot == slot,
+                DrawRow.status == "done").order_by(DrawRow.id)).all()
+            return [self._draw_record(s, r) for r in rows]
+
+    def pool_details(self, pool_id: int) -> list[list[str]]:
+        with self._tx() as s:
+            pool = s.get(PoolRow, pool_id)
+            return json.loads(pool.details) if pool is not None else []
+
+    # ---- reads
+    def draw(self, draw_id: int) -> DrawRecord:
+        with self._tx() as s:
+            row = s.get(DrawRow, draw_id)
+            if row is None:
+                raise NotDrawn(f"no draw #{draw_id}")
+            return self._draw_record(s, row)
+
+    def all_draws(self, *, include_failed: bool = False) -> list[DrawRecord]:
+        with self._tx() as s:
+            q = select(DrawRow).order_by(DrawRow.id)
+            if not include_failed:
+                q = q.where(DrawRow.status == "done")
+            return [self._draw_record(s, r) for r in s.scalars(q)]
+
+    def months(self, rehearsal: bool = False) -> list[str]:
+        with self._tx() as s:
+            q = select(DrawRow.month).where(DrawRow.status == "done", DrawRow.rehearsal.is_(rehearsal)).distinct()
+            return sorted(s.scalars(q))
+
+    def month_record(self, month: str, rehearsal: bool = False) -> MonthRecord:
+        """What a protocol shows. Rehearsal: the latest rehearsal run of the month."""
+        with self._tx() as s:
+            slot = self._slot_name(s, month, rehearsal, None)
+            rows = s.scalars(select(DrawRow).where(
+                DrawRow.month == month, DrawRow.slot == slot, DrawRow.status == "done")).all()
+            if not rows:
+                kind = "rehearsed" if rehearsal else "drawn"
+                raise NotDrawn(f"{month} has not been {kind}")
+            originals = sorted((r for r in rows if r.kind == "draw"), key=lambda r: r.denomination)
+            redraws = sorted((r for r in rows if r.kind == "redraw"), key=lambda r: r.id)
+            session = s.scalars(select(MonthSessionRow).where(
+                MonthSessionRow.month == month, MonthSessionRow.slot == slot)).first()
+            members: tuple[CommissionMember, ...] = ()
+            if session is not None:
+                members = tuple(
+                    CommissionMember(role=c.role, name=c.name, position=c.position)
+                    for c in s.scalars(select(CommissionRow).where(
+                        CommissionRow.session_id == session.id).order_by(CommissionRow.position_index)))
+            imports = tuple(_import_record(r) for r in s.scalars(select(ImportRow).where(
+                ImportRow.month == month, ImportRow.rehearsal.is_(rehearsal)).order_by(ImportRow.id)))
+            first = originals[0] if originals else rows[0]
+            return MonthRecord(
+                month=month,
+                rehearsal=rehearsal,
+                protocol_number=(session.protocol_number if session else "") or month,
+                draw_date=(session.draw_date if session and session.draw_date else first.draw_date),
+                place=(session.place if session and session.place else first.place),
+                commission=members,
+                imports=imports,
+                draws=tuple(self._draw_record(s, r) for r in [*originals, *redraws]),
+            )
+
+    def winners(self, month: str | None = None, rehearsal: bool = False) -> list[WinnerRecord]:
+        """Winners of done draws (official, or every rehearsal run), by month, tier, certificate."""
+        with self._tx() as s:
+            q = select(WinnerRow).join(DrawRow, WinnerRow.draw_id == DrawRow.id).where(
+                DrawRow.status == "done", DrawRow.rehearsal.is_(rehearsal))
+            if not rehearsal:
+                q = q.where(DrawRow.slot == OFFICIAL)
+            if month:
+                q = q.where(WinnerRow.month == month)
+            rows = s.scalars(q.order_by(WinnerRow.month, WinnerRow.denomination.desc(),
+                                        WinnerRow.certificate, WinnerRow.id)).all()
+            return [_winner_record(w) for w in rows]
+
+    def history(self) -> History:
+        """Official draws only: who took part where, and how many certificates each tier used."""
+        participated: dict[str, str] = {}
+        drawn: dict[tuple[str, int], int] = {}
+        with self._tx() as s:
+            rows = s.scalars(select(DrawRow).where(
+                DrawRow.slot == OFFICIAL, DrawRow.status == "done").order_by(DrawRow.month, DrawRow.id)).all()
+            for r in rows:
+                key = (r.month, r.denomination)
+                if r.kind == "draw":
+                    drawn[key] = drawn.get(key, 0) + r.drawn
+                    pool = s.get(PoolRow, r.pool_id) if r.pool_id else None
+                    if pool is not None:
+                        for client_id in _pool_client_ids(pool.text):
+                            if client_id not in participated or r.month < participated[client_id]:
+                                participated[client_id] = r.month
+            for r in rows:
+                if r.kind == "redraw" and r.drawn == 0:
+                    key = (r.month, r.denomination)
+                    drawn[key] = drawn.get(key, 0) - r.carry_out
+        return History(participated=participated, drawn=drawn)
+
+    # ---- raw access for verification (read-only)
+    def raw_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the verified tables as plain dicts (for `verify`)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._tx() as s:
+            for model in (PoolRow, DrawRow, WinnerRow):
+                out[model.__tablename__] = [
+                    {c.key: getattr(r, c.key) for c in model.__mapper__.column_attrs}
+                    for r in s.scalars(select(model).order_by(model.id))
+                ]
+        return out
+
+    def raw_audit(self) -> list[dict[str, Any]]:
+        with self._tx() as s:
+            return [{"seq": r.seq, "at": r.at, "action": r.action, "actor": r.actor, "payload": r.payload,
+                     "prev_sha256": r.prev_sha256, "sha256": r.sha256}
+                    for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
+
+    # ---- record building
+    def _draw_record(self, s: Session, row: DrawRow) -> DrawRecord:
+        pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
+        winners = tuple(_winner_record(w) for w in s.scalars(
+            select(WinnerRow).where(WinnerRow.draw_id == row.id).order_by(WinnerRow.certificate)))
+        return DrawRecord(
+            id=row.id, month=row.month, denomination=row.denomination, kind=row.kind,
+            rehearsal=row.rehearsal, method=row.method, status=row.status, quota=row.quota,
+            carried_in=row.carried_in, to_draw=row.to_draw, drawn=row.drawn, carry_out=row.carry_out,
+            draw_date=row.draw_date, started_at=row.started_at, finished_at=row.finished_at,
+            place=row.place,
+            pool=None if pool is None else PoolRecord(
+                id=pool.id, month=pool.month, denomination=pool.denomination, size=pool.size,
+                sha256=pool.sha256, text=pool.text, purpose=pool.purpose),
+            ticket_id=row.ticket_id, signed_random=row.signed_random, serial_number=row.serial_number,
+            completion_time=row.completion_time, hashed_api_key=row.hashed_api_key,
+            license_text=row.license_text, development_licence=row.development_licence,
+            signature_verified=row.signature_verified, entropy=row.entropy,
+            redraw_of_certificate=row.redraw_certificate or None, redraw_reason=row.redraw_reason,
+            winners=winners,
+        )
+
+    def _set_lease_for_tests(self, draw_id: int, owner: str | None, at: dt.datetime | None) -> None:
+        with self._tx() as s:
+            s.execute(update(DrawRow).where(DrawRow.id == draw_id).values(lease_owner=owner, lease_at=at))
+
+
+def _pool_client_ids(pool_text: str) -> Iterator[str]:
+    for line in pool_text.splitlines():
+        parts = line.split(",")
+        if len(parts) >= 4:
+            yield parts[-2]
+
+
+def _audit_record(r: AuditRow) -> AuditEntry:
+    return AuditEntry(id=r.seq, at=r.at, action=r.action, actor=r.actor, payload=json.loads(r.payload),
+                      prev_sha256=r.prev_sha256, sha256=r.sha256)
+
+
+def _import_record(r: ImportRow) -> ImportRecord:
+    return ImportRecord(
+        id=r.id, file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet, month=r.month,
+        rows_data=r.rows_data, rows_blank=r.rows_blank, eligible=r.eligible, excluded=r.excluded,
+        errors=r.errors, excluded_by_reason=tuple(json.loads(r.excluded_by_reason).items()),
+        imported_at=r.imported_at)
+
+
+def _winner_record(w: WinnerRow) -> WinnerRecord:
+    return WinnerRecord(
+        id=w.id, draw_id=w.draw_id, month=w.month, denomination=w.denomination, certificate=w.certificate,
+        ordinal=w.ordinal, account=w.account, client_id=w.client_id, client_name=w.client_name,
+        status=w.status, status_changed_at=w.status_changed_at, deadline=w.deadline, note=w.note,
+        certificate_serial=w.certificate_serial, current=w.current, phone=w.phone, region=w.region)
