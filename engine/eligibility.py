@@ -33,21 +33,13 @@ class Assessment:
 
     def participants(self) -> list[Participant]:
         rows = self.frame[self.frame["status"] == "eligible"]
+        # Plain object arrays: iterating pandas' Arrow-backed strings row by row is slow.
+        cols = [rows[c].to_numpy(dtype=object) for c in
+                ("row", "account", "client_id", "client_name", "client_type", "month", "denomination",
+                 "monthly_fee", "phone", "email", "region")]
         return [
-            Participant(
-                row=int(r.row),
-                account=r.account,
-                client_id=r.client_id,
-                client_name=r.client_name,
-                client_type=r.client_type,
-                month=r.month,
-                denomination=int(r.denomination),
-                monthly_fee=float(r.monthly_fee),
-                phone=r.phone,
-                email=r.email,
-                region=r.region,
-            )
-            for r in rows.itertuples(index=False)
+            Participant(int(r), a, c, n, t, m, int(d), float(f), ph, em, rg)
+            for r, a, c, n, t, m, d, f, ph, em, rg in zip(*cols)
         ]
 
     def eligible_counts(self) -> dict[tuple[str, int], int]:
@@ -69,13 +61,14 @@ def _month_strings(dates: pd.Series) -> np.ndarray:
     return out
 
 
-def _minus_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
-    """connected_on minus 1 or 3 calendar months, per row (clamped to month end)."""
-    result = [
-        pd.NaT if pd.isna(d) else pd.Timestamp(add_months(d.date(), -int(m)))
-        for d, m in zip(dates, months)
-    ]
-    return pd.Series(result, index=dates.index, dtype="datetime64[s]")
+def _minus_months(dates: pd.Series, months: np.ndarray, choices: tuple[int, ...]) -> pd.Series:
+    """connected_on minus 1 or 3 calendar months, per row, clamped to the month's
+    end like `rules.add_months` (31 May - 3 months = 28 Feb)."""
+    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[s]")
+    for k in choices:
+        shifted = dates - pd.DateOffset(months=int(k))
+        out = out.where(months != k, shifted)
+    return out
 
 
 def assess(
@@ -111,7 +104,7 @@ def assess(
     bundle_ie = (f["client_type"] == "IE").to_numpy(dtype=bool) & f["bundle"].to_numpy(dtype=bool)
     lookback = np.where(bundle_ie, rules.bundle_ie_months, rules.other_months)
     if "previous_service_until" in table.present:
-        threshold = _minus_months(connected, lookback)
+        threshold = _minus_months(connected, lookback, (rules.bundle_ie_months, rules.other_months))
         prev = f["previous_service_until"]
         recent = (prev.notna() & (prev >= threshold)).to_numpy(dtype=bool)
     else:

@@ -455,7 +455,10 @@ def _text(column: pd.Series | None, n: int, id_field: str) -> pd.Series:
     if column is None:
         return pd.Series([""] * n, dtype=object)
     pad = 12 if id_field == "client_id" else 0  # an IIN/BIN that lost its leading zeros
-    return pd.Series([_cell_text(v, pad) for v in column.to_numpy()], dtype=object)
+    # Most cells are already text: strip them inline, convert the rest.
+    return pd.Series(
+        [v.strip() if v.__class__ is str else _cell_text(v, pad) for v in column.to_numpy()], dtype=object
+    )
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")

@@ -123,7 +123,8 @@ def preview(
     participants = tuple(assessment.participants())
 
     counts = assessment.eligible_counts()
-    readable_months = [m for m in frame.loc[~frame["error"], "month"] if m in rules.months]
+    table_months = set(rules.months)
+    readable_months = [m for m in frame.loc[~frame["error"], "month"].unique() if m in table_months]
     if month is not None:
         last = month if month in rules.months else None
     else:
