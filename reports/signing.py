@@ -232,5 +232,15 @@ def protocol_pdf(store, month: str, rules, *, rehearsal: bool = False, data_dir:
 
 
 def _store_data_dir(store) -> Path | None:
+    """The folder of the store's SQLite file, so the local certificate lives with the data;
+    None (the default data directory) for other databases."""
     value = getattr(store, "data_dir", None)
-    return Path(value) if value else None
+    if value:
+        return Path(value)
+    if os.environ.get("PROMOTION_DATA_DIR"):
+        return None
+    engine = getattr(store, "engine", None)
+    database = getattr(getattr(engine, "url", None), "database", None)
+    if getattr(store, "dialect", "") == "sqlite" and database and database != ":memory:":
+        return Path(database).resolve().parent
+    return None

@@ -103,7 +103,7 @@ def test_key_pem() -> str:
 
 def signed_response(month: str, denomination: int, pool_sha256: str, pool_size: int, n: int,
                     serial: int, completion: str, rng: random.Random,
-                    licence: str = DEV_LICENCE) -> tuple[str, dict]:
+                    licence: str = DEV_LICENCE, certificate: int | None = None) -> tuple[str, dict]:
     """A generateSignedIntegers result shaped like RANDOM.ORG's, signed with the test key."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
@@ -116,7 +116,8 @@ def signed_response(month: str, denomination: int, pool_sha256: str, pool_size: 
         "pregeneratedRandomization": None, "data": data,
         "license": {"type": "developer", "text": licence, "infoUrl": None},
         "licenseData": None,
-        "userData": {"month": month, "denomination": denomination, "pool_sha256": pool_sha256},
+        "userData": {"month": month, "denomination": denomination, "pool_sha256": pool_sha256,
+                     **({"certificate": certificate} if certificate else {})},
         "ticketData": None, "completionTime": completion, "serialNumber": serial,
     }
     raw = json.dumps(random_obj, separators=(",", ":"), ensure_ascii=False)
@@ -224,7 +225,7 @@ def month_record(method: str = "offline", *, rehearsal: bool = False, commission
         else:
             serial += 1
             completion = f"{redraw_date.isoformat()} 06:00:41Z"
-            raw, obj = signed_response(month, 50000, pool_hash, len(rest), 1, serial, completion, rng)
+            raw, obj = signed_response(month, 50000, pool_hash, len(rest), 1, serial, completion, rng, certificate=3)
             ordinal = obj["data"][0]
             extra = dict(ticket_id=f"{rng.getrandbits(64):016x}", signed_random=raw, serial_number=serial,
                          completion_time=completion, hashed_api_key=obj["hashedApiKey"],
