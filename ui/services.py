@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from engine.records import OPEN_STATUSES, History, WinnerRecord
+from engine.records import OPEN_STATUSES, CommissionMember, DrawRecord, History, WinnerRecord
 from engine.rules import Rules, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -151,3 +153,210 @@ def status(*, rehearsal: bool = False) -> Status:
         face_value_handed_over=sum(w.denomination for w in current if w.status == "claimed"),
         open_claims=tuple(sorted((w for w in current if w.status in OPEN_STATUSES), key=lambda w: w.deadline)),
     )
+
+
+# ---------------------------------------------------------------- tables for charts
+
+
+def _month_records(rehearsal: bool) -> list:
+    from engine.store import NotDrawn
+
+    s = store()
+    records = []
+    for month in s.months(rehearsal=rehearsal):
+        try:
+            records.append(s.month_record(month, rehearsal=rehearsal))
+        except NotDrawn:
+            continue
+    return records
+
+
+def chart_frames(*, rehearsal: bool = False) -> dict[str, pd.DataFrame]:
+    """Stored draws, winners and imports reshaped into long tables (canonical column names).
+
+    tiers:      month, denomination, quota, carried_in, to_draw, pool_size, drawn, carry_out, unplayed
+    claims:     month, denomination, certificate, status, face_value
+    exclusions: month, reason, count (the latest import of each month)
+    """
+    r = rules()
+    last_month = r.months[-1] if r.months else None
+    tier_rows = []
+    for record in _month_records(rehearsal):
+        for d in record.draws:
+            if d.kind != "draw":
+                continue
+            tier_rows.append(
+                {
+                    "month": d.month,
+                    "denomination": d.denomination,
+                    "quota": d.quota,
+                    "carried_in": d.carried_in,
+                    "to_draw": d.to_draw,
+                    "pool_size": d.pool.size if d.pool else 0,
+                    "drawn": d.drawn,
+                    "carry_out": d.carry_out if d.month != last_month else 0,
+                    "unplayed": d.carry_out if d.month == last_month else 0,
+                }
+            )
+    tiers = pd.DataFrame(tier_rows, columns=["month", "denomination", "quota", "carried_in", "to_draw", "pool_size",
+                                             "drawn", "carry_out", "unplayed"])
+    claims = pd.DataFrame(
+        [
+            {"month": w.month, "denomination": w.denomination, "certificate": w.certificate, "status": w.status,
+             "face_value": w.denomination}
+            for w in store().winners(rehearsal=rehearsal)
+            if w.current
+        ],
+        columns=["month", "denomination", "certificate", "status", "face_value"],
+    )
+    exclusion_rows = []
+    for month in r.months:
+        imports = store().imports(month, rehearsal=rehearsal)
+        if imports:
+            for reason, count in imports[-1].excluded_by_reason:
+                exclusion_rows.append({"month": month, "reason": reason, "count": count})
+    exclusions = pd.DataFrame(exclusion_rows, columns=["month", "reason", "count"])
+    return {"tiers": tiers, "claims": claims, "exclusions": exclusions}
+
+
+# ---------------------------------------------------------------- commission and RANDOM.ORG
+
+
+def commission_file() -> Path:
+    return data_dir() / "commission.json"
+
+
+def default_commission() -> list[CommissionMember]:
+    """The commission the admin set up; the live draw starts from it and records who was present."""
+    path = commission_file()
+    if not path.exists():
+        return []
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        return [CommissionMember(str(i["role"]), str(i["name"]), str(i.get("position", ""))) for i in items if i.get("name")]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def save_default_commission(members: list[CommissionMember]) -> None:
+    path = commission_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(m) for m in members], ensure_ascii=False, indent=2), encoding="utf-8")
+    store().append_audit("commission_defaults", {"members": [[m.role, m.name, m.position] for m in members]})
+
+
+def randomorg_config():
+    from engine.randomness import RandomOrgConfig
+
+    return RandomOrgConfig.from_env(secrets=secrets_dict())
+
+
+@st.cache_resource(show_spinner=False)
+def _standin(key_dir: str):
+    from engine.standin import StandIn
+
+    return StandIn(key_dir=key_dir).start()
+
+
+def standin():
+    """The rehearsal stand-in: one loopback server per data folder, kept for the life of the process."""
+    return _standin(str(data_dir() / "standin"))
+
+
+def randomorg_client(*, rehearsal: bool):
+    """RANDOM.ORG for real draws; the loopback stand-in (its own key) in rehearsal mode."""
+    from engine.randomness import RandomOrgClient
+
+    if rehearsal:
+        server = standin()
+        return RandomOrgClient(server.api_key, server.url, public_key_pem=server.public_key_pem)
+    return RandomOrgClient.from_config(randomorg_config())
+
+
+# ---------------------------------------------------------------- the live draw
+
+
+@dataclass(frozen=True)
+class TierState:
+    done: DrawRecord | None  # the original draw, once finished
+    pending: DrawRecord | None  # frozen and waiting for its random numbers
+    redraws: tuple[DrawRecord, ...] = ()
+
+
+def _run(month: str, rehearsal: bool) -> int | None:
+    if not rehearsal:
+        return None
+    return store().latest_rehearsal_run(month) or None
+
+
+def tier_state(month: str, denomination: int, *, rehearsal: bool) -> TierState:
+    s = store()
+    run = _run(month, rehearsal)
+    draws = s.tier_draws(month, denomination, rehearsal=rehearsal, run=run)
+    done = next((d for d in draws if d.kind == "draw"), None)
+    pending = None if done else s.pending_draw(month, denomination, rehearsal=rehearsal, run=run)
+    return TierState(done, pending, tuple(d for d in draws if d.kind == "redraw"))
+
+
+def draw_months(*, rehearsal: bool) -> list[str]:
+    """Months that have a frozen file (a rehearsal may also use the official files)."""
+    r = rules()
+    s = store()
+    months = {i.month for i in s.imports(rehearsal=rehearsal)}
+    if rehearsal:
+        months |= {i.month for i in s.imports()}
+    return [m for m in r.months if m in months]
+
+
+def draw_source(month: str, *, rehearsal: bool):
+    """The latest frozen import of a month and its kept bytes: (ImportRecord, bytes, file name) or None."""
+    s = store()
+    imports = s.imports(month, rehearsal=rehearsal) or (s.imports(month) if rehearsal else [])
+    for record in reversed(imports):
+        kept = kept_upload(record.file_sha256)
+        if kept is not None:
+            return record, kept[0], kept[1]
+    return None
+
+
+def draw_preview(month: str, draw_date: dt.date, *, rehearsal: bool):
+    """The preview a draw freezes its pools from: the frozen file, read again on the draw date."""
+    source = draw_source(month, rehearsal=rehearsal)
+    if source is None:
+        return None
+    record, data, name = source
+    key = ("draw_preview", month, draw_date, record.file_sha256, rehearsal)
+    cached = st.session_state.get("_draw_preview")
+    if cached and cached[0] == key:
+        return cached[1]
+    result = run_preview(data, name, draw_date=draw_date, month=month)
+    st.session_state["_draw_preview"] = (key, result)
+    return result
+
+
+def record_commission(month: str, members: list[CommissionMember], place: str, draw_date: dt.date, *, rehearsal: bool) -> None:
+    store().set_commission(month, members, place, draw_date, rehearsal, run=_run(month, rehearsal))
+
+
+def start_rehearsal(month: str) -> int:
+    return store().start_rehearsal(month)
+
+
+def prepare(preview, month: str, denomination: int, *, method: str, rehearsal: bool, draw_date: dt.date, place: str):
+    """Freeze the tier's pool and (for RANDOM.ORG) create the ticket; nothing random yet."""
+    from engine.draw import prepare_tier
+
+    with randomorg_client(rehearsal=rehearsal) as client:
+        return prepare_tier(store(), preview, month, denomination, method=method, rehearsal=rehearsal,
+                            draw_date=draw_date, place=place, client=client, rules=rules(), run=_run(month, rehearsal))
+
+
+def execute(draw_id: int, *, rehearsal: bool, entropy: str | None = None, on_step=None):
+    from engine.draw import execute_tier
+
+    with randomorg_client(rehearsal=rehearsal) as client:
+        return execute_tier(store(), draw_id, client=client, entropy=entropy, on_step=on_step, rules=rules())
+
+
+def stored_draw(draw_id: int):
+    return store().draw(draw_id)
