@@ -406,7 +406,8 @@ def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step
 
     with _client_for(client) as c:
         try:
-            signed = c.recover(draw.ticket_id) if draw.ticket_id else None
+            fresh = store.take_fresh_ticket(draw.id)
+            signed = c.recover(draw.ticket_id) if draw.ticket_id and not fresh else None
             recovered = signed is not None
             if signed is None:
                 _emit(on_step, "requesting", draw_id=draw.id, method=METHOD_RANDOM_ORG, n=n, minimum=1,

@@ -389,6 +389,7 @@ class Store:
             _setup_sqlite(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._leases: dict[int, str] = {}  # draw id -> lease this Store holds
+        self._fresh_tickets: set[int] = set()  # tickets created here and not yet used for a request
         self._migrate()
 
     # ---- identity
@@ -727,7 +728,16 @@ class Store:
             self._check_lease(row)
             row.ticket_id = ticket_id
             self._append_audit(s, "ticket_created", {"draw_id": draw_id, "ticket_id": ticket_id})
+            self._fresh_tickets.add(draw_id)
             return self._draw_record(s, row)
+
+    def take_fresh_ticket(self, draw_id: int) -> bool:
+        """True once if this Store created the draw's ticket and never sent a request with
+        it: then there is nothing to recover and getTicket can be skipped."""
+        if draw_id in self._fresh_tickets:
+            self._fresh_tickets.discard(draw_id)
+            return True
+        return False
 
     def finish_draw(self, draw_id: int, winners: Sequence[WinnerInput], *, deadline: dt.date,
                     method: str, signed_random: str = "", serial_number: int | None = None,
