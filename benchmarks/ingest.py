@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             base, maxrss, hwm, data = child_peak(p)
             figures.append((n, hwm))
             print(f"  {n:>9,} rows: after imports {mib(base)}, peak during preview {mib(hwm)} "
-                  f"(ru_maxrss {mib(maxrss)}); (peak - after imports) / row = {(hwm - base) / data:,.0f} bytes")
+                  f"(ru_maxrss {mib(maxrss)}, kept across exec from the parent); (peak - after imports) / row = {(hwm - base) / data:,.0f} bytes")
         (n1, p1), (n2, p2) = figures
         if n2 > n1:
             print(f"  marginal: {(p2 - p1) / (n2 - n1):,.0f} bytes per extra row")
