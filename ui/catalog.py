@@ -523,3 +523,84 @@ ENTRIES.update({
     "fail.other": ("Ұтыс аяқталмады.", "Розыгрыш не завершён.", "The draw did not complete."),
     "next.other": ("Қайталаңыз немесе әкімшіге хабарлаңыз.", "Повторите или сообщите администратору.", "Try again or tell an administrator."),
 })
+
+ENTRIES.update({
+    # ---- documents
+    "docs.on_demand": (
+        "Құжаттар дерекқордан сұраныс бойынша жасалады.",
+        "Документы создаются из базы данных по запросу.",
+        "Documents are made from the database on demand.",
+    ),
+    "docs.protocol": ("Ұтыс хаттамасы (PDF, қол қойылған)", "Протокол розыгрыша (PDF, подписан)", "Draw protocol (PDF, signed)"),
+    "docs.acts": ("Қабылдау-тапсыру актілері (PDF)", "Акты приёма-передачи (PDF)", "Acceptance acts (PDF)"),
+    "docs.publish_xlsx": ("Жариялау тізімі (XLSX)", "Список для публикации (XLSX)", "Publication list (XLSX)"),
+    "docs.publish_html": ("Жариялау тізімі (HTML, ismet.kz үшін)", "Список для публикации (HTML, для ismet.kz)", "Publication list (HTML, for ismet.kz)"),
+    "docs.accounting": ("Бухгалтерияға (XLSX)", "Для бухгалтерии (XLSX)", "Accounting export (XLSX)"),
+    "docs.bundle": ("Тексеру пакеті (ZIP)", "Пакет для проверки (ZIP)", "Verification bundle (ZIP)"),
+    "docs.help_protocol": (
+        "Комиссия, файлдар, квоталар, пул хэштері, жеңімпаздар; PAdES қолтаңбасы.",
+        "Комиссия, файлы, квоты, хэши пулов, победители; подпись PAdES.",
+        "Commission, files, quotas, pool hashes, winners; PAdES signature.",
+    ),
+    "docs.help_acts": ("Әр жеңімпазға акт және филиал хаттамасы (13–14-тармақтар).", "Акт и протокол филиала на каждого победителя (пункты 13–14).", "An act and the branch's handover protocol per winner (clauses 13–14)."),
+    "docs.help_publish_xlsx": ("Шоттар мен атаулар жасырылған; БСН/ЖСН жоқ.", "Счета и имена скрыты; без БИН/ИИН.", "Accounts and names masked; no BIN/IIN."),
+    "docs.help_publish_html": ("ismet.kz бетіне қоюға арналған фрагмент.", "Фрагмент для страницы ismet.kz.", "A fragment for the ismet.kz page."),
+    "docs.help_accounting": ("Тапсырылған сертификаттар және номиналдық құны (16-тармақ).", "Вручённые сертификаты и их номинал (пункт 16).", "Certificates handed over with face values (clause 16)."),
+    "docs.help_bundle": (
+        "Пул мәтіндері, қол қойылған RANDOM.ORG жауаптары, хаттама және қолмен тексеру нұсқауы.",
+        "Тексты пулов, подписанные ответы RANDOM.ORG, протокол и инструкция по ручной проверке.",
+        "Pool texts, signed RANDOM.ORG answers, the protocol and how to recompute by hand.",
+    ),
+    "docs.rendering": ("Құжат жасалуда…", "Создаём документ…", "Making the document…"),
+    "docs.cannot": ("Құжатты жасау мүмкін емес: {message}", "Документ не создан: {message}", "The document cannot be made: {message}"),
+    "docs.download": ("Жүктеп алу: {name}", "Скачать: {name}", "Download {name}"),
+    "docs.audit_title": ("Аудит журналы", "Журнал аудита", "Audit record"),
+    "docs.verify": ("Барлығын тексеру", "Проверить всё", "Verify everything"),
+    "docs.verifying": ("Пулдар, қолтаңбалар, жеңімпаздар және журнал тізбегі тексерілуде…", "Проверяем пулы, подписи, победителей и цепочку журнала…", "Checking pools, signatures, winners and the audit chain…"),
+    "docs.verify_ok": ("Барлығы сәйкес: {n} тексеру өтті.", "Всё сходится: пройдено проверок — {n}.", "Everything checks out: {n} checks passed."),
+    "docs.verify_failed": ("{n} тексеру өтпеді: төмендегі тізімді қараңыз.", "Не пройдено проверок: {n}. Смотрите список ниже.", "{n} checks failed: see the list below."),
+})
+
+ENTRIES.update({
+    # ---- claims
+    "claims.overdue": (
+        "{n} сертификат бойынша 14 күндік мерзім өтті: қайталама ұтыс қажет.",
+        "По {n} сертификатам истёк 14-дневный срок: нужен повторный розыгрыш.",
+        "{n} certificates are past their 14-day window: they need a re-draw.",
+    ),
+    "claims.act_title": ("Сертификат бойынша әрекет", "Действие по сертификату", "Act on a certificate"),
+    "claims.certificate": ("Сертификат", "Сертификат", "Certificate"),
+    "claims.deadline": ("Мерзімі: {deadline} (қалған күн: {days})", "Срок: {deadline} (осталось дней: {days})", "Deadline: {deadline} ({days} days left)"),
+    "claims.contact": ("Байланыс", "Связь", "Contact"),
+    "claims.handover": ("Тапсыру", "Вручение", "Handover"),
+    "claims.forfeit": ("Сыйлықтан айыру", "Лишение приза", "Forfeit"),
+    "claims.record_contact": ("Байланысты тіркеу", "Отметить связь", "Record the contact"),
+    "claims.record_handover": ("Тапсыруды тіркеу", "Отметить вручение", "Record the handover"),
+    "claims.forfeit_reason": ("Себебі (15-тармақ)", "Причина (пункт 15)", "Reason (clause 15)"),
+    "claims.forfeit_help": (
+        "Мысалы: жеке куәлік көрсетілмеді немесе актіге қол қоюдан бас тартты.",
+        "Например: не предъявлено удостоверение личности или отказ подписать акт.",
+        "For example: no ID document shown, or refused to sign the act.",
+    ),
+    "claims.record_forfeit": ("Сыйлықтан айыруды тіркеу", "Отметить лишение приза", "Record the forfeit"),
+    "claims.saved": ("Сақталды.", "Сохранено.", "Saved."),
+    "claims.refused": ("Өзгерту мүмкін емес: {message}", "Изменение невозможно: {message}", "Not possible: {message}"),
+    "claims.redraw_explained": (
+        "Бұл сертификат қайта ойнатылады (12-тармақ): осы ай мен номиналдың пулынан бұрын ұтқандардың бәрі алынып тасталады, пул қайта бекітіледі.",
+        "Этот сертификат разыгрывается повторно (пункт 12): из пула месяца и номинала исключаются все уже выигравшие, пул фиксируется заново.",
+        "This certificate is drawn again (clause 12): the month and tier's pool less everyone already drawn, frozen again.",
+    ),
+    "method.random-org": ("RANDOM.ORG", "RANDOM.ORG", "RANDOM.ORG"),
+    "method.offline": ("Офлайн әдіс (комиссия шешімі)", "Офлайн-способ (решение комиссии)", "Offline method (commission decision)"),
+    "claims.redraw": ("Қайталама ұтысты бастау", "Начать повторный розыгрыш", "Start the re-draw"),
+    "claims.redrawn": (
+        "№ {certificate} сертификатының жаңа жеңімпазы: {name} ({account}).",
+        "Новый победитель сертификата № {certificate}: {name} ({account}).",
+        "New winner of certificate no. {certificate}: {name} ({account}).",
+    ),
+    "claims.redraw_empty": (
+        "Пулда ешкім қалмады: сертификат келесі айға ауысты.",
+        "В пуле никого не осталось: сертификат перенесён на следующий месяц.",
+        "Nobody is left in the pool: the certificate carries over to the next month.",
+    ),
+})

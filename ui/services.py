@@ -360,3 +360,77 @@ def execute(draw_id: int, *, rehearsal: bool, entropy: str | None = None, on_ste
 
 def stored_draw(draw_id: int):
     return store().draw(draw_id)
+
+
+# ---------------------------------------------------------------- claims and re-draws
+
+
+def claim_views(*, rehearsal: bool, month: str | None = None):
+    from engine.draw import claims
+
+    return claims(store(), month, today=dt.date.today(), rehearsal=rehearsal)
+
+
+def set_claim(month: str, denomination: int, certificate: int, status: str, *, note: str = "",
+              certificate_serial: str = "", rehearsal: bool):
+    from engine.draw import set_claim as engine_set_claim
+
+    return engine_set_claim(store(), month, denomination, certificate, status, note=note,
+                            certificate_serial=certificate_serial, today=dt.date.today(), rehearsal=rehearsal)
+
+
+def redraw(month: str, denomination: int, certificate: int, *, reason: str, method: str, entropy: str | None,
+           rehearsal: bool):
+    from engine.draw import redraw as engine_redraw
+
+    with randomorg_client(rehearsal=rehearsal) as client:
+        return engine_redraw(store(), month, denomination, certificate, reason=reason, method=method, client=client,
+                             entropy=entropy, draw_date=dt.date.today(), rehearsal=rehearsal, rules=rules())
+
+
+# ---------------------------------------------------------------- documents
+
+
+def document(kind: str, month: str, *, rehearsal: bool) -> tuple[bytes, str, str]:
+    """(content, file name, MIME type) of one document, rendered by `reports` from the store."""
+    s = store()
+    r = rules()
+    prefix = f"{'rehearsal-' if rehearsal else ''}{month}"
+    if kind == "protocol":
+        from reports.signing import protocol_pdf
+
+        return protocol_pdf(s, month, r, rehearsal=rehearsal), f"protocol-{prefix}.pdf", "application/pdf"
+    if kind == "acts":
+        from reports.acts import render_acts
+
+        return render_acts(s.month_record(month, rehearsal=rehearsal), rules=r), f"acts-{prefix}.pdf", "application/pdf"
+    if kind == "publish_xlsx":
+        from reports.publish import publication_xlsx
+
+        return (publication_xlsx([s.month_record(month, rehearsal=rehearsal)], r), f"winners-{prefix}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if kind == "publish_html":
+        from reports.publish import publication_html
+
+        html = publication_html([s.month_record(month, rehearsal=rehearsal)], r)
+        return html.encode("utf-8"), f"winners-{prefix}.html", "text/html"
+    if kind == "accounting":
+        from reports.accounting import accounting_xlsx
+
+        return (accounting_xlsx([s.month_record(month, rehearsal=rehearsal)]), f"accounting-{prefix}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if kind == "bundle":
+        from reports.bundle import build_bundle
+
+        return build_bundle(s, month, r, rehearsal=rehearsal), f"bundle-{prefix}.zip", "application/zip"
+    raise ValueError(kind)
+
+
+def audit_entries():
+    return store().audit()
+
+
+def verify_store():
+    from engine.draw import verify
+
+    return verify(store())

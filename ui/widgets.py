@@ -24,10 +24,10 @@ def show_notices(notices, kind: str = "warning") -> None:
 
 
 def mask_account(account: str) -> str:
-    """`*****4821`: enough to recognise one's own account on the big screen, no more."""
-    account = str(account or "")
-    tail = account[-4:] if len(account) > 4 else account[-2:]
-    return "*" * max(5, len(account) - len(tail)) + tail
+    """`******4821`: the same masking as the published list (reports.publish)."""
+    from reports.publish import mask_account as publish_mask
+
+    return publish_mask(account)
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -205,3 +205,41 @@ def test_rehearsal_draw_through_the_stand_in(march_file):
     done = services.tier_state("2021-03", 50000, rehearsal=True).done
     assert done is not None and done.rehearsal and done.signature_verified and done.method == "random-org"
     assert services.tier_state("2021-03", 50000, rehearsal=False).done is None  # a rehearsal never counts
+
+
+def draw_month_offline(at: AppTest) -> None:
+    for i in range(3):  # one tier at a time; the page moves on to the next tier by itself
+        at.button(key="draw_freeze").click().run()
+        if i == 0:
+            confirm_commission(at)
+            at.text_input(key="draw_entropy").input("5 5 2 1").run()
+            at.checkbox(key="draw_offline_decided").check().run()
+        at.button(key="draw_offline").click().run()
+        no_exception(at)
+        at.run()
+    assert any("every tier is drawn" in s.value for s in at.success)
+
+
+def test_after_a_draw_every_page_shows_it(march_file):
+    at = freeze_and_open_draw(app("admin"), march_file)
+    draw_month_offline(at)
+    for spec in registry.PAGES:
+        open_page(at, spec.key)
+    # claims: record a handover with its serial
+    open_page(at, "claims")
+    at.tabs[1].text_input(key="claims_serial").input("CHOCO-0001").run()
+    at.button(key="claims_handover").click().run()
+    no_exception(at)
+    assert any("Saved" in s.value for s in at.success)
+    from ui import services
+
+    claimed = [v for v in services.claim_views(rehearsal=False) if v.status == "claimed"]
+    assert len(claimed) == 1 and claimed[0].winner.certificate_serial == "CHOCO-0001"
+    # documents: the protocol is made on demand and offered for download
+    open_page(at, "documents")
+    at.button(key="docs_make_protocol").click().run(timeout=120)
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="docs_verify").click().run(timeout=120)
+    no_exception(at)
+    assert any("Everything checks out" in s.value for s in at.success), [e.value for e in at.error]
