@@ -189,7 +189,7 @@ def _random_org_table(draws: list[DrawRecord]) -> list:
         rows.append([P(_draw_label(d), "cell_r"), P(str(d.serial_number or "—"), "cell_c"),
                      P(esc(d.completion_time or "—"), "cell_c"), P(esc(d.ticket_id or "—"), "mono_s"),
                      P(f"<font color='{colour}'><b>{mark} {esc(ok[0])}</b> / {esc(ok[1])}</font>", "cell")])
-    story = [table(rows, [27 * mm, 24 * mm, 36 * mm, 38 * mm, FRAME_W - 125 * mm])]
+    story = [table(rows, [27 * mm, 20 * mm, 34 * mm, 52 * mm, FRAME_W - 133 * mm])]
     keys = sorted({d.hashed_api_key for d in draws if d.hashed_api_key})
     licences = sorted({d.license_text for d in draws if d.license_text})
     pairs = []
