@@ -167,7 +167,7 @@ def _check_method(method: str) -> None:
 
 def _expected_carried_in(store: Store, rules: Rules, month: str, denomination: int) -> int | None:
     """carried_in by the stored draws, if every earlier month of this tier is drawn; else None."""
-    drawn = store.history().drawn
+    drawn = store.history(participation=False).drawn
     carry = 0
     for m in rules.months:
         if m >= month:

@@ -956,8 +956,9 @@ class Store:
                                         WinnerRow.certificate, WinnerRow.id)).all()
             return [_winner_record(w) for w in rows]
 
-    def history(self) -> History:
-        """Official draws only: who took part where, and how many certificates each tier used."""
+    def history(self, *, participation: bool = True) -> History:
+        """Official draws only: who took part where, and how many certificates each tier used.
+        participation=False skips reading the pools (the ledger check needs counts only)."""
         participated: dict[str, str] = {}
         drawn: dict[tuple[str, int], int] = {}
         with self._tx() as s:
@@ -967,6 +968,8 @@ class Store:
                 key = (r.month, r.denomination)
                 if r.kind == "draw":
                     drawn[key] = drawn.get(key, 0) + r.drawn
+                    if not participation:
+                        continue
                     pool = s.get(PoolRow, r.pool_id) if r.pool_id else None
                     if pool is not None:
                         for client_id in _pool_client_ids(pool.text):
