@@ -9,21 +9,33 @@ import streamlit as st
 
 from ui import auth, registry
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, SESSION_KEY, browser_language, labels, t
-from ui.setup import REHEARSAL_KEY
+from ui.setup import REHEARSAL_KEY, mark_routed
+
+mark_routed()
 
 if st.session_state.get(SESSION_KEY) not in LANGUAGES:
     st.session_state[SESSION_KEY] = browser_language()
 
 st.set_page_config(page_title=t("app.title"), page_icon="🎁", layout="wide")
 
+
+def remembered(key: str, value) -> None:
+    """Keep a sidebar choice in a plain session key (not a widget key: Streamlit drops the
+    state of widgets it did not see in the last run, and the first run of a process is
+    routed differently), and rerun so the whole page follows it."""
+    if value is not None and st.session_state.get(key) != value:
+        st.session_state[key] = value
+        st.rerun()
+
+
 with st.sidebar:
-    st.segmented_control(
+    remembered(SESSION_KEY, st.segmented_control(
         "Тіл · Язык · Language",
         LANGUAGES,
         format_func=LANGUAGE_NAMES.get,
-        key=SESSION_KEY,
+        default=st.session_state[SESSION_KEY],
         required=True,
-    )
+    ))
 
 
 def login_page() -> None:
@@ -51,20 +63,20 @@ if user is None:
 
 with st.sidebar:
     if user.source == "demo":
-        st.session_state.setdefault(auth.DEMO_ROLE, user.role)
-        st.selectbox(
+        remembered(auth.DEMO_ROLE, st.selectbox(
             t("auth.view_as"),
             auth.ROLES,
+            index=auth.ROLES.index(user.role),
             format_func=labels("role."),
-            key=auth.DEMO_ROLE,
             help=t("auth.view_as_help"),
-        )
+        ))
     else:
         st.caption(t("auth.signed_in_as", name=user.display_name, role=t(f"role.{user.role}") if user.role else "—"))
         if st.button(t("auth.sign_out"), icon=":material/logout:"):
             auth.sign_out(user)
             st.rerun()
-    st.toggle(t("rehearsal.toggle"), key=REHEARSAL_KEY, help=t("rehearsal.help"))
+    remembered(REHEARSAL_KEY, st.toggle(t("rehearsal.toggle"), value=bool(st.session_state.get(REHEARSAL_KEY)),
+                                        help=t("rehearsal.help")))
 
 if not user.role:
     st.warning(t("auth.no_role", name=user.display_name))

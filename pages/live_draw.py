@@ -207,14 +207,14 @@ def run_draw(draw_id: int, entropy: str | None = None) -> None:
     def on_step(event: str, info: dict) -> None:
         if event == "requesting":
             if info.get("method") == METHOD_OFFLINE:
-                steps.markdown("⏳ " + t("draw.step_offline", entropy=info.get("entropy", "")))
+                steps.markdown(":material/hourglass_top: " + t("draw.step_offline", entropy=info.get("entropy", "")))
             else:
-                steps.markdown("⏳ " + t("draw.step_requesting", n=info.get("n"), maximum=info.get("maximum"),
+                steps.markdown(":material/hourglass_top: " + t("draw.step_requesting", n=info.get("n"), maximum=info.get("maximum"),
                                          ticket=info.get("ticket_id", "")))
         elif event == "signature_verified":
-            steps.markdown("✅ " + t("draw.step_signature", serial=info.get("serial_number")))
+            steps.markdown(":material/verified: " + t("draw.step_signature", serial=info.get("serial_number")))
             if info.get("recovered"):
-                steps.markdown("↩️ " + t("draw.step_recovered"))
+                steps.markdown(":material/history: " + t("draw.step_recovered"))
 
     try:
         done = services.execute(draw_id, rehearsal=ctx.rehearsal, entropy=entropy, on_step=on_step)
@@ -228,7 +228,7 @@ def run_draw(draw_id: int, entropy: str | None = None) -> None:
         st.error(t("draw.refused", message=str(exc)))
         return
     st.session_state.pop(failure_key, None)
-    steps.markdown("🎉 " + t("draw.step_reveal", n=len(done.winners)))
+    steps.markdown(":material/celebration: " + t("draw.step_reveal", n=len(done.winners)))
     cards = st.container()
     for w in done.winners:
         if reveal:

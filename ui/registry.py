@@ -15,17 +15,22 @@ class PageSpec:
     path: str
     icon: str
     roles: tuple[str, ...]
-    url_path: str
+    url_path: str  # never a file's stem: see below
 
 
+# Why url paths differ from the file names: with a `pages/` folder, Streamlit
+# answers the very first request of a fresh process (and every AppTest run) in
+# its old folder mode, where "/upload" would run pages/upload.py without the
+# router. A path no file is named after falls through to dashboard.py, whose
+# st.navigation then opens the page properly.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "pages/home.py", ":material/home:", ("commission", "staff", "manager", "admin"), "home"),
-    PageSpec("upload", "pages/upload.py", ":material/upload_file:", ("staff", "admin"), "upload"),
-    PageSpec("draw", "pages/live_draw.py", ":material/casino:", ("commission", "admin"), "draw"),
-    PageSpec("charts", "pages/charts.py", ":material/bar_chart:", ("manager", "staff", "admin"), "charts"),
-    PageSpec("claims", "pages/claims.py", ":material/redeem:", ("staff", "admin"), "claims"),
-    PageSpec("documents", "pages/documents.py", ":material/description:", ("commission", "staff", "manager", "admin"), "documents"),
-    PageSpec("settings", "pages/settings.py", ":material/settings:", ("admin",), "settings"),
+    PageSpec("home", "pages/home.py", ":material/home:", ("commission", "staff", "manager", "admin"), "start"),
+    PageSpec("upload", "pages/upload.py", ":material/upload_file:", ("staff", "admin"), "preview"),
+    PageSpec("draw", "pages/live_draw.py", ":material/casino:", ("commission", "admin"), "live-draw"),
+    PageSpec("charts", "pages/charts.py", ":material/bar_chart:", ("manager", "staff", "admin"), "monthly-charts"),
+    PageSpec("claims", "pages/claims.py", ":material/redeem:", ("staff", "admin"), "winners"),
+    PageSpec("documents", "pages/documents.py", ":material/description:", ("commission", "staff", "manager", "admin"), "docs"),
+    PageSpec("settings", "pages/settings.py", ":material/settings:", ("admin",), "admin"),
 )
 
 BY_KEY = {p.key: p for p in PAGES}

@@ -243,3 +243,18 @@ def test_after_a_draw_every_page_shows_it(march_file):
     at.button(key="docs_verify").click().run(timeout=120)
     no_exception(at)
     assert any("Everything checks out" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_every_string_used_exists_in_all_three_catalogues():
+    import re
+
+    from ui.catalog import ENTRIES
+
+    used = set()
+    for path in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.-]+)["']""", path.read_text(encoding="utf-8")))
+    used |= {f"page.{p.key}" for p in registry.PAGES}
+    missing = sorted(k for k in used if k not in ENTRIES)
+    assert not missing, missing
+    for key, texts in ENTRIES.items():
+        assert len(texts) == 3 and all(x.strip() for x in texts), key
