@@ -247,17 +247,22 @@ if pending is not None and pending.method == METHOD_NONE:
     st.stop()
 
 can_request = pending is not None and pending.method == METHOD_RANDOM_ORG
-if can_request and st.button(t("draw.request"), type="primary", key="draw_request", icon=":material/casino:"):
-    run_draw(pending.id)
-    st.stop()
+request_area = st.container()
+offline_area = st.container()
 
-# The offline method: only as an explicit decision of the commission
+# The offline method: only as an explicit decision of the commission. Drawn before any draw
+# runs, so that nothing of the previous screen lingers under the draw while it runs.
 offline_open = bool(st.session_state.get(failure_key)) or not services.randomorg_config().api_key and not ctx.rehearsal
-with st.expander(t("draw.offline_title"), expanded=offline_open, icon=":material/casino:"):
+with offline_area.expander(t("draw.offline_title"), expanded=offline_open, icon=":material/casino:"):
     st.markdown(t("draw.offline_explained"))
     entropy = st.text_input(t("draw.entropy"), key="draw_entropy", help=t("draw.entropy_help"))
     decided = st.checkbox(t("draw.offline_decided"), key="draw_offline_decided")
-    if st.button(t("draw.offline_run"), key="draw_offline", disabled=not (decided and entropy.strip())):
+    offline_clicked = st.button(t("draw.offline_run"), key="draw_offline", disabled=not (decided and entropy.strip()))
+
+with request_area:
+    if can_request and st.button(t("draw.request"), type="primary", key="draw_request", icon=":material/casino:"):
+        run_draw(pending.id)
+    elif offline_clicked:
         from engine.draw import DrawFailed, DrawRefused
 
         try:
@@ -265,5 +270,5 @@ with st.expander(t("draw.offline_title"), expanded=offline_open, icon=":material
                                        draw_date=draw_date, place=place)
         except (DrawFailed, DrawRefused) as exc:
             st.error(t("draw.refused", message=str(exc)))
-            st.stop()
-        run_draw(offline.id, entropy=entropy)
+        else:
+            run_draw(offline.id, entropy=entropy)
