@@ -23,7 +23,14 @@ def remembered(key: str, value) -> None:
     """Keep a sidebar choice in a plain session key (not a widget key: Streamlit drops the
     state of widgets it did not see in the last run, and the first run of a process is
     routed differently), and rerun so the whole page follows it."""
-    if value is not None and st.session_state.get(key) != value:
+    if value is None:
+        return
+    if key not in st.session_state:
+        # First run of a session: remember without a rerun. A rerun before
+        # st.navigation has resolved the URL would drop a deep link (/live-draw
+        # on the second screen) and land on the home page.
+        st.session_state[key] = value
+    elif st.session_state[key] != value:
         st.session_state[key] = value
         st.rerun()
 

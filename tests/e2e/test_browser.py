@@ -141,3 +141,26 @@ def test_demo_month_to_rehearsal_draw(server):
             raise
         finally:
             browser.close()
+
+
+def test_deep_link_opens_its_page_for_a_second_screen(server):
+    """A second screen opens /live-draw directly to follow a draw: the link must
+    land on that page (not the home page), in the browser's language."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            first = browser.new_page(locale="en-GB")
+            first.goto(url)  # the process's first request is routed in Streamlit's folder mode
+            wait_for_app_run(first)
+            for locale, path, heading in (("ru-RU", "live-draw", "Розыгрыш в прямом эфире"),
+                                          ("kk-KZ", "docs", "Құжаттар")):
+                page = browser.new_context(locale=locale).new_page()
+                page.goto(f"{url}/{path}")
+                wait_for_app_run(page)
+                expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+                assert page.url.endswith(f"/{path}")
+        finally:
+            browser.close()
