@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ui import services
+from ui import registry, services
 from ui.i18n import fmt_date, fmt_int, fmt_money, fmt_month, t
 from ui.setup import page_setup
 from ui.widgets import mask_account, show_notices
@@ -31,6 +31,17 @@ else:
 c3.metric(t("home.months_drawn"), f"{len(status.drawn_months)} / {len(rules.months)}")
 c4.metric(t("home.certificates_drawn"), f"{fmt_int(status.certificates_drawn)} / {fmt_int(rules.total_certificates)}")
 st.caption(t("home.budget", handed=fmt_money(status.face_value_handed_over), budget=fmt_money(rules.total_face_value)))
+
+st.subheader(t("home.steps"))
+for number, (step, key) in enumerate(
+    (("upload", "upload"), ("draw", "draw"), ("documents", "documents"), ("claims", "claims")), start=1
+):
+    spec = registry.BY_KEY[key]
+    if registry.allowed(ctx.role, key):
+        st.page_link(spec.path, label=f"{number}. {t(f'page.{key}')}", icon=spec.icon)
+    else:
+        st.markdown(f"**{number}. {t(f'page.{key}')}**")
+    st.caption(t(f"home.step.{step}"))
 
 st.subheader(t("home.open_claims"))
 today = dt.date.today()

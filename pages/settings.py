@@ -49,13 +49,16 @@ if st.button(t("settings.commission_save"), type="primary", key="settings_save_c
 st.subheader(t("settings.rules_title"))
 st.caption(t("settings.rules_source", path=rules.source))
 show_notices(rules.notices)
-c1, c2, c3 = st.columns(3)
-c1.metric(t("settings.period"), f"{fmt_date(rules.period_start)} – {fmt_date(rules.period_end)}")
-c2.metric(t("settings.connections"), f"{fmt_date(rules.first_connection)} – {fmt_date(rules.last_connection)}")
-c3.metric(t("settings.claim_window"), t("settings.days", n=rules.claim_window_days))
-c1.metric(t("settings.minimum_fee"), fmt_money(rules.minimum_fee))
-c2.metric(t("settings.newness"), t("settings.newness_value", ie=rules.bundle_ie_months, other=rules.other_months))
-c3.metric(t("settings.budget"), fmt_money(rules.total_face_value))
+# Terms as label/value rows: metrics would cut the date ranges short.
+terms = [
+    (t("settings.period"), f"{fmt_date(rules.period_start)} – {fmt_date(rules.period_end)}"),
+    (t("settings.connections"), f"{fmt_date(rules.first_connection)} – {fmt_date(rules.last_connection)}"),
+    (t("settings.claim_window"), t("settings.days", n=rules.claim_window_days)),
+    (t("settings.minimum_fee"), fmt_money(rules.minimum_fee)),
+    (t("settings.newness"), t("settings.newness_value", ie=rules.bundle_ie_months, other=rules.other_months)),
+    (t("settings.budget"), fmt_money(rules.total_face_value)),
+]
+st.markdown("\n".join(f"- **{label}:** {value}" for label, value in terms))
 st.markdown(f"**{t('settings.table1')}**")
 st.dataframe(
     pd.DataFrame(

@@ -191,6 +191,27 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "Вручено сертификатов на {handed} из бюджета {budget}",
         "Certificates handed over: {handed} of the {budget} budget",
     ),
+    "home.steps": ("Ай ұтысын қалай өткізу керек", "Как провести розыгрыш месяца", "How to run a month's draw"),
+    "home.step.upload": (
+        "Айдың кестесін жүктеңіз (немесе демо айды таңдаңыз), әр жолды тексеріп, «Ұтыс ойынына бекіту» батырмасын басыңыз.",
+        "Загрузите таблицу месяца (или выберите демо-месяц), проверьте каждую строку и нажмите «Зафиксировать для розыгрыша».",
+        "Upload the month's spreadsheet (or pick the demo month), check every row, then press \u201cFreeze for the draw\u201d.",
+    ),
+    "home.step.draw": (
+        "Әр номинал бойынша: пул хэшін көрсетіңіз, комиссияның қатысуын растаңыз, RANDOM.ORG-тан сандарды сұраңыз (RANDOM.ORG қолжетімсіз болса — комиссия шешімімен офлайн әдіс). Алдымен репетиция режимінде жаттығыңыз.",
+        "По каждому номиналу: покажите хэш пула, подтвердите присутствие комиссии, запросите числа у RANDOM.ORG (если RANDOM.ORG недоступен — офлайн-способ по решению комиссии). Сначала потренируйтесь в режиме репетиции.",
+        "For each tier: show the pool hash, confirm the commission is present, request the numbers from RANDOM.ORG (if it cannot be reached: the offline method, by the commission's decision). Practise first in rehearsal mode.",
+    ),
+    "home.step.documents": (
+        "Қол қойылған хаттаманы, қабылдау-тапсыру актілерін және жариялау тізімін жүктеп алыңыз.",
+        "Скачайте подписанный протокол, акты приёма-передачи и список для публикации.",
+        "Download the signed protocol, the acceptance acts and the list to publish.",
+    ),
+    "home.step.claims": (
+        "14 күн ішінде жеңімпазбен байланысты және сертификаттың берілуін тіркеңіз; әйтпесе қайта ұтыс өткізіңіз.",
+        "В течение 14 дней отметьте связь с победителем и вручение сертификата; иначе проведите повторный розыгрыш.",
+        "Within 14 days record the contact and the handover; otherwise start a re-draw.",
+    ),
     "home.open_claims": ("Ашық сыйлықтар және мерзімдері", "Невручённые призы и сроки", "Open claims and their deadlines"),
     "home.no_open_claims": ("Ашық сыйлық жоқ.", "Невручённых призов нет.", "No open claims."),
     "home.overdue": (
