@@ -9,6 +9,9 @@ engine did not store.
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 import datetime as dt
 import json
 from io import BytesIO
@@ -89,8 +92,8 @@ def _bi_cell(pair: tuple[str, str], style: str = "cell") -> P:
     return P(f"{esc(kk)}<br/><font color='#4a4a4a' size='7'>{esc(ru)}</font>", style)
 
 
-def _commission(record: MonthRecord) -> list:
-    story = [section(1, "sec_commission")]
+def _commission(num: Iterator[int], record: MonthRecord) -> list:
+    story = [section(next(num), "sec_commission")]
     if not record.commission:
         story += bi("commission_blank", "small", "small_ru")
         return story
@@ -107,8 +110,8 @@ def _ordered_commission(record: MonthRecord):
     return sorted(record.commission, key=lambda m: order.get(m.role, 1))
 
 
-def _sources(record: MonthRecord) -> list:
-    story = [section(2, "sec_sources")]
+def _sources(num: Iterator[int], record: MonthRecord) -> list:
+    story = [section(next(num), "sec_sources")]
     if not record.imports:
         return story + bi("no_sources", "small", "small_ru")
     rows = [[head("file"), head("rows"), head("eligible"), head("excluded"), head("errors")]]
@@ -137,8 +140,8 @@ def _sources(record: MonthRecord) -> list:
     return story
 
 
-def _tiers(record: MonthRecord, rules: Rules) -> list:
-    story = [section(3, "sec_tiers")]
+def _tiers(num: Iterator[int], record: MonthRecord, rules: Rules) -> list:
+    story = [section(next(num), "sec_tiers")]
     keys = ("denomination", "quota", "carried_in", "to_draw", "pool_size", "drawn", "carry_out")
     rows = [[head(k) for k in keys]]
     totals = [0] * 6
@@ -156,8 +159,8 @@ def _tiers(record: MonthRecord, rules: Rules) -> list:
     return story
 
 
-def _method(record: MonthRecord) -> list:
-    story = [section(4, "sec_method")]
+def _method(num: Iterator[int], record: MonthRecord) -> list:
+    story = [section(next(num), "sec_method")]
     methods = sorted({d.method for d in record.draws})
     for method in methods:
         kk, ru = method_name(method)
@@ -229,8 +232,8 @@ def _alert_box(key: str) -> Table:
     return t
 
 
-def _pools(record: MonthRecord) -> list:
-    story = [section(5, "sec_pools")]
+def _pools(num: Iterator[int], record: MonthRecord) -> list:
+    story = [section(next(num), "sec_pools")]
     rows = [[head("denomination"), head("pool_size"), head("pool_hash")]]
     for d in _ordered_draws(record):
         if d.pool is None:
@@ -242,8 +245,8 @@ def _pools(record: MonthRecord) -> list:
     return story
 
 
-def _winners(record: MonthRecord) -> list:
-    story = [CondPageBreak(40 * mm), section(6, "sec_winners")]
+def _winners(num: Iterator[int], record: MonthRecord) -> list:
+    story = [CondPageBreak(40 * mm), section(next(num), "sec_winners")]
     winners = record.current_winners
     if not winners:
         return story + bi("no_winners")
@@ -268,10 +271,10 @@ def _winners(record: MonthRecord) -> list:
     return story
 
 
-def _redraws(record: MonthRecord) -> list:
+def _redraws(num: Iterator[int], record: MonthRecord) -> list:
     if not record.redraws:
         return []
-    story = [CondPageBreak(35 * mm), section(7, "sec_redraws")]
+    story = [CondPageBreak(35 * mm), section(next(num), "sec_redraws")]
     previous = {(w.denomination, w.certificate, w.draw_id): w for d in record.draws for w in d.winners}
     rows = [[head("certificate_no"), head("denomination"), head("date"), head("previous_winner"), head("reason"),
              head("new_winner")]]
@@ -294,12 +297,12 @@ def _redraws(record: MonthRecord) -> list:
     return story
 
 
-def _notices(record: MonthRecord, rules: Rules, signing: str | None) -> list:
+def _notices(num: Iterator[int], record: MonthRecord, rules: Rules, signing: str | None) -> list:
     items = [notice_text(n) for n in rules.notices]
     dev = any(d.development_licence for d in record.draws)
     if not items and not dev and signing != SIGNING_SELF_SIGNED and not record.rehearsal:
         return []
-    story = [section(8, "sec_notices")]
+    story = [section(next(num), "sec_notices")]
     for kk, ru in items:
         story += [P(f"• {esc(kk)}", "small"), P(f"&nbsp;&nbsp;{esc(ru)}", "small_ru"), spacer(1)]
     if dev:
@@ -311,8 +314,8 @@ def _notices(record: MonthRecord, rules: Rules, signing: str | None) -> list:
     return story
 
 
-def _signatures(record: MonthRecord, rules: Rules, signing: str | None) -> list:
-    block = [section(9, "sec_signatures")]
+def _signatures(num: Iterator[int], record: MonthRecord, rules: Rules, signing: str | None) -> list:
+    block = [section(next(num), "sec_signatures")]
     block += bi("closing", "small", "small_ru", days=rules.claim_window_days)
     block.append(spacer(3))
     members = list(_ordered_commission(record))
@@ -398,15 +401,16 @@ def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datet
     ]
     if record.rehearsal:
         story += [spacer(2), _alert_box("rehearsal")]
-    story += _commission(record)
-    story += _sources(record)
-    story += _tiers(record, rules)
-    story += _method(record)
-    story += _pools(record)
-    story += _winners(record)
-    story += _redraws(record)
-    story += _notices(record, rules, signing)
-    story += _signatures(record, rules, signing)
+    num = itertools.count(1)  # optional sections (re-draws, notices) take no number
+    story += _commission(num, record)
+    story += _sources(num, record)
+    story += _tiers(num, record, rules)
+    story += _method(num, record)
+    story += _pools(num, record)
+    story += _winners(num, record)
+    story += _redraws(num, record)
+    story += _notices(num, record, rules, signing)
+    story += _signatures(num, record, rules, signing)
     story += _verification(record, signing)
     title = f"Хаттама № {record.protocol_number} — {month_kk}"
     return build_pdf(story, decor, title=title, subject=f"Протокол розыгрыша {record.month}")

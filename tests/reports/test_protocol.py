@@ -148,3 +148,14 @@ def test_protocol_from_a_drawn_store(fixture, request, rules):
             assert str(d.serial_number) in text
     if rehearsal:
         assert all("РЕПЕТИЦИЯ" in p for p in page_texts(signed))
+
+
+@pytest.mark.parametrize("with_redraws", [True, False])
+def test_sections_are_numbered_without_gaps(rules, offline_record, with_redraws):
+    import re
+
+    record = offline_record if with_redraws else replace(
+        offline_record, draws=tuple(d for d in offline_record.draws if d.kind == "draw"))
+    text = pdf_text(render_protocol(record, rules))
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. [^\n]* / ", text, flags=re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
