@@ -35,6 +35,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from engine.cli_args import date_arg, month_arg
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, CommissionMember, DrawRecord, MonthRecord
 
 COMMISSION_ROLES = ("chair", "secretary", "member")
@@ -44,28 +45,13 @@ class InputError(Exception):
     """Unusable input (exit 2)."""
 
 
-def _month(value: str) -> str:
-    try:
-        dt.date.fromisoformat(f"{value}-01")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {value!r}") from None
-    return value
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("draw", help="draw every tier of a month (RANDOM.ORG or the offline method)")
     p.add_argument("file", help="the month's participant spreadsheet (XLSX or CSV)")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=month_arg, required=True)
     p.add_argument("--method", choices=(METHOD_RANDOM_ORG, METHOD_OFFLINE), required=True)
     p.add_argument("--entropy", help="the commission's public entropy string (offline method)")
-    p.add_argument("--draw-date", type=_date, help="date of the draw (default: today)")
+    p.add_argument("--draw-date", type=date_arg, help="date of the draw (default: today)")
     p.add_argument("--sheet", help="sheet name (default: the first sheet)")
     p.add_argument("--commission", help="TOML file: place, protocol_number, [[members]] role/name/position")
     p.add_argument("--place", help="where the draw takes place")
@@ -75,13 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_draw)
 
     p = sub.add_parser("redraw", help="re-draw one certificate (unclaimed after 14 days, or forfeited)")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=month_arg, required=True)
     p.add_argument("--denomination", type=int, required=True)
     p.add_argument("--certificate", type=int, required=True)
     p.add_argument("--reason", choices=("unclaimed", "forfeited"), required=True)
     p.add_argument("--method", choices=(METHOD_RANDOM_ORG, METHOD_OFFLINE), default=METHOD_RANDOM_ORG)
     p.add_argument("--entropy")
-    p.add_argument("--draw-date", type=_date)
+    p.add_argument("--draw-date", type=date_arg)
     p.add_argument("--rehearsal", action="store_true")
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
@@ -89,20 +75,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("claims", help="winners with claim statuses and deadlines")
     p.add_argument("--db")
-    p.add_argument("--month", type=_month)
-    p.add_argument("--today", type=_date, help="count days left from this date (default: today)")
+    p.add_argument("--month", type=month_arg)
+    p.add_argument("--today", type=date_arg, help="count days left from this date (default: today)")
     p.add_argument("--rehearsal", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_claims)
 
     p = sub.add_parser("claim", help="record a winner's claim status")
-    p.add_argument("--month", type=_month, required=True)
+    p.add_argument("--month", type=month_arg, required=True)
     p.add_argument("--denomination", type=int, required=True)
     p.add_argument("--certificate", type=int, required=True)
     p.add_argument("--status", choices=("contacted", "claimed", "forfeited", "unclaimed"), required=True)
     p.add_argument("--note", default="")
     p.add_argument("--serial", default="", help="the handed-over certificate's own number")
-    p.add_argument("--today", type=_date, help="date of the change (default: today)")
+    p.add_argument("--today", type=date_arg, help="date of the change (default: today)")
     p.add_argument("--rehearsal", action="store_true")
     p.add_argument("--db")
     p.set_defaults(func=run_claim)

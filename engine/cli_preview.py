@@ -6,30 +6,16 @@ import datetime as dt
 import json
 import sys
 
+from engine.cli_args import date_arg, month_arg
 from engine.preview import IngestError, Preview, preview
 from engine.rules import RulesError, load_rules
-
-
-def _month(value: str) -> str:
-    try:
-        dt.date.fromisoformat(f"{value}-01")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {value!r}") from None
-    return value
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("preview", help="place every row of a participant spreadsheet and show tiers vs quotas")
     p.add_argument("file")
-    p.add_argument("--month", type=_month, help="only this reporting month (other rows: other_month)")
-    p.add_argument("--draw-date", type=_date, help="date of the draw (default: today)")
+    p.add_argument("--month", type=month_arg, help="only this reporting month (other rows: other_month)")
+    p.add_argument("--draw-date", type=date_arg, help="date of the draw (default: today)")
     p.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
     p.add_argument("--db", help="database URL: respect months already drawn and stored")
     p.add_argument("--json", action="store_true", help="print one JSON object")
