@@ -496,7 +496,7 @@ def _parse_date(value: object) -> dt.date | None | bool:
 def _dates(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:
     if column is None:
         return pd.Series([pd.NaT] * n, dtype="datetime64[s]"), np.zeros(n, dtype=bool)
-    parsed = [_parse_date(v) for v in column.to_numpy()]
+    parsed = _memo_map(_parse_date, column.to_numpy())
     bad = np.array([p is False for p in parsed], dtype=bool)
     values = pd.Series(
         [p if p not in (None, False) else None for p in parsed], dtype="object"
@@ -529,7 +529,7 @@ def _parse_fee(value: object) -> float | None | bool:
 def _fees(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if column is None:
         return np.full(n, np.nan), np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
-    parsed = [_parse_fee(v) for v in column.to_numpy()]
+    parsed = _memo_map(_parse_fee, column.to_numpy())
     bad = np.array([p is False for p in parsed], dtype=bool)
     missing = np.array([p is None for p in parsed], dtype=bool)
     values = np.array([p if isinstance(p, float) else np.nan for p in parsed], dtype=float)
@@ -539,16 +539,37 @@ def _fees(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.
 def _bools(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:
     if column is None:
         return pd.Series([pd.NA] * n, dtype="boolean"), np.zeros(n, dtype=bool)
-    out, bad = [], []
-    for v in column.to_numpy():
-        text = _cell_text(v).casefold()
-        if text in TRUE_WORDS:
-            out.append(True), bad.append(False)
-        elif text in FALSE_WORDS:
-            out.append(False), bad.append(False)
-        else:
-            out.append(pd.NA), bad.append(True)
-    return pd.Series(out, dtype="boolean"), np.array(bad, dtype=bool)
+    parsed = _memo_map(_parse_bool, column.to_numpy())
+    bad = np.array([p is None for p in parsed], dtype=bool)
+    return pd.Series([pd.NA if p is None else p for p in parsed], dtype="boolean"), bad
+
+
+def _parse_bool(value: object) -> bool | None:
+    """True/False, or None for a value that is neither."""
+    text = _cell_text(value).casefold()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return None
+
+
+def _memo_map(parse, values) -> list:
+    """`[parse(v) for v in values]`, parsing each distinct cell once: a month's
+    dates, flags and fees repeat thousands of times. Keyed by type too, so that
+    True, 1 and 1.0 are not taken for one another."""
+    cache: dict = {}
+    out = []
+    append = out.append
+    for v in values:
+        key = (v.__class__, v)
+        try:
+            append(cache[key])
+        except KeyError:
+            append(cache.setdefault(key, parse(v)))
+        except TypeError:  # an unhashable cell
+            append(parse(v))
+    return out
 
 
 _W1 = np.arange(1, 12)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from engine.eligibility import Exclusion, assess
+from engine.eligibility import Assessment, Exclusion, assess
 from engine.ingest import IngestError, Limits, RowError, read_table
 from engine.quotas import MonthLedger, TierLedger, ledger
 from engine.records import History, Participant
@@ -38,10 +39,19 @@ class Preview:
     month: str | None
     rows: RowCounts
     months: tuple[MonthLedger, ...]
-    eligible: tuple[Participant, ...]
-    excluded: tuple[Exclusion, ...]
     errors: tuple[RowError, ...]
     notices: tuple[Notice, ...]
+    assessment: Assessment = field(repr=False, compare=False)
+
+    # Participant and Exclusion objects are built on first use: a 100 000-row
+    # month must not wait for 100 000 small objects before its counts show.
+    @cached_property
+    def eligible(self) -> tuple[Participant, ...]:
+        return tuple(self.assessment.participants())
+
+    @cached_property
+    def excluded(self) -> tuple[Exclusion, ...]:
+        return tuple(self.assessment.exclusions())
 
     def pool(self, month: str, denomination: int) -> list[Participant]:
         return [p for p in self.eligible if p.month == month and p.denomination == denomination]
@@ -120,7 +130,6 @@ def preview(
     table = read_table(source, file_name=file_name, sheet=sheet, limits=limits)
     assessment = assess(table, rules, draw_date, history=history, only_month=month)
     frame = assessment.frame
-    participants = tuple(assessment.participants())
 
     counts = assessment.eligible_counts()
     table_months = set(rules.months)
@@ -152,8 +161,7 @@ def preview(
         month=month,
         rows=rows,
         months=months,
-        eligible=participants,
-        excluded=tuple(assessment.exclusions()),
         errors=tuple(table.errors),
         notices=notices,
+        assessment=assessment,
     )
