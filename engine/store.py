@@ -190,9 +190,9 @@ class SchemaVersionRow(Base):
 class ImportRow(Base):
     __tablename__ = "imports"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(String(64))
-    sheet: Mapped[str] = mapped_column(String(200), default="")
+    sheet: Mapped[str] = mapped_column(Text, default="")
     month: Mapped[str] = mapped_column(String(7), index=True)
     rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
     rows_data: Mapped[int] = mapped_column(Integer)
@@ -214,9 +214,9 @@ class MonthSessionRow(Base):
     slot: Mapped[str] = mapped_column(String(40))
     rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
     run: Mapped[int] = mapped_column(Integer, default=0)
-    protocol_number: Mapped[str] = mapped_column(String(60), default="")
+    protocol_number: Mapped[str] = mapped_column(Text, default="")
     draw_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    place: Mapped[str] = mapped_column(String(500), default="")
+    place: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -225,9 +225,9 @@ class CommissionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("month_sessions.id", ondelete="CASCADE"), index=True)
     position_index: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(300))
-    position: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[str] = mapped_column(Text, default="")
 
 
 class PoolRow(Base):
@@ -270,22 +270,22 @@ class DrawRow(Base):
     drawn: Mapped[int] = mapped_column(Integer, default=0)
     carry_out: Mapped[int] = mapped_column(Integer, default=0)
     draw_date: Mapped[dt.date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(500), default="")
+    place: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pool_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id"), nullable=True)
-    ticket_id: Mapped[str] = mapped_column(String(100), default="")
+    ticket_id: Mapped[str] = mapped_column(Text, default="")
     signed_random: Mapped[str] = mapped_column(Text, default="")
     serial_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    completion_time: Mapped[str] = mapped_column(String(40), default="")
-    hashed_api_key: Mapped[str] = mapped_column(String(200), default="")
+    completion_time: Mapped[str] = mapped_column(Text, default="")
+    hashed_api_key: Mapped[str] = mapped_column(Text, default="")
     license_text: Mapped[str] = mapped_column(Text, default="")
     development_licence: Mapped[bool] = mapped_column(Boolean, default=False)
     signature_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     public_key_pem: Mapped[str] = mapped_column(Text, default="")  # the key the signature was checked with
     entropy: Mapped[str] = mapped_column(Text, default="")
     failure: Mapped[str] = mapped_column(Text, default="")
-    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_owner: Mapped[str | None] = mapped_column(Text, nullable=True)
     lease_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
@@ -299,16 +299,16 @@ class WinnerRow(Base):
     rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
     certificate: Mapped[int] = mapped_column(Integer)
     ordinal: Mapped[int] = mapped_column(Integer)
-    account: Mapped[str] = mapped_column(String(200))
-    client_id: Mapped[str] = mapped_column(String(20))
-    client_name: Mapped[str] = mapped_column(String(500), default="")
-    phone: Mapped[str] = mapped_column(String(100), default="")
-    region: Mapped[str] = mapped_column(String(200), default="")
+    account: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(Text)
+    client_name: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="drawn")
     status_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-    certificate_serial: Mapped[str] = mapped_column(String(100), default="")
+    certificate_serial: Mapped[str] = mapped_column(Text, default="")
     current: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -319,7 +319,7 @@ class AuditRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     action: Mapped[str] = mapped_column(String(60))
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(Text)
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -331,7 +331,30 @@ def _migration_1(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
 
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _migration_1),)
+# Columns holding what people typed or a file or RANDOM.ORG supplied. Version 1
+# declared them VARCHAR(n): SQLite never enforces a length, PostgreSQL does, so a
+# long client name failed there only, and in finish_draw, after RANDOM.ORG had
+# answered (the month could then never be finished). Unbounded on every database.
+_FREE_TEXT_COLUMNS = {
+    "imports": ("file_name", "sheet"),
+    "month_sessions": ("protocol_number", "place"),
+    "commission_members": ("role", "name", "position"),
+    "draws": ("place", "ticket_id", "completion_time", "hashed_api_key", "lease_owner"),
+    "winners": ("account", "client_id", "client_name", "phone", "region", "certificate_serial"),
+    "audit": ("actor",),
+}
+
+
+def _migration_2(conn: Connection) -> None:
+    """Free-text columns become TEXT (a no-op on SQLite, whose types carry no length)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table, columns in _FREE_TEXT_COLUMNS.items():
+        alters = ", ".join(f"ALTER COLUMN {c} TYPE TEXT" for c in columns)
+        conn.execute(text(f"ALTER TABLE {table} {alters}"))
+
+
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _migration_1), (2, _migration_2))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
@@ -352,6 +375,29 @@ def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgresql_url(url: Any) -> Any:
+    """A bare postgresql:// URL means psycopg2 to SQLAlchemy 2.0 (psycopg 3 from 2.1 on):
+    use psycopg 3, the driver this project installs, unless psycopg2 is there."""
+    if url.drivername == "postgresql":
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            return url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _check_postgresql(engine: Engine) -> None:
+    """Refuse a database that cannot hold Kazakh and Russian text, before anything is stored."""
+    with engine.connect() as conn:
+        encoding = conn.exec_driver_sql("SHOW server_encoding").scalar()
+        name = conn.exec_driver_sql("SELECT current_database()").scalar()
+    if str(encoding).upper().replace("-", "") != "UTF8":
+        raise StoreError(
+            f"The PostgreSQL database {name!r} uses the {encoding} encoding; the promotion stores Kazakh and "
+            f"Russian names and needs UTF8. Create it with: CREATE DATABASE {name} ENCODING 'UTF8' "
+            "TEMPLATE template0")
 
 
 # --------------------------------------------------------------------------- the store
@@ -379,14 +425,31 @@ class Store:
         parsed = make_url(self._url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {}
-        if self.dialect == "sqlite":
+        target: Any = self._url
+        if self.dialect == "postgresql":
+            target = _postgresql_url(parsed)
+            # READ COMMITTED whatever the server's default: every transaction first waits
+            # for the advisory lock and must then see what the previous holder committed
+            # (under REPEATABLE READ or SERIALIZABLE its snapshot predates the wait, and two
+            # writers computed the same audit seq). pool_pre_ping: a shared server restarts
+            # or drops idle connections while the app keeps running.
+            kwargs.update(isolation_level="READ COMMITTED", pool_pre_ping=True)
+            if target.get_driver_name() in ("psycopg", "psycopg2"):
+                kwargs["connect_args"] = {"client_encoding": "utf8"}
+        elif self.dialect == "sqlite":
             database = parsed.database
             if database and database != ":memory:" and not database.startswith("file:"):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}
-        self.engine = create_engine(self._url, **kwargs)
+        self.engine = create_engine(target, **kwargs)
         if self.dialect == "sqlite":
             _setup_sqlite(self.engine)
+        elif self.dialect == "postgresql":
+            try:
+                _check_postgresql(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._leases: dict[int, str] = {}  # draw id -> lease this Store holds
         self._fresh_tickets: set[int] = set()  # tickets created here and not yet used for a request
