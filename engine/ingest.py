@@ -292,6 +292,10 @@ def _read_csv(data: bytes, name: str, limits: Limits, notices: list[Notice]) -> 
     if b"\x00" in data[:4096]:
         raise IngestError(f"{name}: not a spreadsheet (binary content); upload an .xlsx or .csv file")
     text = _decode(data, name, notices)
+    if "\x00" in text:
+        # NUL characters cannot be stored (PostgreSQL refuses them) and are never meant.
+        text = text.replace("\x00", "")
+        notices.append(Notice("nul_removed", f"{name}: NUL characters in the text were removed."))
     head = text[:20000]
     first_lines = [line for line in head.splitlines() if line.strip()][:HEADER_SCAN_ROWS]
     if not first_lines:

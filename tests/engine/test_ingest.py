@@ -256,3 +256,14 @@ def test_sha256_of_the_file(tmp_path):
     path = write_xlsx(tmp_path / "m.xlsx", [Row()])
     assert read_table(path).file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert read_table(path.read_bytes(), file_name="upload.xlsx").file_name == "upload.xlsx"
+
+
+def test_nul_characters_in_csv_are_removed_with_a_notice(tmp_path):
+    rows = [RU(account=str(100000 + i)) for i in range(60)] + [RU(account="999", client_name="ИП Пак")]
+    path = write_csv(tmp_path / "m.csv", rows, encoding="utf-8")
+    data = path.read_bytes()
+    assert data.index("ИП Пак".encode()) > 4096  # past the binary sniff
+    path.write_bytes(data.replace("ИП Пак".encode(), "ИП\x00 Пак".encode()))
+    table = read_table(path)
+    assert table.frame["client_name"].iloc[-1] == "ИП Пак"
+    assert any(n.code == "nul_removed" for n in table.notices)
