@@ -42,15 +42,19 @@ if tier_frame.empty:
 else:
     fig = go.Figure()
     palette = {50000: "#7fb2e5", 70000: "#0b5cad", 100000: "#0a2f5c"}
+    # One category per (month, tier), so each tier's "to draw" mark sits on its own bar.
+    ordered = tier_frame.sort_values(["month", "denomination"])
     for den in tiers:
-        part = tier_frame[tier_frame["denomination"] == den]
+        part = ordered[ordered["denomination"] == den]
         if part.empty:
             continue
-        x = part["month"].map(month_text)
-        fig.add_bar(x=x, y=part["pool_size"], name=t("charts.pool_of", tier=fmt_int(den)), marker_color=palette.get(den))
-        fig.add_scatter(x=x, y=part["to_draw"], mode="markers+lines", name=t("charts.to_draw_of", tier=fmt_int(den)),
-                        marker=dict(symbol="line-ew-open", size=18, color=palette.get(den)), line=dict(dash="dot"))
-    fig.update_layout(barmode="group", yaxis_title=t("col.count"), height=400)
+        x = [list(part["month"].map(month_text)), [f"{fmt_int(den)} ₸"] * len(part)]
+        fig.add_bar(x=x, y=part["pool_size"], name=t("charts.pool_of", tier=fmt_int(den)), marker_color=palette.get(den),
+                    text=part["pool_size"], textposition="outside")
+    x = [list(ordered["month"].map(month_text)), [f"{fmt_int(d)} ₸" for d in ordered["denomination"]]]
+    fig.add_scatter(x=x, y=ordered["to_draw"], mode="markers", name=t("col.to_draw"),
+                    marker=dict(symbol="line-ew", size=40, color="#b91c1c", line=dict(width=4, color="#b91c1c")))
+    fig.update_layout(barmode="overlay", yaxis_title=t("col.count"), height=420)
     chart(fig, "participants-per-tier", key="chart_participants")
     csv_download(tier_frame, "tiers-per-month.csv", key="dl_chart_tiers")
 
@@ -81,7 +85,8 @@ with left:
         colours = {"drawn": "#94a3b8", "contacted": "#0b5cad", "claimed": "#15803d", "unclaimed": "#f59e0b", "forfeited": "#b91c1c"}
         for status, part in counts.groupby("status"):
             fig.add_bar(x=part["month"].map(month_text), y=part["size"], name=t(f"status.{status}"), marker_color=colours.get(status))
-        fig.update_layout(barmode="stack", yaxis_title=t("col.count"), height=380)
+        # showlegend: with a single status Plotly would hide the only key to the colour
+        fig.update_layout(barmode="stack", yaxis_title=t("col.count"), height=380, showlegend=True)
         chart(fig, "claims-by-status", key="chart_claims")
         csv_download(counts.rename(columns={"size": "count"}), "claims-by-status.csv", key="dl_chart_claims")
 
@@ -89,7 +94,10 @@ with left:
 with right:
     st.subheader(t("charts.budget_title"))
     budget = rules.total_face_value
-    per_month = pd.DataFrame({"month": list(months)})
+    # Up to the last month with a draw: a cumulative line must not run on into months not drawn yet.
+    drawn_months = set(claims["month"])
+    shown_months = [m for m in months if drawn_months and m <= max(drawn_months)]
+    per_month = pd.DataFrame({"month": shown_months})
     handed = claims[claims["status"] == "claimed"].groupby("month")["face_value"].sum()
     drawn_value = claims.groupby("month")["face_value"].sum()
     per_month["handed_over"] = per_month["month"].map(handed).fillna(0).astype(int).cumsum()

@@ -32,13 +32,14 @@ frame = pd.DataFrame(
             "month": v.winner.month,
             "denomination": v.winner.denomination,
             "certificate": v.winner.certificate,
+            # what staff act on first, before the columns a narrow screen scrolls away
+            "status": v.status,
+            "deadline": v.deadline,
+            "days_left": v.days_left if v.status in OPEN else None,
             "account": v.winner.account,
             "client_name": v.winner.client_name,
             "phone": v.winner.phone,
             "region": v.winner.region,
-            "status": v.status,
-            "deadline": v.deadline,
-            "days_left": v.days_left if v.status in OPEN else None,
             "certificate_serial": v.winner.certificate_serial,
             "note": v.winner.note,
         }

@@ -22,7 +22,8 @@ else:
     for kind in KINDS:
         c1, c2 = st.columns([2, 3])
         made = st.session_state.get(f"doc_{kind}")
-        if c1.button(t(f"docs.{kind}"), key=f"docs_make_{kind}", icon=":material/description:", width="stretch"):
+        if c1.button(t(f"docs.{kind}"), key=f"docs_make_{kind}", icon=":material/description:", width="stretch",
+                     type="primary" if kind == "protocol" else "secondary"):
             with st.spinner(t("docs.rendering")):
                 try:
                     made = (month, ctx.rehearsal, *services.document(kind, month, rehearsal=ctx.rehearsal))
@@ -62,7 +63,7 @@ if entries:
     )
     st.dataframe(
         frame[["seq", "at", "action", "actor", "sha256"]].rename(
-            columns={"at": t("col.when"), "action": t("col.action"), "actor": t("col.actor")}
+            columns={"at": t("col.when_utc"), "action": t("col.action"), "actor": t("col.actor")}
         ).iloc[::-1],
         hide_index=True,
     )

@@ -13,7 +13,7 @@ import time
 import streamlit as st
 
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
-from ui import services
+from ui import registry, services
 from ui.catalog import ENTRIES as _KNOWN  # the failure kinds that have plain words
 from ui.i18n import fmt_int, fmt_month, month_labels, t
 from ui.setup import page_setup
@@ -25,6 +25,8 @@ PROJECTOR_CSS = """
 [data-testid="stMainBlockContainer"] label {font-size: 1.3rem;}
 [data-testid="stMainBlockContainer"] h1 {font-size: 2.9rem;}
 [data-testid="stMainBlockContainer"] h2 {font-size: 2.1rem;}
+[data-testid="stMainBlockContainer"] input {font-size: 1.4rem;}
+[data-testid="stMainBlockContainer"] p code {font-size: 1.25rem;}
 </style>
 """
 
@@ -127,6 +129,8 @@ if state.done:  # a tier is drawn once: show what is stored
     winner_cards(state.done.winners)
     if all(s.done for s in states.values()):
         st.success(t("draw.month_done", month=fmt_month(month)), icon=":material/task_alt:")
+        if registry.allowed(ctx.role, "documents"):
+            st.page_link(registry.BY_KEY["documents"].path, label=t("draw.go_documents"), icon=":material/arrow_forward:")
     st.stop()
 
 preview = services.draw_preview(month, draw_date, rehearsal=ctx.rehearsal)
@@ -134,6 +138,7 @@ if preview is None:
     st.error(t("draw.file_missing"))
     st.stop()
 failure_key = f"draw_failure_{month}_{den}"
+configured = services.randomorg_configured(rehearsal=ctx.rehearsal)
 
 # Step 1: the pool and its hash, before anything random
 pending = state.pending
@@ -144,7 +149,17 @@ if pending is None:
     big_metric(t("col.quota"), fmt_int(tier.quota), c2)
     big_metric(t("col.carried_in"), fmt_int(tier.carried_in), c3)
     big_metric(t("col.to_draw"), fmt_int(tier.to_draw), c4)
-    if st.button(t("draw.freeze"), type="primary", key="draw_freeze", icon=":material/lock:"):
+    failed_before = failure_key in st.session_state
+    if failed_before:
+        # RANDOM.ORG refused the ticket, so nothing is stored yet; the commission still sees the
+        # hash of the very pool a draw freezes (the offline method included) before anything random.
+        st.markdown(f"**{t('col.pool_hash')}**")
+        st.markdown(f"<div class='hash'>{services.pool_hash(preview, month, den)}</div>", unsafe_allow_html=True)
+        st.caption(t("draw.hash_not_stored"))
+    if (configured or not failed_before) and st.button(
+        t("draw.retry") if failed_before else t("draw.freeze"), type="primary", key="draw_freeze",
+        icon=":material/refresh:" if failed_before else ":material/lock:",
+    ):
         from engine.draw import DrawFailed, DrawRefused
 
         try:
@@ -156,16 +171,28 @@ if pending is None:
         except DrawRefused as exc:
             st.error(t("draw.refused", message=str(exc)))
             st.stop()
+        st.rerun()  # draw the step again from what is stored now (the hash, or the failure)
+    if not failed_before:
+        st.stop()  # nothing else before the pool is frozen and its hash is on the screen
 if pending is not None:
     draw_facts(pending)
+
+
+def failure_words(kind: str) -> tuple[str, str]:
+    """(what happened, what to do next) in plain words; "no key" on a computer without any key
+    is said as what it is: RANDOM.ORG is not set up here."""
+    if kind == "no_key" and not configured:
+        kind = "not_configured"
+    known = f"fail.{kind}" in _KNOWN
+    return t(f"fail.{kind}") if known else t("fail.other"), t(f"next.{kind}") if known else t("next.other")
 
 
 def show_failure() -> None:
     failure = st.session_state.get(failure_key)
     if failure:
         kind, message = failure
-        st.error(f"**{t(f'fail.{kind}') if f'fail.{kind}' in _KNOWN else t('fail.other')}**\n\n{t(f'next.{kind}') if f'next.{kind}' in _KNOWN else t('next.other')}",
-                 icon=":material/error:")
+        what, next_step = failure_words(kind)
+        st.error(f"**{what}**\n\n{next_step}", icon=":material/error:")
         with st.expander(t("draw.technical")):
             st.code(message, language=None)
 
@@ -219,10 +246,10 @@ def run_draw(draw_id: int, entropy: str | None = None) -> None:
     try:
         done = services.execute(draw_id, rehearsal=ctx.rehearsal, entropy=entropy, on_step=on_step)
     except DrawFailed as exc:
+        # Nothing was stored as a result. Run the page again from the store, so that it offers
+        # what can be done now (the same ticket again, or a new freeze) with the failure in words.
         st.session_state[failure_key] = (exc.kind, exc.message)
-        status.update(label=t("draw.failed"), state="error")
-        show_failure()
-        return
+        st.rerun()
     except DrawRefused as exc:
         status.update(label=t("draw.failed"), state="error")
         st.error(t("draw.refused", message=str(exc)))
@@ -257,7 +284,8 @@ with offline_area.expander(t("draw.offline_title"), expanded=offline_open, icon=
     st.markdown(t("draw.offline_explained"))
     entropy = st.text_input(t("draw.entropy"), key="draw_entropy", help=t("draw.entropy_help"))
     decided = st.checkbox(t("draw.offline_decided"), key="draw_offline_decided")
-    offline_clicked = st.button(t("draw.offline_run"), key="draw_offline", disabled=not (decided and entropy.strip()))
+    offline_clicked = st.button(t("draw.offline_run"), key="draw_offline", type="primary", icon=":material/casino:",
+                                disabled=not (decided and entropy.strip()))
 
 with request_area:
     if can_request and st.button(t("draw.request"), type="primary", key="draw_request", icon=":material/casino:"):

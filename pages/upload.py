@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import services
+from ui import registry, services
 from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import chart, csv_download, denomination_label, show_notices
@@ -156,17 +156,17 @@ if not stored:
     st.info(t("upload.nothing_stored", month=fmt_month(month)))
 else:
     last = stored[-1]
+    at = last.imported_at.strftime("%d.%m.%Y %H:%M UTC")  # the store keeps UTC
     if last.file_sha256 == preview.file_sha256:
-        st.success(t("upload.same_file", name=last.file_name, at=last.imported_at.strftime("%d.%m.%Y %H:%M")))
+        st.success(t("upload.same_file", name=last.file_name, at=at))
     else:
-        st.warning(t("upload.other_file", name=last.file_name, at=last.imported_at.strftime("%d.%m.%Y %H:%M")))
-    this_eligible = sum(1 for p in preview.eligible if p.month == month)
-    this_excluded = sum(by_reason.values())
+        st.warning(t("upload.other_file", name=last.file_name, at=at))
+    # Like with like: the store keeps the row counts of the whole file, so compare those.
     compare = pd.DataFrame(
         {
             "": [t("col.file"), t("col.eligible"), t("col.excluded"), t("col.errors")],
             t("upload.stored"): [last.file_name, last.eligible, last.excluded, last.errors],
-            t("upload.this_file"): [preview.file_name, this_eligible, this_excluded, preview.rows.errors],
+            t("upload.this_file"): [preview.file_name, preview.rows.eligible, preview.rows.excluded, preview.rows.errors],
         }
     ).astype(str)
     st.dataframe(compare, hide_index=True)
@@ -179,4 +179,12 @@ if st.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="fr
              help=t("upload.freeze_help")):
     services.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
     st.session_state.pop("upload_preview", None)
-    st.success(t("upload.frozen", month=fmt_month(month)), icon=":material/lock:")
+    # Run the page again so "Compared with what is stored" already shows the frozen file.
+    st.session_state["upload_frozen"] = month
+    st.rerun()
+
+frozen = st.session_state.pop("upload_frozen", None)
+if frozen:
+    st.success(t("upload.frozen", month=fmt_month(frozen)), icon=":material/lock:")
+    if registry.allowed(ctx.role, "draw"):
+        st.page_link(registry.BY_KEY["draw"].path, label=t("upload.go_draw"), icon=":material/arrow_forward:")

@@ -131,6 +131,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "col.pool_hash": ("Пул хэші (SHA-256)", "Хэш пула (SHA-256)", "Pool hash (SHA-256)"),
     "col.method": ("Әдіс", "Способ", "Method"),
     "col.when": ("Уақыты", "Время", "When"),
+    "col.when_utc": ("Уақыты (UTC)", "Время (UTC)", "When (UTC)"),
     "col.action": ("Әрекет", "Действие", "Action"),
     "col.actor": ("Кім", "Кто", "Who"),
     "col.check": ("Тексеру", "Проверка", "Check"),
@@ -291,6 +292,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "Сохраняются файл, его SHA-256 и счётчики строк; розыгрыш пройдёт по этому файлу.",
         "Stores the file, its SHA-256 and the row counts; the draw will use this very file.",
     ),
+    "upload.go_draw": ("Келесі қадам: 2. Тікелей ұтыс ойыны", "Следующий шаг: 2. Розыгрыш в прямом эфире", "Next step: 2. Live draw"),
     "upload.frozen": (
         "{month} үшін бекітілді. Комиссия енді «Тікелей ұтыс ойыны» бетінде ұтысты өткізе алады.",
         "Зафиксировано для {month}. Комиссия может проводить розыгрыш на странице «Розыгрыш в прямом эфире».",
@@ -306,7 +308,6 @@ ENTRIES.update({
         "Participants per tier and month against the certificates to draw",
     ),
     "charts.pool_of": ("Қатысушылар, {tier} ₸", "Участники, {tier} ₸", "Participants, {tier} ₸"),
-    "charts.to_draw_of": ("Ойнатылады, {tier} ₸", "К розыгрышу, {tier} ₸", "To draw, {tier} ₸"),
     "charts.certificates_title": (
         "Ойнатылған, ауыстырылған және ойнатылмаған сертификаттар",
         "Разыгранные, перенесённые и неразыгранные сертификаты",
@@ -431,6 +432,17 @@ ENTRIES.update({
         "The frozen file is not in the data folder. Freeze it again on the “Upload and preview” page.",
     ),
     "draw.freeze": ("Пулды бекіту және хэшін көрсету", "Зафиксировать пул и показать хэш", "Freeze the pool and show its hash"),
+    "draw.go_documents": (
+        "Келесі қадам: 3. Құжаттар (қол қойылған хаттама)",
+        "Следующий шаг: 3. Документы (подписанный протокол)",
+        "Next step: 3. Documents (the signed protocol)",
+    ),
+    "draw.hash_not_stored": (
+        "Әлі бірде-бір кездейсоқ сан сұралған жоқ. Пул ұтыс кезінде осы хэшпен сақталады.",
+        "Ещё не запрошено ни одного случайного числа. Пул сохраняется с этим хэшем при розыгрыше.",
+        "No random number has been asked for yet. The pool is stored with this hash when it is drawn.",
+    ),
+    "draw.retry": ("RANDOM.ORG-қа қайта сұрау", "Повторить запрос к RANDOM.ORG", "Try RANDOM.ORG again"),
     "draw.refused": ("Ұтыс ойынынан бас тартылды: {message}", "Розыгрыш отклонён: {message}", "The draw was refused: {message}"),
     "draw.technical": ("Техникалық мәлімет", "Технические подробности", "Technical details"),
     "draw.step_commission": ("Комиссия қатысуда", "Комиссия присутствует", "The commission is present"),
@@ -493,6 +505,16 @@ ENTRIES.update({
         "Администратор должен задать RANDOM_ORG_API_KEY. Если разыграть нужно сегодня, комиссия может выбрать офлайн-способ.",
         "An administrator must set RANDOM_ORG_API_KEY. If the draw must happen today, the commission may choose the offline method.",
     ),
+    "fail.not_configured": (
+        "RANDOM.ORG бұл компьютерде бапталмаған: API кілті жоқ.",
+        "RANDOM.ORG на этом компьютере не настроен: нет API-ключа.",
+        "RANDOM.ORG is not set up on this computer: there is no API key.",
+    ),
+    "next.not_configured": (
+        "Әкімші RANDOM_ORG_API_KEY кілтін баптап, қолданбаны қайта іске қоса алады («Баптаулар» бетін қараңыз). Бүгін ойнату керек болса — комиссия төмендегі офлайн әдісті таңдай алады.",
+        "Администратор может задать RANDOM_ORG_API_KEY и перезапустить приложение (см. страницу «Настройки»). Если разыграть нужно сегодня, комиссия может выбрать офлайн-способ ниже.",
+        "An administrator can set RANDOM_ORG_API_KEY and restart the app (see the Settings page). If the draw must happen today, the commission may decide on the offline method below.",
+    ),
     "fail.key_not_running": ("RANDOM.ORG кілті тоқтатылған.", "Ключ RANDOM.ORG приостановлен.", "The RANDOM.ORG key is not running."),
     "next.key_not_running": (
         "Кілтті RANDOM.ORG жеке кабинетінде іске қосыңыз да, қайталаңыз.",
@@ -548,9 +570,9 @@ ENTRIES.update({
 ENTRIES.update({
     # ---- documents
     "docs.on_demand": (
-        "Құжаттар дерекқордан сұраныс бойынша жасалады.",
-        "Документы создаются из базы данных по запросу.",
-        "Documents are made from the database on demand.",
+        "Құжаттар дерекқордан сұраныс бойынша жасалады: құжат батырмасын басыңыз, жанында жүктеп алу батырмасы пайда болады.",
+        "Документы создаются из базы данных по запросу: нажмите кнопку документа, рядом появится кнопка для скачивания.",
+        "Documents are made from the database on demand: press a document's button, and a download button appears next to it.",
     ),
     "docs.protocol": ("Ұтыс хаттамасы (PDF, қол қойылған)", "Протокол розыгрыша (PDF, подписан)", "Draw protocol (PDF, signed)"),
     "docs.acts": ("Қабылдау-тапсыру актілері (PDF)", "Акты приёма-передачи (PDF)", "Acceptance acts (PDF)"),

@@ -334,6 +334,19 @@ def draw_preview(month: str, draw_date: dt.date, *, rehearsal: bool):
     return result
 
 
+def pool_hash(preview, month: str, denomination: int) -> str:
+    """The SHA-256 of the tier's pool exactly as a draw would freeze it (engine.draw.freeze_pool),
+    for the screen when RANDOM.ORG refused the ticket and nothing was stored yet."""
+    from engine.draw import freeze_pool
+
+    return freeze_pool(preview.pool(month, denomination), month, denomination).sha256
+
+
+def randomorg_configured(*, rehearsal: bool) -> bool:
+    """A key is set (or the rehearsal stand-in answers): asking RANDOM.ORG again can help."""
+    return rehearsal or bool(randomorg_config().api_key)
+
+
 def record_commission(month: str, members: list[CommissionMember], place: str, draw_date: dt.date, *, rehearsal: bool) -> None:
     store().set_commission(month, members, place, draw_date, rehearsal, run=_run(month, rehearsal))
 

@@ -174,7 +174,8 @@ def test_offline_draw_through_the_live_page(march_file):
     at.button(key="draw_freeze").click().run()
     no_exception(at)
     # No RANDOM.ORG key: the ticket cannot be created; the failure is said in plain words.
-    assert any("no RANDOM.ORG key" in e.value for e in at.error)
+    assert any("RANDOM.ORG is not set up on this computer" in e.value for e in at.error)
+    assert any("<div class='hash'>" in m.value for m in at.markdown)  # the pool hash, before anything random
     confirm_commission(at)
     at.text_input(key="draw_entropy").input("3 6 1 4 4 2").run()
     at.checkbox(key="draw_offline_decided").check().run()
@@ -258,3 +259,161 @@ def test_every_string_used_exists_in_all_three_catalogues():
     assert not missing, missing
     for key, texts in ENTRIES.items():
         assert len(texts) == 3 and all(x.strip() for x in texts), key
+
+
+# ---------------------------------------------------------------- RANDOM.ORG failures on the live page
+
+
+@pytest.fixture
+def standin(tmp_path, monkeypatch):
+    """The loopback stand-in configured as if it were RANDOM.ORG (not a rehearsal), with a short
+    client timeout so that the "timeout" mode is quick to see."""
+    from engine.randomness import RandomOrgClient
+    from engine.standin import StandIn
+
+    server = StandIn(key_dir=tmp_path / "standin", hang_seconds=3.0).start()
+    monkeypatch.setenv("RANDOM_ORG_URL", server.url)
+    monkeypatch.setenv("RANDOM_ORG_API_KEY", server.api_key)
+    monkeypatch.setenv("RANDOM_ORG_PUBLIC_KEY", str(server.public_key_path))
+    from_config = RandomOrgClient.from_config.__func__
+    monkeypatch.setattr(RandomOrgClient, "from_config",
+                        classmethod(lambda cls, cfg, **kw: from_config(cls, cfg, **{"timeout": 1.0, **kw})))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# What the page must say for each kind of failure: what happened, and what to do next.
+FAILURE_WORDS = {
+    "allowance": ("daily allowance is used up", "resets at midnight UTC"),
+    "key_not_running": ("key is not running", "Start the key in the RANDOM.ORG account"),
+    "server_error": ("reported a server error", "Try again in a few minutes"),
+    "bad_signature": ("did not verify: no result is shown", "fetched again through the same ticket"),
+    "timeout": ("did not answer in time", "the result is fetched through the ticket"),
+}
+
+
+def nothing_stored(at: AppTest) -> None:
+    """A failure stores no winner, and the tier can still be drawn from the page."""
+    from ui import services
+
+    assert services.tier_state("2021-03", 50000, rehearsal=False).done is None
+    assert services.store().winners(rehearsal=False) == []
+    assert not [m for m in at.markdown if "<div class='winner-card'>" in m.value]
+    keys = {b.key for b in at.button}
+    assert "draw_request" in keys or "draw_freeze" in keys, keys
+
+
+def shows_failure(at: AppTest, kind: str) -> None:
+    no_exception(at)
+    what, next_step = FAILURE_WORDS[kind]
+    errors = " ".join(e.value for e in at.error)
+    assert what in errors and next_step in errors, (kind, errors)
+    nothing_stored(at)
+
+
+def test_each_randomorg_failure_is_said_in_plain_words_and_the_draw_then_completes(march_file, standin):
+    at = freeze_and_open_draw(app("admin"), march_file)
+    # At the pool freeze (the ticket): the commission still sees the pool hash; it may try again.
+    standin.mode = "allowance"
+    at.button(key="draw_freeze").click().run()
+    shows_failure(at, "allowance")
+    assert any("<div class='hash'>" in m.value for m in at.markdown)
+    assert at.button(key="draw_freeze").label == "Try RANDOM.ORG again"
+    standin.mode = "ok"
+    at.button(key="draw_freeze").click().run()
+    no_exception(at)
+    assert not at.error and any("RANDOM.ORG ticket" in m.value for m in at.markdown)
+    confirm_commission(at)
+    # At the request: every kind in turn; none stores anything.
+    for kind in ("key_not_running", "server_error", "bad_signature", "timeout", "allowance"):
+        if not any(b.key == "draw_request" for b in at.button):  # the failure released the ticket
+            standin.mode = "ok"
+            at.button(key="draw_freeze").click().run()
+            no_exception(at)
+        standin.mode = kind
+        at.button(key="draw_request").click().run()
+        shows_failure(at, kind)
+    # RANDOM.ORG is back: the draw completes, signature checked, winners revealed.
+    standin.mode = "ok"
+    if not any(b.key == "draw_request" for b in at.button):
+        at.button(key="draw_freeze").click().run()
+    at.button(key="draw_request").click().run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("Signature verified" in m.value for m in at.markdown)
+    assert len([m for m in at.markdown if "<div class='winner-card'>" in m.value]) == 15
+    from ui import services
+
+    done = services.tier_state("2021-03", 50000, rehearsal=False).done
+    assert done is not None and done.method == "random-org" and done.signature_verified and not done.rehearsal
+    assert len(done.winners) == 15 and len(services.store().winners(rehearsal=False)) == 15
+
+
+def test_a_timed_out_answer_is_recovered_through_its_ticket(march_file, standin):
+    """RANDOM.ORG answered but too late: the next attempt fetches that very result, it asks for no new numbers."""
+    at = freeze_and_open_draw(app("admin"), march_file)
+    at.button(key="draw_freeze").click().run()
+    confirm_commission(at)
+    standin.mode = "timeout"
+    at.button(key="draw_request").click().run()
+    shows_failure(at, "timeout")
+    generated = standin.requests.count("generateSignedIntegers")
+    standin.mode = "ok"
+    at.button(key="draw_request").click().run()
+    no_exception(at)
+    assert any("recovered through the ticket" in m.value for m in at.markdown)
+    assert standin.requests.count("generateSignedIntegers") == generated == 1
+    assert len([m for m in at.markdown if "<div class='winner-card'>" in m.value]) == 15
+
+
+# ---------------------------------------------------------------- re-draws and the second screen
+
+
+def test_a_redraw_of_an_unclaimed_certificate_from_the_claims_page(march_file):
+    from ui import services
+
+    at = freeze_and_open_draw(app("admin"), march_file)
+    # The draw took place 20 days ago, so its 14-day claim window is over.
+    at.date_input(key="draw_date").set_value(dt.date.today() - dt.timedelta(days=20)).run()
+    draw_month_offline(at)
+    open_page(at, "claims")
+    assert any("24 certificates are past their 14-day window" in e.value for e in at.error), [e.value for e in at.error]
+    first = services.tier_state("2021-03", 50000, rehearsal=False).done.winners[0]
+    at.selectbox(key="claims_pick").set_value(f"2021-03|50000|{first.certificate}").run()
+    no_exception(at)
+    at.radio(key="claims_redraw_method").set_value("offline").run()
+    at.text_input(key="claims_entropy").input("6 6 2 5 1").run()
+    at.checkbox(key="claims_offline_decided").check().run()
+    at.button(key="claims_redraw").click().run()
+    no_exception(at)
+    assert [e.value for e in at.error] == ["23 certificates are past their 14-day window: they need a re-draw."]
+    assert any(f"New winner of certificate no. {first.certificate}:" in s.value for s in at.success), \
+        [s.value for s in at.success]
+    state = services.tier_state("2021-03", 50000, rehearsal=False)
+    assert len(state.redraws) == 1 and state.redraws[0].method == "offline"
+    new = state.redraws[0].winners[0]
+    assert new.certificate == first.certificate and new.account not in {w.account for w in state.done.winners}
+    views = {(v.winner.certificate, v.winner.account): v.status for v in services.claim_views(rehearsal=False)}
+    assert views[(first.certificate, new.account)] == "drawn"
+
+
+def test_a_second_screen_follows_a_stored_draw(march_file):
+    at = freeze_and_open_draw(app("admin"), march_file)
+    draw_month_offline(at)
+    from ui import services
+
+    stored = {d: services.tier_state("2021-03", d, rehearsal=False).done for d in (50000, 70000, 100000)}
+    second = open_page(app("commission"), "draw")  # another browser, on the same page
+    second.toggle(key="draw_follow").set_value(True).run()
+    no_exception(second)
+    assert any("Second screen" in c.value for c in second.caption)
+    shown = " ".join(m.value for m in second.markdown)
+    for draw in stored.values():
+        assert draw.pool.sha256 in shown
+    cards = [m.value for m in second.markdown if "<div class='winner-card'>" in m.value]
+    assert len(cards) == sum(len(d.winners) for d in stored.values()) == 15 + 8 + 1
+    assert any("Carried over to the next month: 1" in c.value for c in second.caption)  # one 100 000 entrant, quota 2
+    assert not any(w.account in shown for d in stored.values() for w in d.winners)  # masked
+    assert not [b for b in second.button if b.key in ("draw_freeze", "draw_request", "draw_offline")]

@@ -39,7 +39,8 @@ def server(tmp_path):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
     port = _free_port()
     env = {**os.environ, "PROMOTION_DATA_DIR": str(tmp_path / "data")}
-    env.pop("RANDOM_ORG_API_KEY", None)
+    for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY"):
+        env.pop(name, None)  # a fresh install: RANDOM.ORG not configured
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
@@ -164,3 +165,151 @@ def test_deep_link_opens_its_page_for_a_second_screen(server):
                 assert page.url.endswith(f"/{path}")
         finally:
             browser.close()
+
+
+def _pdf_pages_to_png(pdf: Path, prefix: Path) -> list[Path]:
+    """The protocol's first two pages at 60 dpi, to be looked at."""
+    for old in prefix.parent.glob(prefix.name + "-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "2", "-png", str(pdf), str(prefix)], check=True, timeout=60)
+    return sorted(prefix.parent.glob(prefix.name + "-*.png"))
+
+
+def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
+    """The issue's "Done when", the way a first-time user goes: no RANDOM.ORG key, no
+    rehearsal. Home -> step 1 -> demo month -> freeze -> the live draw of all three
+    tiers with the offline method as the commission's decision -> the signed protocol."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+    from pypdf import PdfReader
+
+    from reports.signing import local_certificate_pem, validate_pdf_signature
+
+    url, env = server
+    data = Path(env["PROMOTION_DATA_DIR"])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 2400}, locale="en-GB", accept_downloads=True)
+            page.set_default_timeout(60_000)
+            main = page.locator("[data-testid='stMain']")
+            page.goto(url)
+            wait_for_app_run(page)
+            expect(page.get_by_role("heading", name="Home")).to_be_visible()
+            expect(page.locator(".promo-banner.rehearsal")).to_have_count(0)
+            page.screenshot(path=str(SHOTS / "10-home.png"), full_page=True)
+
+            # Step 1 as the home page names it
+            main.get_by_role("link", name=re.compile(r"^1\. Upload and preview")).click()
+            wait_for_app_run(page)
+            expect(page.get_by_role("heading", name="Upload and preview")).to_be_visible()
+            main.get_by_text("Demo month", exact=True).click()
+            wait_for_app_run(page)
+            main.locator("[data-testid='stSelectbox']").filter(has_text="Demo spreadsheet").click()
+            page.get_by_role("option", name="participants-2021-03.xlsx").click()
+            wait_for_app_run(page)
+            expect(main.get_by_text("participants-2021-03.xlsx: every row")).to_be_visible()
+            expect(main.get_by_text("March 2021: tiers against the quotas", exact=False)).to_be_visible()
+            main.get_by_role("button", name="Freeze for the draw").click()
+            wait_for_app_run(page)
+            expect(main.get_by_text("Frozen for", exact=False)).to_be_visible()
+            main.get_by_text("Frozen for", exact=False).scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "11-offline-frozen-for-the-draw.png"), full_page=True)
+
+            # The live draw, by the way the page points to
+            main.get_by_role("link", name="Next step: 2. Live draw").click()
+            wait_for_app_run(page)
+            expect(main.get_by_role("heading", name="Draw: March 2021")).to_be_visible()
+            # The operator shortens the pause between revealed winners (keeps the test short)
+            main.get_by_text("Draw settings (for the operator)").click()
+            pause = main.get_by_role("spinbutton", name="Pause between winners, s")
+            pause.fill("0")
+            pause.press("Enter")
+            wait_for_app_run(page)
+            main.get_by_text("Draw settings (for the operator)").click()
+
+            hashes = {}
+            for n, (tier, winners) in enumerate((("50 000", 15), ("70 000", 8), ("100 000", 2))):
+                expect(main.get_by_role("heading", name=f"Certificates of {tier} ₸")).to_be_visible()
+                main.get_by_role("button", name="Freeze the pool and show its hash").click()
+                wait_for_app_run(page)
+                expect(main.get_by_text("Pool hash (SHA-256)")).to_be_visible()
+                hashes[tier] = main.locator(".hash").first.inner_text().strip()
+                assert re.fullmatch(r"[0-9a-f]{64}", hashes[tier]), hashes[tier]
+                if n == 0:
+                    main.get_by_text("The commission is present; the pool size and hash were read aloud").click()
+                    wait_for_app_run(page)
+                    main.get_by_role("button", name="Confirm").click()
+                    wait_for_app_run(page)
+                expect(main.get_by_text("The commission confirmed it is present.")).to_be_visible()
+                # RANDOM.ORG is not configured: said in plain words, with what to do next
+                expect(main.get_by_text("RANDOM.ORG is not set up on this computer", exact=False)).to_be_visible()
+                expect(main.get_by_text("the commission may decide on the offline method below", exact=False)).to_be_visible()
+                # Retrying cannot help without a key: no button invites it
+                expect(main.get_by_role("button", name="Try RANDOM.ORG again")).to_have_count(0)
+                entropy = main.get_by_role("textbox", name="Entropy (for example dice numbers)")
+                entropy.fill(f"3 6 1 4 4 {n + 2}")
+                entropy.press("Enter")
+                wait_for_app_run(page)
+                main.get_by_text("The commission decided to use the offline method", exact=False).click()
+                wait_for_app_run(page)
+                if n == 0:
+                    page.screenshot(path=str(SHOTS / "12-offline-decision.png"), full_page=True)
+                main.get_by_role("button", name="Draw with the offline method").click()
+                wait_for_app_run(page, timeout=90_000)
+                expect(main.get_by_text(f"Draw complete: {winners} winners")).to_be_visible()
+                assert main.locator(".winner-card").count() == winners
+                assert hashes[tier] in main.inner_text()  # the same pool, still on screen
+                main.get_by_role("button", name="Next tier").click()
+                wait_for_app_run(page)
+            expect(main.get_by_text("March 2021: every tier is drawn.")).to_be_visible()
+            page.screenshot(path=str(SHOTS / "13-offline-all-tiers-done.png"), full_page=True)
+
+            # Documents: the signed protocol, generated and downloaded
+            main.get_by_role("link", name="Next step: 3. Documents (the signed protocol)").click()
+            wait_for_app_run(page)
+            expect(page.get_by_role("heading", name="Documents")).to_be_visible()
+            main.get_by_role("button", name="Draw protocol (PDF, signed)").click()
+            wait_for_app_run(page, timeout=90_000)
+            with page.expect_download(timeout=60_000) as download_info:
+                main.get_by_role("button", name=re.compile(r"protocol-2021-03\.pdf")).click()
+            download = download_info.value
+            assert download.suggested_filename == "protocol-2021-03.pdf"
+            pdf = SHOTS / "protocol-2021-03.pdf"
+            download.save_as(pdf)
+            page.screenshot(path=str(SHOTS / "14-offline-documents.png"), full_page=True)
+
+            # The month as staff and managers then see it
+            nav = page.locator("[data-testid='stSidebarNav']")
+            nav.get_by_text("Winners and claims").click()
+            wait_for_app_run(page)
+            expect(main.get_by_role("heading", name="Act on a certificate")).to_be_visible()
+            page.screenshot(path=str(SHOTS / "16-claims.png"), full_page=True)
+            nav.get_by_text("Monthly charts").click()
+            wait_for_app_run(page)
+            expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(5)
+            page.wait_for_timeout(500)  # let Plotly lay the charts out
+            page.screenshot(path=str(SHOTS / "17-charts.png"), full_page=True)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+    content = pdf.read_bytes()
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    flat = re.sub(r"\s+", "", text)
+    for words in ("ХАТТАМА № 2021-03", "Комиссия құрамы", "Жеңімпаздардың тізімі", "ұтыс ойыны", "Офлайн әдіс"):
+        assert re.sub(r"\s+", "", words) in flat, words
+    assert "RFC 3797" in text
+    for tier, sha in hashes.items():
+        assert sha in flat, (tier, sha)  # a long hash may wrap across lines in a table cell
+    assert "REHEARSAL" not in text and "РЕПЕТИЦИЯ" not in text
+    status = validate_pdf_signature(content, trust_cert=local_certificate_pem(data))
+    assert status.present and status.intact and status.ok, status
+    pngs = _pdf_pages_to_png(pdf, SHOTS / "15-protocol-page")
+    assert len(pngs) == 2
+    assert time.monotonic() - started < 120
