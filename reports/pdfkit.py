@@ -87,9 +87,15 @@ def head(key: str) -> Paragraph:
     return P(f"{esc(kk)}<br/><font color='#4a4a4a'>{esc(ru)}</font>", "head")
 
 
-def section(number: int | str, key: str) -> Paragraph:
+def section(number: int | str, key: str, *, keep_with_next: bool = True) -> Paragraph:
+    """A numbered bilingual heading. keep_with_next=False before a long table that
+    should split across pages (a CondPageBreak in front keeps the heading from
+    standing alone): kept together, the whole table would jump to the next page."""
     kk, ru = ts(key)
-    return P(f"{number}. {esc(kk)} <font color='#4a4a4a'>/ {esc(ru)}</font>", "section")
+    heading = P(f"{number}. {esc(kk)} <font color='#4a4a4a'>/ {esc(ru)}</font>", "section")
+    if not keep_with_next:
+        heading.keepWithNext = 0
+    return heading
 
 
 def table(rows: Sequence[Sequence], widths: Sequence[float], *, header_rows: int = 1,

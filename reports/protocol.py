@@ -246,7 +246,7 @@ def _pools(num: Iterator[int], record: MonthRecord) -> list:
 
 
 def _winners(num: Iterator[int], record: MonthRecord) -> list:
-    story = [CondPageBreak(40 * mm), section(next(num), "sec_winners")]
+    story = [CondPageBreak(40 * mm), section(next(num), "sec_winners", keep_with_next=False)]
     winners = record.current_winners
     if not winners:
         return story + bi("no_winners")
