@@ -71,6 +71,11 @@ def _minus_months(dates: pd.Series, months: np.ndarray, choices: tuple[int, ...]
     return out
 
 
+def _denomination(rules: Rules, fee) -> int:
+    tier = rules.tier_for(fee)
+    return tier.denomination if tier else 0
+
+
 def assess(
     table: Table,
     rules: Rules,
@@ -94,12 +99,14 @@ def assess(
         reason[hit] = code
 
     connected = f["connected_on"]
-    fee = f["monthly_fee"].to_numpy(dtype=float)
+    # Exact Decimal fees (RULES.md: "fees are compared exactly"); None on error rows.
+    fee = f["fee_exact"].to_numpy(dtype=object)
     exclude(f["client_type"].to_numpy(dtype=object) == "", "client_type")
     first = pd.Timestamp(rules.first_connection)
     last = pd.Timestamp(rules.last_connection)
     exclude(((connected < first) | (connected > last)).to_numpy(dtype=bool), "outside_period")
-    exclude(fee < float(rules.minimum_fee), "fee_below_minimum")
+    minimum = rules.minimum_fee
+    exclude(np.array([x is not None and x < minimum for x in fee], dtype=bool), "fee_below_minimum")
 
     bundle_ie = (f["client_type"] == "IE").to_numpy(dtype=bool) & f["bundle"].to_numpy(dtype=bool)
     lookback = np.where(bundle_ie, rules.bundle_ie_months, rules.other_months)
@@ -154,13 +161,12 @@ def assess(
         other = ~error & (months != only_month)
         reason[other] = OTHER_MONTH
 
-    denominations = np.zeros(n, dtype=np.int64)
-    bounds = np.array([float(t.min_fee) for t in rules.tiers])
-    dens = np.array(rules.denominations, dtype=np.int64)
-    with np.errstate(invalid="ignore"):
-        idx = np.searchsorted(bounds, np.nan_to_num(fee, nan=-1.0), side="right") - 1
-    in_tier = idx >= 0
-    denominations[in_tier] = dens[idx[in_tier]]
+    tier_of: dict = {}  # each distinct fee placed once, with the exact half-open bounds of Table 1
+    denominations = np.array(
+        [0 if x is None else tier_of[x] if x in tier_of else tier_of.setdefault(x, _denomination(rules, x))
+         for x in fee],
+        dtype=np.int64,
+    )
 
     status = np.where(error, "error", np.where(reason == "", "eligible", "excluded"))
     f["status"] = status

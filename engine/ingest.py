@@ -18,6 +18,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -390,11 +391,12 @@ def _build_table(grid: list[list], name: str, sha: str, sheet: str, notices: lis
             if fieldname in REQUIRED:
                 fail(pd.isna(values) & ~bad, fieldname, "required value is missing")
         elif fieldname == "monthly_fee":
-            values, bad, missing = _fees(column, len(raw))
+            values, bad, missing, exact = _fees(column, len(raw))
             frame[fieldname] = values
+            frame["fee_exact"] = exact
             fail(missing, fieldname, "required value is missing")
             fail(bad, fieldname, "not a number (expected e.g. 6 500 or 6500,00)")
-            fail(values < 0, fieldname, "negative monthly fee")
+            fail(np.array([e is not None and e < 0 for e in exact], dtype=bool), fieldname, "negative monthly fee")
         elif fieldname in BOOL_FIELDS:
             values, bad = _bools(column, len(raw))
             frame[fieldname] = values
@@ -511,13 +513,15 @@ def _dates(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:
 _FEE_NOISE = re.compile(r"[\s\u00a0\u202f\u2009']|тг\.?$|тенге$|₸|kzt", re.IGNORECASE)
 
 
-def _parse_fee(value: object) -> float | None | bool:
+def _parse_fee(value: object) -> Decimal | None | bool:
+    """The fee exactly (RULES.md: "fees are compared exactly"), None for empty,
+    False for unreadable. A number cell is taken at the exact value Excel stored."""
     if value is None:
         return None
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return None if value != value else float(value)
+        return None if value != value else Decimal(value)
     text = _FEE_NOISE.sub("", str(value).strip())
     if not text:
         return None
@@ -525,19 +529,22 @@ def _parse_fee(value: object) -> float | None | bool:
     # there too, in which case commas group thousands ("6,500.00").
     text = text.replace(",", "") if "." in text else text.replace(",", ".")
     try:
-        return float(text)
-    except ValueError:
+        fee = Decimal(text)
+    except InvalidOperation:
         return False
+    return fee if fee.is_finite() else False
 
 
-def _fees(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fees(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(float values for display, unreadable, missing, exact Decimal values or None)."""
     if column is None:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+        return np.full(n, np.nan), np.zeros(n, dtype=bool), np.ones(n, dtype=bool), np.full(n, None, dtype=object)
     parsed = _memo_map(_parse_fee, column.to_numpy())
     bad = np.array([p is False for p in parsed], dtype=bool)
     missing = np.array([p is None for p in parsed], dtype=bool)
-    values = np.array([p if isinstance(p, float) else np.nan for p in parsed], dtype=float)
-    return values, bad, missing
+    exact = np.array([p if isinstance(p, Decimal) else None for p in parsed], dtype=object)
+    values = np.array([float(p) if isinstance(p, Decimal) else np.nan for p in parsed], dtype=float)
+    return values, bad, missing, exact
 
 
 def _bools(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:

@@ -2,9 +2,8 @@
 
 Each test here was written because a deliberate mutation of the engine (named in
 the test's docstring) survived the rest of tests/engine and tests/reports. The
-quotes are from shared/RULES.md; the tests pin the behaviour it describes. The one
-strict xfail records a place where the engine disagrees with RULES.md (a bug left
-for the engine's owner to fix: the test starts passing, and so failing, then).
+quotes are from shared/RULES.md; the tests pin the behaviour it describes. The run also
+found one bug (fees compared as floats, not exactly); its test below now passes.
 """
 from __future__ import annotations
 
@@ -75,12 +74,6 @@ def test_empty_new_client_cell_is_false_so_not_new(tmp_path):
     assert placed(run(tmp_path, rows)) == {2: "not_new_client", 3: "eligible", 4: "not_new_client"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: RULES.md 'Fees are compared exactly: 5 998.50 is below the minimum' - engine/ingest.py "
-    "_parse_fee returns float(text) and engine/eligibility.py compares floats (fee < float(minimum_fee), "
-    "tier bounds as floats), so a fee text with more than ~16 significant digits is rounded across a "
-    "boundary: '5998.9999999999999999' becomes 5999.0 (eligible) and '14999.9999999999999999' lands in "
-    "the 70 000 tier"))
 def test_fees_are_compared_exactly_even_with_many_decimals(tmp_path):
     """RULES: "Fees are compared exactly: 5 998.50 is below the minimum" and Table 1's half-open
     intervals "5 999 <= fee < 15 000"."""
