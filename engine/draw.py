@@ -188,6 +188,24 @@ def _rehearsal_run(store: Store, month: str, denomination: int, run: int | None)
     return store.start_rehearsal(month)
 
 
+def _check_preview_is_current(store: Store, preview: Any, participants: list, month: str,
+                              draw_date: dt.date, rehearsal: bool) -> None:
+    """Refuse a pool built from a stale preview: one made for another draw date
+    (reason 5, disconnections, depends on it) or without the stored history
+    (reason 9: a client takes part once, in the earliest month)."""
+    built_for = getattr(preview, "draw_date", None)
+    if built_for is not None and built_for != draw_date:
+        raise DrawRefused(f"{month}: the preview was built for the draw date {built_for}, the draw is on "
+                          f"{draw_date}; build the preview again for the draw date")
+    if rehearsal:
+        return
+    earlier = store.history().participated
+    repeat = [p.account for p in participants if earlier.get(p.client_id, month) < month]
+    if repeat:
+        raise DrawRefused(f"{month}: {len(repeat)} participants (e.g. account {repeat[0]}) already took part in an "
+                          "earlier drawn month; build the preview with the database (history)")
+
+
 def prepare_tier(
     store: Store,
     preview: Any,
@@ -216,6 +234,7 @@ def prepare_tier(
         raise ValueError(f"the pool of {month} {denomination} holds participants of another month or tier")
     if len({p.account for p in participants}) != len(participants):
         raise ValueError(f"the pool of {month} {denomination} names an account twice")
+    _check_preview_is_current(store, preview, participants, month, draw_date, rehearsal)
     if not rehearsal:
         expected = _expected_carried_in(store, rules, month, denomination)
         if expected is not None and expected != tier.carried_in:

@@ -378,3 +378,30 @@ def test_rehearsals_are_marked_repeatable_and_never_count(tmp_path, store, clien
     assert not official.rehearsal and store.months() == ["2021-03"]
     # rehearsal signatures are checked with the stand-in key stored alongside
     assert all(f.ok for f in verify(store))
+
+
+# --------------------------------------------------------------------------- stale previews
+
+
+def test_a_preview_built_for_another_draw_date_is_refused(tmp_path, store):
+    stale = preview(write_csv(tmp_path / "march.csv", {50000: 5}), month="2021-03",
+                    draw_date=DRAW_DATE - dt.timedelta(days=3), history=store.history())
+    with pytest.raises(DrawRefused, match="built for the draw date"):
+        prepare_tier(store, stale, "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    assert store.all_draws() == []
+
+
+def test_a_preview_without_stored_history_is_refused(tmp_path, store):
+    # March is drawn; April's file repeats March's clients. Without the database's
+    # history they look eligible again, which RULES.md reason 9 forbids.
+    path = write_csv(tmp_path / "march.csv", {50000: 5})
+    draw_month(store, preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history()), "2021-03",
+               method="offline", entropy="1 2 3", draw_date=DRAW_DATE)
+    april = write_csv(tmp_path / "april.csv", {50000: 5}, month="2021-04")  # same seed: same clients
+    april_date = DRAW_DATE + dt.timedelta(days=30)
+    blind = preview(april, month="2021-04", draw_date=april_date)
+    assert len(blind.pool("2021-04", 50000)) == 5
+    with pytest.raises(DrawRefused, match="already took part"):
+        prepare_tier(store, blind, "2021-04", 50000, method="offline", draw_date=april_date)
+    aware = preview(april, month="2021-04", draw_date=april_date, history=store.history())
+    assert aware.pool("2021-04", 50000) == []
