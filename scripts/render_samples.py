@@ -1,6 +1,6 @@
 """Write sample documents and their page images to artifacts/ so anyone can look at them.
 
-    python -m reports.render_samples [OUT_DIR]
+    python scripts/render_samples.py [OUT_DIR]
 
 Draws March 2021 of the demo spreadsheet twice into throw-away SQLite files
 (offline method; RANDOM.ORG through the loopback stand-in, as a rehearsal),
@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from engine.records import CommissionMember
 
