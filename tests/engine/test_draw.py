@@ -36,6 +36,7 @@ from engine.randomness import RandomOrgClient
 from engine.records import Participant
 from engine.standin import StandIn
 from engine.store import NotDrawn, Store
+from tests.reference import reference_select as rfc3797
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAW_DATE = dt.date(2021, 4, 5)
@@ -77,18 +78,6 @@ def write_csv(path: Path, counts: dict[int, int], month: str = "2021-03", seed: 
 def participant(account: str, client_id: str, den: int = 50000, month: str = "2021-03") -> Participant:
     return Participant(row=2, account=account, client_id=client_id, client_name=f"N {account}", client_type="IE",
                        month=month, denomination=den, monthly_fee=7000.0)
-
-
-def rfc3797(pool_sha256: str, entropy: str, size: int, n: int) -> list[int]:
-    """RULES.md step 3 written out naively, independent of engine.randomness."""
-    seed = bytes.fromhex(pool_sha256) + entropy.strip().encode("utf-8")
-    remaining = list(range(1, size + 1))
-    out = []
-    for i in range(n):
-        c = i.to_bytes(4, "big")
-        x = int.from_bytes(hashlib.sha256(c + seed + c).digest(), "big")
-        out.append(remaining.pop(x % len(remaining)))
-    return out
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.reference import reference_select
 from engine.randomness import (
     DEFAULT_URL,
     ERROR_KINDS,
@@ -209,18 +210,6 @@ def test_error_kinds_are_stable():
 
 POOL_TEXT = "".join(f"{i},KZ{i:06d},C{i},5000\n" for i in range(1, 11))
 POOL_SHA = hashlib.sha256(POOL_TEXT.encode("utf-8")).hexdigest()
-
-
-def reference_select(pool_sha256: str, entropy: str, pool_size: int, n: int) -> list[int]:
-    """RULES.md step 3 written out as plainly as possible."""
-    seed = bytes.fromhex(pool_sha256) + entropy.strip().encode("utf-8")
-    remaining = list(range(1, pool_size + 1))
-    winners = []
-    for i in range(n):
-        counter = i.to_bytes(4, "big")
-        x = int.from_bytes(hashlib.sha256(counter + seed + counter).digest(), "big")
-        winners.append(remaining.pop(x % len(remaining)))
-    return winners
 
 
 def test_offline_reproduces_hand_computed_vector():
