@@ -68,8 +68,14 @@ def ledger(
     return tuple(out)
 
 
+def split_carry_out(rules: Rules, month: str, carry_out: int) -> tuple[int, int]:
+    """(carried over to the next month, unplayed): after the last month of
+    Table 2 nothing carries over any more, what is undrawn is unplayed."""
+    return (0, carry_out) if month == rules.months[-1] else (carry_out, 0)
+
+
 def unplayed(rules: Rules, months: tuple[MonthLedger, ...]) -> dict[int, int]:
     """Certificates still undrawn after the last month of Table 2, by tier."""
     if not months or months[-1].month != rules.months[-1]:
         return {}
-    return {t.denomination: t.carry_out for t in months[-1].tiers}
+    return {t.denomination: split_carry_out(rules, months[-1].month, t.carry_out)[1] for t in months[-1].tiers}

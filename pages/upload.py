@@ -98,7 +98,7 @@ for den in rules.denominations:
             t("col.quota"): tier.quota,
             t("col.carried_in"): tier.carried_in,
             t("col.to_draw"): tier.to_draw,
-            t("col.drawn"): tier.to_draw - tier.carry_out,
+            t("col.drawn"): tier.drawn,
             t("col.carry_out"): tier.carry_out,
         }
     )

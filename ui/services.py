@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from engine.quotas import split_carry_out
 from engine.records import OPEN_STATUSES, CommissionMember, DrawRecord, History, WinnerRecord
 from engine.rules import Rules, load_rules
 
@@ -179,12 +180,12 @@ def chart_frames(*, rehearsal: bool = False) -> dict[str, pd.DataFrame]:
     exclusions: month, reason, count (the latest import of each month)
     """
     r = rules()
-    last_month = r.months[-1] if r.months else None
     tier_rows = []
     for record in _month_records(rehearsal):
         for d in record.draws:
             if d.kind != "draw":
                 continue
+            carried_over, unplayed = split_carry_out(r, d.month, d.carry_out)
             tier_rows.append(
                 {
                     "month": d.month,
@@ -194,8 +195,8 @@ def chart_frames(*, rehearsal: bool = False) -> dict[str, pd.DataFrame]:
                     "to_draw": d.to_draw,
                     "pool_size": d.pool.size if d.pool else 0,
                     "drawn": d.drawn,
-                    "carry_out": d.carry_out if d.month != last_month else 0,
-                    "unplayed": d.carry_out if d.month == last_month else 0,
+                    "carry_out": carried_over,
+                    "unplayed": unplayed,
                 }
             )
     tiers = pd.DataFrame(tier_rows, columns=["month", "denomination", "quota", "carried_in", "to_draw", "pool_size",

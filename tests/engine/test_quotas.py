@@ -28,3 +28,11 @@ def test_unplayed_after_the_last_month():
     months = ledger(rules, {}, "2021-11")
     assert unplayed(rules, months) == {50000: 135, 70000: 72, 100000: 18}
     assert unplayed(rules, ledger(rules, {}, "2021-05")) == {}
+
+
+def test_carry_out_of_the_last_month_is_unplayed_not_carried():
+    from engine.quotas import split_carry_out
+
+    rules = load_rules()
+    assert split_carry_out(rules, "2021-10", 3) == (3, 0)
+    assert split_carry_out(rules, "2021-11", 3) == (0, 3)
