@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("engine.cli_preview", "engine.cli_draw")
+COMMAND_MODULES = ("engine.cli_preview", "engine.cli_draw", "engine.cli_verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""Command line of the draw: draw, redraw, claims, claim, verify, check-signature.
+"""Command line of the draw: draw, redraw, abandon, claims, claim, check-signature.
 
     python -m engine draw FILE --month YYYY-MM --method random-org|offline [--entropy TEXT]
                           [--draw-date YYYY-MM-DD] [--commission FILE.toml] [--place TEXT]
@@ -8,7 +8,6 @@
     python -m engine claims [--db URL] [--month YYYY-MM] [--today YYYY-MM-DD] [--json]
     python -m engine claim --month YYYY-MM --denomination N --certificate K
                           --status contacted|claimed|forfeited|unclaimed [--note TEXT] [--serial TEXT] [--db URL]
-    python -m engine verify [--db URL] [--bundle FILE.zip]
     python -m engine check-signature FILE.json [--public-key PEM]
 
 RANDOM.ORG settings come from the environment (RANDOM_ORG_API_KEY, RANDOM_ORG_URL,
@@ -92,12 +91,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rehearsal", action="store_true")
     p.add_argument("--db")
     p.set_defaults(func=run_claim)
-
-    p = sub.add_parser("verify", help="recompute every pool hash, signature, winner and the audit chain")
-    p.add_argument("--db")
-    p.add_argument("--bundle", help="check a verification bundle (ZIP) instead of the database")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_verify)
 
     p = sub.add_parser("check-signature", help="check a stored or published signed RANDOM.ORG result")
     p.add_argument("file")
@@ -307,32 +300,6 @@ def run_claim(args: argparse.Namespace) -> int:
         w = set_claim(_store(args.db), args.month, args.denomination, args.certificate, args.status,
                       note=args.note, certificate_serial=args.serial, today=args.today, rehearsal=args.rehearsal)
         print(f"{w.month} {w.denomination} certificate {w.certificate}: {w.status}")
-        return 0
-
-    return _run_guarded(body)
-
-
-def run_verify(args: argparse.Namespace) -> int:
-    def body() -> int:
-        if args.bundle:
-            try:
-                from engine.bundle import verify_bundle
-            except ModuleNotFoundError:
-                raise InputError("bundle checking is not available in this installation") from None
-            findings = verify_bundle(args.bundle)
-        else:
-            from engine.draw import verify
-
-            findings = verify(_store(args.db))
-        if args.json:
-            _print_json([{"name": f.name, "ok": f.ok, "detail": f.detail} for f in findings])
-        else:
-            for f in findings:
-                print(f"{'ok  ' if f.ok else 'FAIL'} {f.name}: {f.detail}")
-        failed = [f for f in findings if not f.ok]
-        if failed:
-            print(f"{len(failed)} of {len(findings)} checks failed", file=sys.stderr)
-            return 1
         return 0
 
     return _run_guarded(body)
