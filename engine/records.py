@@ -141,9 +141,27 @@ class DrawRecord:
     development_licence: bool = False
     signature_verified: bool = False
     entropy: str = ""
+    entropy_by: str = ""  # who entered the offline entropy (integrity rule 4)
+    entropy_at: dt.datetime | None = None  # when, always after the pool hash was shown
     redraw_of_certificate: int | None = None
     redraw_reason: str = ""  # "unclaimed" | "forfeited"
     winners: tuple[WinnerRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class AbandonedTicket:
+    """A used RANDOM.ORG ticket whose result did not verify, abandoned with a reason (rule 5)."""
+
+    draw_id: int
+    month: str
+    denomination: int
+    kind: str  # "draw" | "redraw"
+    certificate: int | None  # the re-drawn certificate, for a re-draw
+    ticket_id: str
+    failure: str  # why the result could not be used (bad signature, wrong binding, ...)
+    reason: str  # the commission's reason for abandoning it
+    abandoned_by: str
+    abandoned_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -158,6 +176,13 @@ class MonthRecord:
     commission: tuple[CommissionMember, ...]
     imports: tuple[ImportRecord, ...]
     draws: tuple[DrawRecord, ...]  # original draws first (by denomination), then re-draws in order
+    # RANDOM.ORG tickets used but whose result could not be verified, abandoned by the commission
+    # (integrity rule 5): the protocol prints them so anyone can look them up at RANDOM.ORG.
+    abandoned: tuple[AbandonedTicket, ...] = ()
+    # The head of the audit chain when this record was read (integrity rule 8): printed in the
+    # signed protocol so that history cannot be rewritten after the protocol went out.
+    audit_head_seq: int = 0
+    audit_head_sha256: str = ""
 
     def tier_draw(self, denomination: int) -> DrawRecord | None:
         for d in self.draws:

@@ -99,6 +99,20 @@ class Rules:
     def claim_deadline(self, draw_date: dt.date) -> dt.date:
         return draw_date + dt.timedelta(days=self.claim_window_days)
 
+    def draw_window(self, month: str) -> tuple[dt.date, dt.date]:
+        """Clause 8: a month is drawn in the month after it; the first and last day of that month."""
+        first = dt.date.fromisoformat(next_month(month) + "-01")
+        last = add_months(first, 1) - dt.timedelta(days=1)
+        return first, last
+
+    def draw_date_early(self, month: str, draw_date: dt.date) -> bool:
+        """Integrity rule 2: before the month after the reporting month, the month is not over (refused)."""
+        return draw_date < self.draw_window(month)[0]
+
+    def draw_date_late(self, month: str, draw_date: dt.date) -> bool:
+        """Integrity rule 2: later than the month after the reporting month (allowed, a notice)."""
+        return draw_date > self.draw_window(month)[1]
+
 
 def _date(value: object, where: str) -> dt.date:
     if isinstance(value, dt.datetime):
