@@ -51,16 +51,18 @@ def login_page() -> None:
         st.button(t("auth.sign_in_oidc"), type="primary", on_click=auth.start_oidc_login)
     if auth.configured_users():
         with st.form("login"):
-            name = st.text_input(t("auth.user_name"))
+            name = st.text_input(t("auth.user_name"), max_chars=auth.NAME_MAX_CHARS)
             password = st.text_input(t("auth.password"), type="password")
             submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
         if submitted:
-            user = auth.authenticate(name, password)
-            if user is None:
-                st.error(t("auth.wrong"))
-            else:
-                auth.sign_in(user)
+            attempt = auth.try_sign_in(name, password)
+            if attempt.user is not None:
+                auth.sign_in(attempt.user)
                 st.rerun()
+            if attempt.checked:
+                st.error(t("auth.wrong"))
+            if attempt.wait_seconds:
+                st.warning(t("auth.wait", seconds=attempt.wait_seconds), icon=":material/hourglass_top:")
 
 
 user = auth.current_user()

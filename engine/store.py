@@ -1088,6 +1088,23 @@ class Store:
         with self._tx() as s:
             s.execute(update(DrawRow).where(DrawRow.id == draw_id).values(lease_owner=owner, lease_at=at))
 
+    def latest_audit(self, actions: Sequence[str], *, field: str | None = None, value: Any = None,
+                     limit: int = 100) -> list[AuditEntry]:
+        """The latest `limit` audit entries of `actions`, oldest first; with `field`, only those whose
+        payload has `field` == `value` (the sign-in entries of one user name, without reading everyone's)."""
+        with self._tx() as s:
+            query = select(AuditRow).where(AuditRow.action.in_(list(actions)))
+            if field is not None:
+                # Payloads are canonical JSON, so `"field":value` appears verbatim; LIKE narrows, Python decides.
+                fragment = canonical_json({field: value})[1:-1]
+                pattern = fragment.replace("/", "//").replace("%", "/%").replace("_", "/_")
+                query = query.where(AuditRow.payload.like(f"%{pattern}%", escape="/"))
+            rows = s.scalars(query.order_by(AuditRow.seq.desc()).limit(limit)).all()
+            entries = [_audit_record(r) for r in reversed(rows)]
+        if field is not None:
+            entries = [e for e in entries if e.payload.get(field) == value]
+        return entries
+
 
 def _pool_client_ids(pool_text: str) -> Iterator[str]:
     for line in pool_text.splitlines():

@@ -12,6 +12,9 @@ With an `[auth]` section, people sign in through OIDC (`st.login`) and get the
 role of the `[users.*]` entry whose email matches theirs. With neither, the app
 is a local demo: access control is off, a banner says so on every screen, and
 the sidebar lets one look at the app as any role.
+
+Password tries are slowed per user name by `engine.signin`, from the audit
+record: every failure and every sign-in is written there (`try_sign_in`).
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ import streamlit as st
 ROLES = ("commission", "staff", "manager", "admin")
 SESSION_USER = "auth_user"
 DEMO_ROLE = "demo_role"
+NAME_MAX_CHARS = 120  # a user name longer than this is not a name; keeps the audit record small
+FORM_ACTOR = "sign-in form (not signed in)"  # who the audit record names for a failed try
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,46 @@ def authenticate(name: str, password: str) -> User | None:
     if not verify_password(str(entry.get("password_hash", "")), password):
         return None
     return User(name.strip(), entry["role"], str(entry.get("display_name") or name.strip()), "password")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one press of "Sign in" came to."""
+
+    user: User | None  # set: the password was right
+    checked: bool  # False: refused during a wait, without looking at the password
+    wait_seconds: int  # > 0: the next try for this name must wait this long
+
+
+def try_sign_in(name: str, password: str, store=None) -> Attempt:
+    """Check a password unless the name must wait, and write the outcome to the audit record.
+
+    The wait comes from the audit record (engine.signin), so a refresh or
+    another browser does not reset it. A refused try is not recorded and does
+    not count: it could not have guessed anything.
+    """
+    from engine import signin
+
+    if store is None:
+        from ui import services
+
+        store = services.store()
+    name = name.strip()[:NAME_MAX_CHARS]
+    key = signin.user_key(name)
+    if not key:
+        return Attempt(None, checked=True, wait_seconds=0)  # nothing typed: nothing guessed, nothing to record
+    entries = store.latest_audit(signin.ACTIONS, field=signin.KEY_FIELD, value=key, limit=signin.WINDOW)
+    failures = signin.failures_since_success(entries, name)
+    wait = signin.wait_seconds(failures, signin.last_failure_at(entries, name), signin.now())
+    if wait:
+        return Attempt(None, checked=False, wait_seconds=wait)
+    user = authenticate(name, password)
+    if user is not None:
+        store.append_audit(signin.SIGN_IN, signin.success_payload(name), actor=f"{user.name} [{user.role}]")
+        return Attempt(user, checked=True, wait_seconds=0)
+    failures += 1
+    store.append_audit(signin.SIGN_IN_FAILED, signin.failure_payload(name, failures), actor=FORM_ACTOR)
+    return Attempt(None, checked=True, wait_seconds=signin.delay_seconds(failures))  # the wait starts now
 
 
 def _oidc_user() -> User | None:

@@ -24,6 +24,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "auth.password": ("Құпиясөз", "Пароль", "Password"),
     "auth.sign_in": ("Кіру", "Войти", "Sign in"),
     "auth.wrong": ("Пайдаланушы аты немесе құпиясөз қате.", "Неверное имя пользователя или пароль.", "Wrong user name or password."),
+    "auth.wait": (
+        "Бұл пайдаланушы атымен қате әрекет тым көп. {seconds} секундтан кейін қайталап көріңіз.",
+        "Слишком много неудачных попыток для этого имени пользователя. Повторите через {seconds} с.",
+        "Too many wrong tries for this user name. Try again in {seconds} s.",
+    ),
     "auth.view_as": ("Рөл ретінде қарау", "Смотреть как роль", "View as role"),
     "auth.view_as_help": (
         "Қолжетімділік бақылауы өшірулі: әр рөлдің не көретінін тексеру үшін рөлді таңдаңыз.",
