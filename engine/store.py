@@ -3,7 +3,8 @@ and an append-only audit record whose entries are chained by SHA-256.
 
 SQLAlchemy 2 over SQLite by default (one file under the data folder, WAL mode,
 so the Streamlit app and a command line can share it), any SQLAlchemy URL for a
-shared installation (PostgreSQL). The schema migrates itself on start.
+shared installation (PostgreSQL). The schema migrates itself on start, with the
+Alembic revisions in engine/migrations/versions.
 
 Why the unique constraint on draws: "a month and tier is drawn once" must hold
 even when two browsers click at the same moment. Every draw row claims a
@@ -34,6 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Boolean,
     Date,
@@ -47,6 +52,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
     text,
     update,
@@ -284,6 +290,8 @@ class DrawRow(Base):
     signature_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     public_key_pem: Mapped[str] = mapped_column(Text, default="")  # the key the signature was checked with
     entropy: Mapped[str] = mapped_column(Text, default="")
+    entropy_by: Mapped[str] = mapped_column(Text, default="")  # who entered the entropy (rule 4), revision 0003
+    entropy_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     failure: Mapped[str] = mapped_column(Text, default="")
     lease_owner: Mapped[str | None] = mapped_column(Text, nullable=True)
     lease_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -325,37 +333,25 @@ class AuditRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-# Migrations: ordered, each runs once inside the transaction that records it.
-# Version 1 creates the tables as declared above; later versions must ALTER.
-def _migration_1(conn: Connection) -> None:
-    Base.metadata.create_all(conn)
+# Migrations: Alembic revisions 0001, 0002, ... in engine/migrations/versions, each
+# written out (never create_all on the models above, which move on). A new column
+# goes into a model here and into a new revision; tests/engine/test_migrations.py
+# fails when the two disagree.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_REVISION = "0003"  # the head revision
+SCHEMA_VERSION = int(SCHEMA_REVISION)
+# The first release counted its own migrations in schema_version (1, 2) and has no
+# alembic_version table: such a database is stamped with the matching revision.
+_LEGACY_REVISIONS = {1: "0001", 2: "0002"}
 
 
-# Columns holding what people typed or a file or RANDOM.ORG supplied. Version 1
-# declared them VARCHAR(n): SQLite never enforces a length, PostgreSQL does, so a
-# long client name failed there only, and in finish_draw, after RANDOM.ORG had
-# answered (the month could then never be finished). Unbounded on every database.
-_FREE_TEXT_COLUMNS = {
-    "imports": ("file_name", "sheet"),
-    "month_sessions": ("protocol_number", "place"),
-    "commission_members": ("role", "name", "position"),
-    "draws": ("place", "ticket_id", "completion_time", "hashed_api_key", "lease_owner"),
-    "winners": ("account", "client_id", "client_name", "phone", "region", "certificate_serial"),
-    "audit": ("actor",),
-}
-
-
-def _migration_2(conn: Connection) -> None:
-    """Free-text columns become TEXT (a no-op on SQLite, whose types carry no length)."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table, columns in _FREE_TEXT_COLUMNS.items():
-        alters = ", ".join(f"ALTER COLUMN {c} TYPE TEXT" for c in columns)
-        conn.execute(text(f"ALTER TABLE {table} {alters}"))
-
-
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _migration_1), (2, _migration_2))
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+def _alembic_config(conn: Connection | None) -> AlembicConfig:
+    """Alembic configured in code (no alembic.ini), running on the store's own connection
+    (None for what needs no database, such as writing a new revision)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    config.attributes["connection"] = conn
+    return config
 
 
 def _setup_sqlite(engine: Engine) -> None:
@@ -482,22 +478,34 @@ class Store:
             yield session
 
     def _migrate(self) -> None:
+        """Upgrade the schema to head in one transaction (BEGIN IMMEDIATE on SQLite, the
+        advisory lock on PostgreSQL): two processes starting at once migrate it once, and
+        a failing revision leaves the database as it was. Alembic joins this transaction
+        and does not commit by itself (engine/migrations/env.py)."""
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(2021030108)"))
-            SchemaVersionRow.__table__.create(conn, checkfirst=True)
-            applied = set(conn.execute(select(SchemaVersionRow.version)).scalars())
-            for version, migrate in MIGRATIONS:
-                if version in applied:
-                    continue
-                migrate(conn)
-                conn.execute(
-                    SchemaVersionRow.__table__.insert().values(version=version, applied_at=utcnow())
-                )
+            current = MigrationContext.configure(conn).get_current_revision()
+            if current == SCHEMA_REVISION:
+                return  # the usual case: no need to load the revision scripts
+            config = _alembic_config(conn)
+            if current is None and inspect(conn).has_table(SchemaVersionRow.__tablename__):
+                legacy = conn.execute(select(func.max(SchemaVersionRow.version))).scalar()
+                if legacy not in _LEGACY_REVISIONS:
+                    raise StoreError(f"The database's schema_version is {legacy}, which no revision matches; "
+                                     "it was not made by this program")
+                command.stamp(config, _LEGACY_REVISIONS[legacy])
+            elif current is not None:
+                known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+                if current not in known:
+                    raise StoreError(f"The database's schema is at revision {current}, newer than this program "
+                                     f"knows (up to {SCHEMA_REVISION}); update the program before using it")
+            command.upgrade(config, "head")
 
     def schema_version(self) -> int:
+        """The Alembic revision the database is at, as a number (revision 0003 is 3)."""
         with self._tx() as s:
-            return int(s.scalar(select(func.max(SchemaVersionRow.version))) or 0)
+            return int(MigrationContext.configure(s.connection()).get_current_revision() or 0)
 
     # ---- audit
     def _append_audit(self, s: Session, action: str, payload: dict, actor: str | None = None) -> AuditRow:

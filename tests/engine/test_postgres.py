@@ -3,8 +3,9 @@ PostgreSQL works for a shared installation").
 
 A throwaway cluster is started once per test session (initdb into a temporary folder,
 loopback only, trust authentication) and removed afterwards; each test gets a fresh
-database in it. Skipped only when no PostgreSQL server binaries are installed
-(Debian: `apt-get install postgresql`).
+database in it (the `pg_server` and `pg_url` fixtures of tests/engine/conftest.py). Skipped
+only when no PostgreSQL server binaries are installed (Debian: `apt-get install postgresql`).
+Migrations on PostgreSQL are tested in test_migrations.py.
 
 The same draws run on PostgreSQL and on SQLite and must read back identical: the
 RANDOM.ORG answers of the PostgreSQL run (from the loopback stand-in) are replayed
@@ -14,133 +15,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import glob
-import itertools
 import os
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
 
-import engine.store as store_module
 from engine.draw import DrawRefused, draw_month, redraw, set_claim, verify
 from engine.preview import preview
 from engine.randomness import RandomOrgClient
 from engine.records import CommissionMember
 from engine.standin import StandIn
-from engine.store import SCHEMA_VERSION, Store, StoreError
+from engine.store import Store, StoreError
 
 from tests.engine.test_concurrency import RACER
 from tests.engine.test_draw import DRAW_DATE, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_USER = "postgres"
 TIMESTAMPS = frozenset({"started_at", "finished_at", "status_changed_at", "imported_at"})
-
-
-# --------------------------------------------------------------------------- the server
-
-
-def _server_bindir() -> Path | None:
-    """Where initdb, pg_ctl and postgres live: $PG_BINDIR, Debian's layout, pg_config, or PATH."""
-    candidates = [os.environ.get("PG_BINDIR", "")]
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True,  # newest major version first
-                         key=lambda p: [int(x) if x.isdigit() else -1 for x in Path(p).parent.name.split(".")])
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        try:
-            candidates.append(subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
-                                             timeout=10).stdout.strip())
-        except (OSError, subprocess.SubprocessError):
-            pass
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(str(Path(initdb).parent))
-    for c in candidates:
-        if c and all((Path(c) / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):
-            return Path(c)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclasses.dataclass
-class PgServer:
-    port: int
-    _names: itertools.count = dataclasses.field(default_factory=lambda: itertools.count(1))
-
-    def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
-        return f"{driver}://{PG_USER}@127.0.0.1:{self.port}/{database}"
-
-    def admin(self, sql: str) -> None:
-        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.execute(text(sql))
-        finally:
-            engine.dispose()
-
-    def create_database(self, options: str = "ENCODING 'UTF8' TEMPLATE template0") -> str:
-        name = f"promo_{os.getpid()}_{next(self._names)}"
-        self.admin(f"CREATE DATABASE {name} {options}")
-        return name
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    bindir = _server_bindir()
-    if bindir is None:
-        pytest.skip("no PostgreSQL server binaries installed (initdb, pg_ctl, postgres); on Debian: "
-                    "apt-get install postgresql")
-    as_root = os.geteuid() == 0
-    if as_root:  # PostgreSQL refuses to run as root: run it as the postgres OS user
-        try:
-            owner = pwd.getpwnam(PG_USER)
-        except KeyError:
-            pytest.fail(f"running as root and there is no {PG_USER!r} OS user to run PostgreSQL as")
-    # short path: the Unix socket lives in it too (sockets are limited to ~100 characters)
-    base = Path(tempfile.mkdtemp(prefix="pgtest-", dir="/tmp"))
-    if as_root:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-
-    def run(*cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        full = (["runuser", "-u", PG_USER, "--"] if as_root else []) + list(cmd)
-        return subprocess.run(full, capture_output=True, text=True, timeout=timeout, cwd=base)
-
-    data, log = base / "data", base / "server.log"
-    port = _free_port()
-    try:
-        init = run(str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "-A", "trust", "-E", "UTF8",
-                   "--no-locale", "--no-sync")
-        assert init.returncode == 0, f"initdb failed:\n{init.stdout}\n{init.stderr}"
-        options = (f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options,
-                    "start", timeout=90)
-        assert start.returncode == 0, (f"pg_ctl start failed:\n{start.stdout}\n{start.stderr}\n"
-                                       + (log.read_text(errors="replace") if log.exists() else ""))
-        yield PgServer(port)
-    finally:
-        if (data / "postmaster.pid").exists():
-            run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    return pg_server.url(pg_server.create_database())
 
 
 # --------------------------------------------------------------------------- helpers
@@ -229,56 +124,7 @@ def read_back(store: Store) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- migrations
-
-
-def test_migrations_run_on_an_empty_database_and_again_idempotently(pg_server, pg_url):
-    engine = create_engine(pg_url)
-    assert inspect(engine).get_table_names() == []
-    store = Store(pg_url)
-    assert store.schema_version() == SCHEMA_VERSION and store.dialect == "postgresql"
-    tables = set(inspect(engine).get_table_names())
-    assert {"schema_version", "imports", "month_sessions", "commission_members", "pools", "draws", "winners",
-            "audit"} <= tables
-    store.append_audit("hello", {"who": "Әлия"})
-    store.close()
-    again = Store(pg_url)  # a second start migrates nothing and keeps the data
-    assert again.schema_version() == SCHEMA_VERSION and [e.action for e in again.audit()] == ["hello"]
-    with engine.connect() as conn:
-        versions = conn.execute(text("SELECT version FROM schema_version ORDER BY version")).scalars().all()
-    assert versions == [v for v, _ in store_module.MIGRATIONS]
-    assert again.location.startswith("postgresql database")
-    again.close()
-    engine.dispose()
-
-
-def test_a_version_1_database_gets_unbounded_text_columns(pg_server, pg_url, monkeypatch):
-    """Version 1 made free text VARCHAR(n): PostgreSQL enforced it, SQLite never did."""
-    tables = store_module.Base.metadata.tables
-    with monkeypatch.context() as m:  # the schema as version 1 created it
-        m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-        for table, columns in store_module._FREE_TEXT_COLUMNS.items():
-            for column in columns:
-                m.setattr(tables[table].c[column], "type", store_module.String(200))
-        Store(pg_url).close()
-    engine = create_engine(pg_url)
-
-    def column_type(table: str, column: str) -> str:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT data_type FROM information_schema.columns WHERE table_name = :t "
-                                     "AND column_name = :c"), {"t": table, "c": column}).scalar_one()
-
-    assert column_type("winners", "client_name") == column_type("audit", "actor") == "character varying"
-    store = Store(pg_url)
-    assert store.schema_version() == SCHEMA_VERSION
-    for table, columns in store_module._FREE_TEXT_COLUMNS.items():
-        for column in columns:
-            assert column_type(table, column) == "text", (table, column)
-    long_place = "Астана, " + "ы" * 700
-    store.set_commission("2021-03", [CommissionMember("chair", "Ә" * 400, "п" * 400)], long_place, DRAW_DATE)
-    assert store.audit()[-1].payload["place"] == long_place
-    store.close()
-    engine.dispose()
+# --------------------------------------------------------------------------- starting on a server
 
 
 def test_a_database_that_cannot_hold_kazakh_text_is_refused_at_start(pg_server):
