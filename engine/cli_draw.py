@@ -5,10 +5,15 @@
                           [--rehearsal] [--db URL] [--json]
     python -m engine redraw --month YYYY-MM --denomination N --certificate K --reason unclaimed|forfeited
                           [--method ...] [--entropy TEXT] [--draw-date ...] [--rehearsal] [--db URL] [--json]
+    python -m engine abandon --month YYYY-MM --denomination N --reason TEXT [--db URL] [--json]
     python -m engine claims [--db URL] [--month YYYY-MM] [--today YYYY-MM-DD] [--json]
     python -m engine claim --month YYYY-MM --denomination N --certificate K
                           --status contacted|claimed|forfeited|unclaimed [--note TEXT] [--serial TEXT] [--db URL]
     python -m engine check-signature FILE.json [--public-key PEM]
+
+Offline, an official draw's entropy is typed (or piped on standard input) after the
+pool hashes are printed, never given beforehand (integrity rule 4); --entropy is for
+rehearsals.
 
 RANDOM.ORG settings come from the environment (RANDOM_ORG_API_KEY, RANDOM_ORG_URL,
 RANDOM_ORG_PUBLIC_KEY); a rehearsal uses them too, pointed at a stand-in.
@@ -71,6 +76,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_redraw)
+
+    p = sub.add_parser("abandon", help="abandon a used RANDOM.ORG ticket whose result could not be verified")
+    p.add_argument("--month", type=month_arg, required=True)
+    p.add_argument("--denomination", type=int, required=True)
+    p.add_argument("--reason", required=True, help="the commission's reason, kept in the audit record")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_abandon)
 
     p = sub.add_parser("claims", help="winners with claim statuses and deadlines")
     p.add_argument("--db")
@@ -221,8 +234,7 @@ def run_draw(args: argparse.Namespace) -> int:
         from engine.draw import draw_month
         from engine.preview import preview
 
-        if args.method == METHOD_OFFLINE and not (args.entropy or "").strip():
-            raise InputError("the offline method needs --entropy (the commission's public entropy string)")
+        entropy = _entropy_source(args)
         place, number, members = ("", "", ())
         if args.commission:
             place, number, members = load_commission(args.commission)
@@ -233,7 +245,7 @@ def run_draw(args: argparse.Namespace) -> int:
         if result.rows.errors:
             print(f"note: {result.rows.errors} rows of {result.file_name} could not be read; "
                   "see `python -m engine preview`", file=sys.stderr)
-        record = draw_month(store, result, args.month, method=args.method, entropy=args.entropy,
+        record = draw_month(store, result, args.month, method=args.method, entropy=entropy,
                             rehearsal=args.rehearsal, draw_date=draw_date, place=args.place or place,
                             commission=members, protocol_number=number or None, on_step=_progress)
         if args.json:
@@ -247,14 +259,15 @@ def run_draw(args: argparse.Namespace) -> int:
 
 def run_redraw(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import redraw
+        from engine.draw import execute_tier, prepare_redraw
 
-        if args.method == METHOD_OFFLINE and not (args.entropy or "").strip():
-            raise InputError("the offline method needs --entropy")
+        entropy = _entropy_source(args)
         store = _store(args.db)
-        d = redraw(store, args.month, args.denomination, args.certificate, reason=args.reason, method=args.method,
-                   entropy=args.entropy, draw_date=args.draw_date or dt.date.today(), rehearsal=args.rehearsal,
-                   on_step=_progress)
+        prepared = prepare_redraw(store, args.month, args.denomination, args.certificate, reason=args.reason,
+                                  method=args.method, draw_date=args.draw_date or dt.date.today(),
+                                  rehearsal=args.rehearsal, on_step=_progress)
+        text = entropy([prepared]) if callable(entropy) and prepared.method == METHOD_OFFLINE else None
+        d = execute_tier(store, prepared.id, entropy=text if callable(entropy) else entropy, on_step=_progress)
         if args.json:
             _print_json({"month": d.month, "method": d.method, "certificate": args.certificate,
                          "reason": args.reason, **tier_json(d)})
@@ -265,6 +278,48 @@ def run_redraw(args: argparse.Namespace) -> int:
         else:
             print(f"{d.month} {d.denomination} certificate {args.certificate}: nobody left in the pool; "
                   "the certificate carries over to the next month")
+        return 0
+
+    return _run_guarded(body)
+
+
+def _entropy_source(args: argparse.Namespace) -> Any:
+    """Offline: the rehearsal's --entropy, or (official) a prompt answered after the pool hashes are
+    printed (integrity rule 4: the entropy must not be chosen before the pools are known)."""
+    if args.method != METHOD_OFFLINE:
+        return None
+    if args.entropy is not None and not args.rehearsal:
+        raise InputError("an official draw's entropy is entered after the pool hashes are printed: leave out "
+                         "--entropy and type it at the prompt (or send it on standard input)")
+    if args.rehearsal:
+        if not (args.entropy or "").strip():
+            raise InputError("the offline method needs --entropy (the commission's public entropy string)")
+        return args.entropy
+
+    def ask(prepared: list) -> str:
+        print("The pool hashes above are now public. Roll the dice in front of everyone and type the entropy "
+              "string (one line):", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise InputError("no entropy was entered; nothing was drawn (the frozen pools are kept and the same "
+                             "command resumes them)")
+        return line.strip()
+
+    return ask
+
+
+def run_abandon(args: argparse.Namespace) -> int:
+    def body() -> int:
+        from engine.draw import abandon_ticket
+
+        d = abandon_ticket(_store(args.db), args.month, args.denomination, reason=args.reason)
+        if args.json:
+            _print_json({"month": d.month, "denomination": d.denomination, "draw_id": d.id, "ticket_id": d.ticket_id,
+                         "certificate": d.redraw_of_certificate, "reason": args.reason.strip(),
+                         "failure": d.failure, "status": d.status})
+        else:
+            print(f"{d.month} {d.denomination}: ticket {d.ticket_id} abandoned ({args.reason.strip()}); the tier can "
+                  "be drawn afresh")
         return 0
 
     return _run_guarded(body)

@@ -38,6 +38,9 @@ from engine.records import (
 )
 from engine.rules import Rules, load_rules
 from engine.store import (
+    ABANDONED,
+    BLOCKED,
+    GENESIS_SHA256,
     OFFICIAL,
     DrawRefused,
     NotDrawn,
@@ -47,20 +50,25 @@ from engine.store import (
     WinnerRow,
     audit_sha256,
     canonical_json,
-    GENESIS_SHA256,
+    fields_sha256,
+    import_fields,
+    winner_details,
 )
 
 __all__ = [
     "ClaimRefused", "ClaimView", "DrawFailed", "DrawRefused", "Finding", "FrozenPool", "NotDrawn",
-    "claims", "draw_month", "execute_tier", "freeze_pool", "prepare_redraw", "prepare_tier", "redraw",
-    "set_claim", "verify", "CRASH_HOOK_ENV",
+    "abandon_ticket", "awaiting_redraw", "blocked_draw", "check_draw_allowed", "claims", "draw_month",
+    "execute_tier", "freeze_pool", "prepare_redraw", "prepare_tier", "redraw", "set_claim", "verify",
+    "CRASH_HOOK_ENV",
 ]
 
 METHODS = (METHOD_RANDOM_ORG, METHOD_OFFLINE)
 REDRAW_REASONS = ("unclaimed", "forfeited")
 CLAIM_STATUSES = ("contacted", "claimed", "forfeited", "unclaimed")
 # RANDOM.ORG refused before drawing anything: the ticket is surely unused, free the slot.
-_FREE_SLOT_KINDS = frozenset({"no_key", "key_not_running", "allowance", "not_bound"})
+_FREE_SLOT_KINDS = frozenset({"no_key", "key_not_running", "allowance"})
+# A used ticket whose result cannot be used: it blocks the tier until the commission abandons it (rule 5).
+_BLOCKING_KINDS = frozenset({"bad_signature", "not_bound", "development_licence"})
 # Test hook: exit the process right after RANDOM.ORG answered, before storing
 # (simulates a crash; the next attempt must recover the result through the ticket).
 CRASH_HOOK_ENV = "PROMOTION_CRASH_AFTER_RANDOM"
@@ -84,11 +92,17 @@ class ClaimRefused(StoreError):
 
 @dataclass(frozen=True)
 class Finding:
-    """One check of `verify`: its name, whether it passed, and what was seen."""
+    """One check of `verify`: its name, whether it passed, and what was seen.
+
+    `code` names the kind of check for a translated text on screen (ui/catalog.py "verify.*"):
+    pool, signature, binding, ticket, development_licence, winners, audit_chain, audit_results,
+    serials, draw_missing, relabelled, drawn_twice, field_hash, not_covered, abandoned,
+    abandoned_valid, blocked, entropy, months_order."""
 
     name: str
     ok: bool
     detail: str = ""
+    code: str = ""
 
 
 # --------------------------------------------------------------------------- pools
@@ -165,6 +179,38 @@ def _check_method(method: str) -> None:
         raise ValueError(f"unknown method {method!r}; use random-org or offline")
 
 
+def check_draw_allowed(store: Store, rules: Rules, month: str, draw_date: dt.date, *, rehearsal: bool) -> None:
+    """Integrity rules 1 and 2, before anything is stored: the draw date is not before the month
+    after the reporting month, and an official month's earlier months are all drawn (their
+    carry-over decides this month's certificates). Rehearsals may run any month."""
+    first_day = rules.draw_window(month)[0]
+    if rules.draw_date_early(month, draw_date):
+        raise DrawRefused(f"{month}: the draw date {draw_date.isoformat()} is before {first_day.isoformat()}; "
+                          "a month is drawn once it is over, in the month after it (clause 8)",
+                          "draw_date_early", month=month, first_day=first_day.isoformat())
+    if rehearsal:
+        return
+    drawn = store.history(participation=False).drawn
+    for m in rules.months:
+        if m >= month:
+            return
+        if any((m, den) not in drawn for den in rules.denominations):
+            raise DrawRefused(f"{month}: {m} is not drawn yet; months are drawn in order, {m} comes first "
+                              "(its carry-over decides this month's certificates)",
+                              "months_out_of_order", month=month, first_undrawn=m)
+
+
+def _check_not_drawn_before(store: Store, month: str, denomination: int) -> None:
+    """A tier whose completed draw the audit record holds is never drawn again, even when its rows
+    were deleted or relabelled (rule 7): the draw refuses and `verify` names what was done."""
+    recorded = store.audit_drawn(month, denomination)
+    if recorded and not store.tier_draws(month, denomination):
+        raise DrawRefused(f"{month} {denomination}: the audit record says draw #{recorded[0]} completed this tier, "
+                          "but its stored draw is gone or relabelled; the database was changed by hand. Nothing "
+                          "is drawn again: run `python -m engine verify`", "draw_missing", month=month,
+                          denomination=denomination)
+
+
 def _expected_carried_in(store: Store, rules: Rules, month: str, denomination: int) -> int | None:
     """carried_in by the stored draws, if every earlier month of this tier is drawn; else None."""
     drawn = store.history(participation=False).drawn
@@ -234,6 +280,9 @@ def prepare_tier(
         raise ValueError(f"the pool of {month} {denomination} holds participants of another month or tier")
     if len({p.account for p in participants}) != len(participants):
         raise ValueError(f"the pool of {month} {denomination} names an account twice")
+    check_draw_allowed(store, rules, month, draw_date, rehearsal=rehearsal)
+    if not rehearsal:
+        _check_not_drawn_before(store, month, denomination)
     _check_preview_is_current(store, preview, participants, month, draw_date, rehearsal)
     if not rehearsal:
         expected = _expected_carried_in(store, rules, month, denomination)
@@ -319,28 +368,44 @@ class _client_for:
 # --------------------------------------------------------------------------- executing
 
 
-def _user_data(draw: DrawRecord) -> dict[str, Any]:
-    data: dict[str, Any] = {"month": draw.month, "denomination": draw.denomination,
-                            "pool_sha256": draw.pool.sha256 if draw.pool else ""}
-    if draw.kind == "redraw":
-        data["certificate"] = draw.redraw_of_certificate
+def _expected_user_data(month: str, denomination: int, pool_sha256: str, certificate: int | None) -> dict[str, Any]:
+    """RULES.md step 2: the month, tier and pool hash (and a re-draw's certificate) bind a result to its pool."""
+    data: dict[str, Any] = {"month": month, "denomination": denomination, "pool_sha256": pool_sha256}
+    if certificate:
+        data["certificate"] = certificate
     return data
 
 
-def _bound(draw: DrawRecord, signed: Any, n: int) -> list[str]:
-    """What in a signed result does not belong to this draw (empty = bound to this pool)."""
+def _user_data(draw: DrawRecord) -> dict[str, Any]:
+    return _expected_user_data(draw.month, draw.denomination, draw.pool.sha256 if draw.pool else "",
+                               draw.redraw_of_certificate if draw.kind == "redraw" else None)
+
+
+def _binding_problems(d: dict, pool: dict, signed: Any, n: int) -> list[str]:
+    """What in a signed result does not belong to the draw `d` (stored fields: month, denomination,
+    kind, redraw_certificate, ticket_id) over `pool` (sha256, size); empty = bound. The one home
+    of "the signed result answers this draw's request", for the draw, `abandon` and `verify`."""
     r = signed.random
-    size = draw.pool.size if draw.pool else 0
-    problems = [name for name, ok in (
-        ("userData", r.get("userData") == _user_data(draw)),
+    size = pool["size"]
+    certificate = d["redraw_certificate"] if d["kind"] == "redraw" else None
+    expected = _expected_user_data(d["month"], d["denomination"], pool["sha256"], certificate)
+    return [name for name, ok in (
+        ("userData", r.get("userData") == expected),
         ("n", r.get("n") == n),
         ("min", r.get("min") == 1),
         ("max", r.get("max") == size),
         ("replacement", r.get("replacement") is False),
         ("data", len(signed.data) == n and len(set(signed.data)) == n and all(1 <= x <= size for x in signed.data)),
-        ("ticket", signed.ticket_id == draw.ticket_id),
+        ("ticket", bool(d["ticket_id"]) and signed.ticket_id == d["ticket_id"]),
     ) if not ok]
-    return problems
+
+
+def _bound(draw: DrawRecord, signed: Any, n: int) -> list[str]:
+    """What in a signed result does not belong to this draw (empty = bound to this pool)."""
+    d = {"month": draw.month, "denomination": draw.denomination, "kind": draw.kind,
+         "redraw_certificate": draw.redraw_of_certificate or 0, "ticket_id": draw.ticket_id}
+    pool = {"sha256": draw.pool.sha256 if draw.pool else "", "size": draw.pool.size if draw.pool else 0}
+    return _binding_problems(d, pool, signed, n)
 
 
 def execute_tier(
@@ -415,9 +480,27 @@ def _run_offline(store: Store, draw: DrawRecord, n: int, entropy: str | None, on
         store.release_lease(draw.id)
         raise DrawFailed("no_entropy", "The offline method needs the commission's entropy string "
                                        "(for example dice rolled in front of everyone).")
+    if not draw.rehearsal:
+        earlier = [d for d in store.tier_draws(draw.month, draw.denomination)
+                   if d.method == METHOD_OFFLINE and d.entropy == text]
+        if earlier:
+            store.release_lease(draw.id)
+            raise DrawRefused(f"{draw.month} {draw.denomination}: this entropy text was already used for draw "
+                              f"#{earlier[0].id} of this tier; one entropy text serves one draw or re-draw "
+                              "(roll new dice)", "entropy_reused", month=draw.month,
+                              denomination=draw.denomination)
+    store.record_entropy(draw.id, text)
     _emit(on_step, "requesting", draw_id=draw.id, method=METHOD_OFFLINE, n=n, entropy=text)
     ordinals = offline_select(draw.pool.sha256, text, draw.pool.size, n)
     return {"ordinals": ordinals, "entropy": text}
+
+
+def _block(store: Store, draw: DrawRecord, kind: str, message: str, response_text: str) -> None:
+    """The ticket was used but its result cannot be used: keep the answer as evidence and hold the
+    tier until the commission abandons the ticket (rule 5); never ask again with a new ticket."""
+    store.block_draw(draw.id, kind, message, response_text)
+    raise DrawFailed(kind, f"{message}. The tier is blocked until the commission abandons ticket "
+                           f"{draw.ticket_id} with a reason (python -m engine abandon).")
 
 
 def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step: OnStep | None) -> dict:
@@ -434,6 +517,8 @@ def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step
                 signed = c.generate_signed_integers(n, 1, draw.pool.size, user_data=_user_data(draw),
                                                     ticket_id=draw.ticket_id or None)
         except RandomOrgError as exc:
+            if exc.kind in _BLOCKING_KINDS and exc.response_text and draw.ticket_id:
+                _block(store, draw, exc.kind, str(exc), exc.response_text)
             keep = exc.kind not in _FREE_SLOT_KINDS and bool(draw.ticket_id)
             store.fail_draw(draw.id, exc.kind, str(exc), keep_pending=keep)
             raise DrawFailed(exc.kind, str(exc)) from exc
@@ -441,10 +526,14 @@ def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step
             os._exit(86)
         problems = _bound(draw, signed, n)
         if problems:
-            message = (f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) does not "
-                       f"belong to this pool: {', '.join(problems)}")
-            store.fail_draw(draw.id, "not_bound", message, keep_pending=False)
-            raise DrawFailed("not_bound", message)
+            _block(store, draw, "not_bound",
+                   f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) does not "
+                   f"belong to this pool: {', '.join(problems)}", signed.response_text)
+        if signed.development_licence and not draw.rehearsal:
+            _block(store, draw, "development_licence",
+                   f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) was made with "
+                   "a developer licence (\"development and testing only\"); an official draw needs a production "
+                   "key", signed.response_text)
         pem = getattr(c, "public_key_pem", b"") or b""
     _emit(on_step, "signature_verified", draw_id=draw.id, serial_number=signed.serial_number,
           completion_time=signed.completion_time, development_licence=signed.development_licence,
@@ -473,7 +562,7 @@ def draw_month(
     *,
     method: str,
     client: Any = None,
-    entropy: str | None = None,
+    entropy: str | Callable[[Sequence[DrawRecord]], str] | None = None,
     rehearsal: bool = False,
     draw_date: dt.date,
     place: str = "",
@@ -483,14 +572,20 @@ def draw_month(
     protocol_number: str | None = None,
 ) -> MonthRecord:
     """Draw every tier of a month (ascending denomination); tiers already done by an
-    interrupted run are kept, a month fully drawn is refused."""
+    interrupted run are kept, a month fully drawn is refused.
+
+    Offline, every tier's pool is frozen (its hash emitted) before the entropy is asked for:
+    `entropy` may be a callable that receives the prepared draws and returns the text the
+    commission entered after seeing their hashes (integrity rule 4)."""
     _check_method(method)
     rules = rules or load_rules()
+    check_draw_allowed(store, rules, month, draw_date, rehearsal=rehearsal)
     run: int | None = None
     if not rehearsal:
         done = [d for d in rules.denominations if store.tier_draws(month, d)]
         if len(done) == len(rules.denominations):
-            raise DrawRefused(f"{month} was already drawn; only re-draws of named certificates are allowed")
+            raise DrawRefused(f"{month} was already drawn; only re-draws of named certificates are allowed",
+                              "already_drawn", month=month)
     else:
         run = store.start_rehearsal(month)
     if commission or place or protocol_number:
@@ -498,12 +593,20 @@ def draw_month(
                              run=run)
     if getattr(preview, "file_sha256", ""):
         store.record_import(preview, month, rehearsal=rehearsal)
-    for den in rules.denominations:
-        if not rehearsal and store.tier_draws(month, den):
-            continue
-        draw = prepare_tier(store, preview, month, den, method=method, rehearsal=rehearsal, draw_date=draw_date,
+    todo = [den for den in rules.denominations if rehearsal or not store.tier_draws(month, den)]
+
+    def prepare(den: int) -> DrawRecord:
+        return prepare_tier(store, preview, month, den, method=method, rehearsal=rehearsal, draw_date=draw_date,
                             place=place, client=client, run=run, rules=rules, on_step=on_step)
-        execute_tier(store, draw.id, client=client, entropy=entropy, on_step=on_step, rules=rules)
+
+    if method == METHOD_OFFLINE:
+        prepared = [prepare(den) for den in todo]
+        text = entropy(prepared) if callable(entropy) else entropy
+        for draw in prepared:
+            execute_tier(store, draw.id, client=client, entropy=text, on_step=on_step, rules=rules)
+    else:
+        for den in todo:
+            execute_tier(store, prepare(den).id, client=client, on_step=on_step, rules=rules)
     return store.month_record(month, rehearsal=rehearsal)
 
 
@@ -600,6 +703,68 @@ def redraw(
     return execute_tier(store, draw.id, client=client, entropy=entropy, on_step=on_step, rules=rules)
 
 
+# --------------------------------------------------------------------------- blocked tickets (rule 5)
+
+
+def _official_key(public_key_pem: bytes | None) -> bytes:
+    from engine.randomness import RandomOrgConfig, load_public_key
+
+    return public_key_pem or load_public_key(RandomOrgConfig.from_env().public_key_path)
+
+
+def usable_result(d: dict, pool: dict | None, key: bytes) -> tuple[bool, str]:
+    """Would this stored response have been a valid result of the draw? Its signature verifies under
+    `key`, it is bound to the draw's pool, ticket and n, and (official) it has a production licence.
+    A blocked or abandoned ticket must never hold a usable result (rule 5)."""
+    from engine.randomness import RandomOrgError, check_signed_text
+
+    try:
+        signed = check_signed_text(d["signed_random"] or "", key, source=f"draw #{d['id']}")
+    except RandomOrgError as exc:
+        return False, exc.message
+    if pool is None:
+        return False, "no stored pool"
+    problems = _binding_problems(d, pool, signed, min(d["to_draw"], pool["size"]))
+    if problems:
+        return False, "does not belong to the draw: " + ", ".join(problems)
+    if signed.development_licence and not d["rehearsal"]:
+        return False, "made with a developer licence"
+    return True, f"serial {signed.serial_number} verifies and is bound to the pool"
+
+
+def blocked_draw(store: Store, month: str, denomination: int, *, certificate: int | None = None,
+                 rehearsal: bool = False) -> DrawRecord | None:
+    """The tier's draw held by a used, unverifiable ticket, if any: the re-draw of `certificate`
+    when one is named, else any draw of the tier (the original first)."""
+    for d in store.blocked_draws(month, rehearsal=rehearsal):
+        if d.denomination == denomination and (certificate is None or d.redraw_of_certificate == certificate):
+            return d
+    return None
+
+
+def abandon_ticket(store: Store, month: str, denomination: int, *, reason: str, certificate: int | None = None,
+                   rehearsal: bool = False, public_key_pem: bytes | None = None) -> DrawRecord:
+    """The commission abandons a used ticket whose result could not be verified, with a reason.
+    Refused when there is no such ticket, or when its stored response does verify (a valid result
+    is never thrown away). Afterwards the tier is drawn afresh."""
+    what = f"{month} {denomination}" + (f" certificate {certificate}" if certificate else "")
+    if not reason.strip():
+        raise DrawRefused(f"{what}: abandoning a ticket needs the commission's reason", "abandon_needs_reason")
+    draw = blocked_draw(store, month, denomination, certificate=certificate, rehearsal=rehearsal)
+    if draw is None:
+        raise DrawRefused(f"{what}: there is no used RANDOM.ORG ticket whose result could not be verified",
+                          "no_blocked_ticket", month=month, denomination=denomination)
+    raw = next(r for r in store.raw_rows()["draws"] if r["id"] == draw.id)
+    pool = None if draw.pool is None else {"sha256": draw.pool.sha256, "size": draw.pool.size}
+    key = raw["public_key_pem"].encode("ascii") if rehearsal and raw["public_key_pem"] else _official_key(public_key_pem)
+    usable, why = usable_result(raw, pool, key)
+    if usable:
+        raise DrawRefused(f"{what}: the stored response of ticket {draw.ticket_id} verifies under the pinned key "
+                          f"({why}); a valid result is never abandoned", "abandon_valid_result",
+                          ticket_id=draw.ticket_id)
+    return store.abandon_draw(draw.id, reason.strip())
+
+
 # --------------------------------------------------------------------------- claims
 
 
@@ -611,6 +776,11 @@ class ClaimView:
     status: str  # stored status, or "unclaimed" once the deadline passed without contact
     deadline: dt.date
     days_left: int  # negative once the deadline has passed
+
+    @property
+    def reason(self) -> str:
+        """The re-draw reason this status gives (clause 12: unclaimed; clause 15: forfeited)."""
+        return "forfeited" if self.status == "forfeited" else "unclaimed"
 
 
 def effective_status(winner: WinnerRecord, today: dt.date) -> str:
@@ -625,6 +795,22 @@ def claims(store: Store, month: str | None = None, *, today: dt.date | None = No
     today = today or dt.date.today()
     return [ClaimView(w, effective_status(w, today), w.deadline, (w.deadline - today).days)
             for w in store.winners(month, rehearsal=rehearsal) if w.current]
+
+
+def awaiting_redraw(store: Store, month: str | None = None, *, today: dt.date | None = None,
+                    rehearsal: bool = False) -> list[ClaimView]:
+    """Certificates whose winner lapsed (clause 12) or forfeited (clause 15) and that the commission
+    has neither re-drawn nor carried over: they wait for a re-draw on the live draw page (rule 3)."""
+    views = [c for c in claims(store, month, today=today, rehearsal=rehearsal) if c.status in REDRAW_REASONS]
+    out = []
+    for c in views:
+        w = c.winner
+        run = store.draw_run(w.draw_id) if rehearsal else None
+        carried = any(d.kind == "redraw" and d.redraw_of_certificate == w.certificate and d.drawn == 0
+                      for d in store.tier_draws(w.month, w.denomination, rehearsal=rehearsal, run=run))
+        if not carried:
+            out.append(c)
+    return out
 
 
 _TRANSITIONS = {"drawn": {"contacted", "claimed", "forfeited", "unclaimed"}, "contacted": {"claimed", "forfeited"}}
@@ -667,16 +853,18 @@ def set_claim(
 # --------------------------------------------------------------------------- verification
 
 
-def verify(store: Store, *, public_key_pem: bytes | None = None) -> list[Finding]:
-    """Recompute everything that can be recomputed; one Finding per check, named."""
-    from engine.randomness import RandomOrgConfig, load_public_key
-
-    official_key = public_key_pem or load_public_key(RandomOrgConfig.from_env().public_key_path)
+def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | None = None) -> list[Finding]:
+    """Recompute everything that can be recomputed, looking both ways between the stored draws and
+    the audit record (integrity rule 7); one Finding per check, named, with a `code`."""
+    official_key = _official_key(public_key_pem)
+    rules = rules or load_rules()
     raw = store.raw_rows()
     pools = {p["id"]: p for p in raw["pools"]}
     winners_by_draw: dict[int, list[dict]] = {}
     for w in raw["winners"]:
         winners_by_draw.setdefault(w["draw_id"], []).append(w)
+    audit = store.raw_audit()
+    log = _AuditLog(audit)
     findings: list[Finding] = []
     for p in raw["pools"]:
         findings.append(_check_pool(p))
@@ -685,11 +873,37 @@ def verify(store: Store, *, public_key_pem: bytes | None = None) -> list[Finding
             continue
         pool = pools.get(d["pool_id"])
         findings.extend(_check_draw(d, pool, winners_by_draw.get(d["id"], []), official_key))
-    audit = store.raw_audit()
+        findings.extend(_check_ticket(d, log))
     findings.append(_check_chain(audit))
     findings.append(_check_audit_matches(audit, raw["draws"], raw["winners"]))
-    findings.extend(_check_serials(raw["draws"]))
+    findings.extend(_check_both_ways(log, raw["draws"]))
+    findings.extend(_check_serials(raw["draws"], log))
+    findings.extend(_check_abandoned(raw["draws"], pools, official_key))
+    findings.extend(_check_entropy(raw["draws"], log))
+    findings.extend(_check_fields(raw, pools, winners_by_draw, log))
+    findings.extend(_check_months_order(log, rules))
     return findings
+
+
+class _AuditLog:
+    """The audit record read once, indexed by draw: what each draw went through, in order."""
+
+    def __init__(self, audit: list[dict]) -> None:
+        self.entries = [(e["seq"], e["action"], e["actor"], e["at"], json.loads(e["payload"])) for e in audit]
+        self.by_draw: dict[int, list[tuple[int, str, str, dt.datetime, dict]]] = {}
+        for seq, action, actor, at, p in self.entries:
+            if isinstance(p, dict) and isinstance(p.get("draw_id"), int):
+                self.by_draw.setdefault(p["draw_id"], []).append((seq, action, actor, at, p))
+
+    def of(self, draw_id: int, action: str) -> list[tuple[int, str, str, dt.datetime, dict]]:
+        return [e for e in self.by_draw.get(draw_id, []) if e[1] == action]
+
+    def last(self, draw_id: int, action: str) -> dict | None:
+        found = self.of(draw_id, action)
+        return found[-1][4] if found else None
+
+    def actions(self, action: str) -> list[tuple[int, str, str, dt.datetime, dict]]:
+        return [e for e in self.entries if e[1] == action]
 
 
 def _label(d: dict) -> str:
@@ -703,17 +917,18 @@ def _check_pool(p: dict) -> Finding:
     text = p["text"]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != p["sha256"]:
-        return Finding(name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}")
+        return Finding(name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}",
+                       "pool")
     try:
         lines = parse_pool_text(text)
     except ValueError as exc:
-        return Finding(name, False, f"unreadable line: {exc}")
+        return Finding(name, False, f"unreadable line: {exc}", "pool")
     if len(lines) != p["size"]:
-        return Finding(name, False, f"{len(lines)} members stored, size recorded {p['size']}")
+        return Finding(name, False, f"{len(lines)} members stored, size recorded {p['size']}", "pool")
     for i, (ordinal, account, _, den) in enumerate(lines, 1):
         if ordinal != i or den != p["denomination"] or (i > 1 and not lines[i - 2][1] < account):
-            return Finding(name, False, f"line {i} is out of order or names another tier")
-    return Finding(name, True, f"{p['size']} members, sha256 {digest}")
+            return Finding(name, False, f"line {i} is out of order or names another tier", "pool")
+    return Finding(name, True, f"{p['size']} members, sha256 {digest}", "pool")
 
 
 def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list[Finding]]:
@@ -729,45 +944,51 @@ def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list
     try:
         signed = SignedResult.from_response_text(d["signed_random"])
     except ValueError as exc:
-        return [], [Finding(f"{label}: signature", False, f"stored signed response unreadable: {exc}")]
+        return [], [Finding(f"{label}: signature", False, f"stored signed response unreadable: {exc}", "signature")]
     check_key = d["public_key_pem"].encode("ascii") if d["rehearsal"] and d["public_key_pem"] else key
     ok = signed.verify(check_key)
     findings.append(Finding(f"{label}: signature", ok,
                             f"serial {signed.serial_number}" + ("" if ok else ": does not verify with the "
-                            + ("stand-in key stored with the rehearsal" if d["rehearsal"] else "pinned key"))))
-    expected_user = {"month": d["month"], "denomination": d["denomination"], "pool_sha256": pool["sha256"]}
-    if d["kind"] == "redraw":
-        expected_user["certificate"] = d["redraw_certificate"]
+                            + ("stand-in key stored with the rehearsal" if d["rehearsal"] else "pinned key")),
+                            "signature"))
+    # A bundle names no stored ticket of its own: there the ticket inside the result must merely exist.
+    stored = d if "ticket_id" in d else {**d, "ticket_id": signed.ticket_id or ""}
+    problems = _binding_problems(stored, pool, signed, n)
+    if signed.serial_number != d["serial_number"]:
+        problems.append("serialNumber")
     r = signed.random
-    bound = (r.get("userData") == expected_user and r.get("min") == 1 and r.get("max") == pool["size"]
-             and r.get("replacement") is False and r.get("n") == n and signed.serial_number == d["serial_number"])
-    findings.append(Finding(f"{label}: userData binds pool", bound,
-                            f"pool_sha256 {pool['sha256']}" if bound else
-                            f"signed userData {r.get('userData')!r}, n {r.get('n')}, max {r.get('max')}"))
+    findings.append(Finding(f"{label}: userData binds pool", not problems,
+                            f"pool_sha256 {pool['sha256']}" if not problems else
+                            f"differs: {', '.join(problems)} (signed userData {r.get('userData')!r}, n {r.get('n')}, "
+                            f"max {r.get('max')}, ticket {signed.ticket_id})", "binding"))
+    if signed.development_licence and not d["rehearsal"]:
+        findings.append(Finding(f"{label}: licence", False, "an official draw used a result made with a RANDOM.ORG "
+                                "developer licence (\"development and testing only\")", "development_licence"))
     return list(signed.data), findings
 
 
 def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes) -> list[Finding]:
     label = _label(d)
     if pool is None:
-        return [Finding(f"{label}: pool", False, "the draw has no stored pool")]
+        return [Finding(f"{label}: pool", False, "the draw has no stored pool", "pool")]
     try:
         ordinals, findings = _expected_ordinals(d, pool, key)
     except ValueError as exc:
-        return [Finding(f"{label}: winners", False, f"cannot re-derive: {exc}")]
+        return [Finding(f"{label}: winners", False, f"cannot re-derive: {exc}", "winners")]
     members = parse_pool_text(pool["text"])
     first = d["redraw_certificate"] or 1
     expected = []
     for i, o in enumerate(ordinals):
         if not 1 <= o <= len(members):
-            findings.append(Finding(f"{label}: winners", False, f"number {o} is outside the pool 1..{len(members)}"))
+            findings.append(Finding(f"{label}: winners", False, f"number {o} is outside the pool 1..{len(members)}",
+                                    "winners"))
             return findings
         expected.append((first + i, o, members[o - 1][1], members[o - 1][2]))
     stored = sorted((w["certificate"], w["ordinal"], w["account"], w["client_id"]) for w in winners)
     counts_ok = d["drawn"] == len(winners) and d["carry_out"] == d["to_draw"] - d["drawn"]
     ok = stored == expected and counts_ok
     detail = f"{len(expected)} winners re-derived" if ok else _diff(expected, stored, counts_ok)
-    findings.append(Finding(f"{label}: winners", ok, detail))
+    findings.append(Finding(f"{label}: winners", ok, detail, "winners"))
     return findings
 
 
@@ -780,24 +1001,50 @@ def _diff(expected: list[tuple], stored: list[tuple], counts_ok: bool) -> str:
     return f"{len(expected)} winners expected, {len(stored)} stored"
 
 
+def _check_ticket(d: dict, log: _AuditLog) -> list[Finding]:
+    """The ticket inside the signed result is the one stored and the one the audit record says was
+    created for this draw: a second signed result with the same userData cannot be substituted."""
+    if d["method"] != METHOD_RANDOM_ORG:
+        return []
+    from engine.randomness import SignedResult
+
+    label = _label(d)
+    created = log.last(d["id"], "ticket_created")
+    try:
+        inside = SignedResult.from_response_text(d["signed_random"]).ticket_id
+    except ValueError:
+        inside = None  # reported by the signature check
+    problems = []
+    if inside != d["ticket_id"]:
+        problems.append(f"the signed result was drawn with ticket {inside}, the draw stores ticket {d['ticket_id']}")
+    if created is None:
+        problems.append("the audit record holds no ticket_created entry for this draw")
+    elif created.get("ticket_id") != d["ticket_id"]:
+        problems.append(f"the audit record created ticket {created.get('ticket_id')}, the draw stores {d['ticket_id']}")
+    return [Finding(f"{label}: ticket", not problems, "; ".join(problems) or f"ticket {d['ticket_id']}", "ticket")]
+
+
 def _check_chain(audit: list[dict]) -> Finding:
     prev = GENESIS_SHA256
     for i, e in enumerate(audit, 1):
         if e["seq"] != i:
-            return Finding("audit chain", False, f"entry {i} is missing (next stored entry is {e['seq']})")
+            return Finding("audit chain", False, f"entry {i} is missing (next stored entry is {e['seq']})",
+                           "audit_chain")
         if e["prev_sha256"] != prev:
-            return Finding("audit chain", False, f"entry {i} does not follow entry {i - 1} (deleted or reordered)")
+            return Finding("audit chain", False, f"entry {i} does not follow entry {i - 1} (deleted or reordered)",
+                           "audit_chain")
         payload = json.loads(e["payload"])
         digest = audit_sha256(prev, e["seq"], e["at"], e["action"], e["actor"], payload)
         if digest != e["sha256"] or canonical_json(payload) != e["payload"]:
-            return Finding("audit chain", False, f"entry {i} ({e['action']}) was edited")
+            return Finding("audit chain", False, f"entry {i} ({e['action']}) was edited", "audit_chain")
         prev = e["sha256"]
-    return Finding("audit chain", True, f"{len(audit)} entries, last sha256 {prev}")
+    return Finding("audit chain", True, f"{len(audit)} entries, last sha256 {prev}", "audit_chain")
 
 
 def _check_audit_matches(audit: list[dict], draws: list[dict], winners: list[dict]) -> Finding:
     """The audit record must account for every stored result and every claim status:
     an entry deleted at the end of the chain is caught here."""
+    name = "audit matches results"
     done_entries = {}
     status: dict[int, str] = {}
     for e in audit:
@@ -816,34 +1063,315 @@ def _check_audit_matches(audit: list[dict], draws: list[dict], winners: list[dic
             continue
         entry = done_entries.get(d["id"])
         if entry is None:
-            return Finding("audit matches results", False, f"{_label(d)} has no draw_done entry in the audit record")
+            return Finding(name, False, f"{_label(d)} has no draw_done entry in the audit record", "audit_results")
         if sorted(entry["winners"]) != sorted(by_draw.get(d["id"], [])):
-            return Finding("audit matches results", False, f"{_label(d)}: winners differ from the audit record")
+            return Finding(name, False, f"{_label(d)}: winners differ from the audit record", "audit_results")
     for w in winners:
         if w["status"] != status.get(w["id"], "drawn"):
-            return Finding("audit matches results", False,
+            return Finding(name, False,
                            f"winner #{w['id']} ({w['month']} {w['denomination']} certificate {w['certificate']}) "
-                           f"is {w['status']} but the audit record says {status.get(w['id'], 'drawn')}")
-    return Finding("audit matches results", True, f"{len(done_entries)} results and {len(winners)} winners accounted for")
+                           f"is {w['status']} but the audit record says {status.get(w['id'], 'drawn')}",
+                           "audit_results")
+    return Finding(name, True, f"{len(done_entries)} results and {len(winners)} winners accounted for",
+                   "audit_results")
 
 
-def _check_serials(draws: list[dict]) -> list[Finding]:
-    """Serial numbers run per key without gaps: gaps are noted (the key may have drawn
-    elsewhere); a serial used by two draws is an error."""
-    by_key: dict[str, list[tuple[int, int]]] = {}
+def _audit_state(log: _AuditLog, draw_id: int) -> tuple[dict | None, str]:
+    """What the audit record says of a draw: its pool_frozen payload and its last status."""
+    frozen = log.last(draw_id, "pool_frozen")
+    status = "pending"
+    for _seq, action, _actor, _at, p in log.by_draw.get(draw_id, []):
+        if action == "draw_done":
+            status = "done"
+        elif action == "draw_failed" and not p.get("kept_pending"):
+            status = "failed"
+        elif action == "draw_blocked":
+            status = BLOCKED
+        elif action == "ticket_abandoned":
+            status = ABANDONED
+    return frozen, status
+
+
+def _audit_label(draw_id: int, frozen: dict) -> str:
+    kind = "rehearsal " if frozen.get("rehearsal") else "official "
+    what = f"re-draw of certificate {frozen.get('certificate')}" if frozen.get("kind") == "redraw" else "draw"
+    return f"{kind}{what} #{draw_id} {frozen.get('month')} {frozen.get('denomination')}"
+
+
+def _check_both_ways(log: _AuditLog, draws: list[dict]) -> list[Finding]:
+    """From the audit record to the draws (rule 7): every draw it names still exists with the same
+    month, tier, kind, official/rehearsal label and status; every draw row is in it; and each
+    official month and tier was completed exactly once."""
+    rows = {d["id"]: d for d in draws}
+    findings: list[Finding] = []
+    named = sorted({draw_id for draw_id, entries in log.by_draw.items() if any(e[1] == "pool_frozen" for e in entries)})
+    for draw_id in named:
+        frozen, status = _audit_state(log, draw_id)
+        label = _audit_label(draw_id, frozen)
+        row = rows.get(draw_id)
+        if row is None:
+            findings.append(Finding(f"{label}: stored", False, f"the audit record says it was {status}; its row was "
+                                    "deleted", "draw_missing"))
+            continue
+        differs = []
+        if bool(row["rehearsal"]) != bool(frozen.get("rehearsal")):
+            differs.append("official → rehearsal" if row["rehearsal"] else "rehearsal → official")
+        for field_name, key in (("month", "month"), ("denomination", "denomination"), ("kind", "kind")):
+            if row[field_name] != frozen.get(key):
+                differs.append(f"{field_name} {frozen.get(key)} → {row[field_name]}")
+        if row["status"] != status:
+            differs.append(f"{status} → {row['status']}")
+        expected_slot = {"failed": f"failed-{draw_id}", ABANDONED: f"{ABANDONED}-{draw_id}"}.get(
+            status, OFFICIAL if not frozen.get("rehearsal") else row["slot"])
+        if row["slot"] != expected_slot and not differs:
+            differs.append(f"slot {expected_slot} → {row['slot']}")
+        if differs:
+            findings.append(Finding(f"{label}: label", False, "relabelled: " + "; ".join(differs), "relabelled"))
+    unknown = [d for d in draws if d["id"] not in log.by_draw or not log.of(d["id"], "pool_frozen")]
+    for d in unknown:
+        findings.append(Finding(f"{_label(d)}: audit", False, "this draw is not in the audit record (no pool_frozen "
+                                "entry): it was inserted by hand", "audit_results"))
+    done: dict[tuple[str, int], list[int]] = {}
+    for _seq, _action, _actor, _at, p in log.actions("draw_done"):
+        frozen = log.last(p["draw_id"], "pool_frozen") or {}
+        if not p.get("rehearsal") and p.get("kind") == "draw":
+            done.setdefault((str(p.get("month")), int(p.get("denomination") or 0)), []).append(p["draw_id"])
+    for d in draws:
+        if d["status"] == "done" and not d["rehearsal"] and d["kind"] == "draw" and d["id"] not in sum(done.values(), []):
+            done.setdefault((d["month"], d["denomination"]), []).append(d["id"])
+    twice = {k: v for k, v in done.items() if len(v) > 1}
+    for (month, den), ids in sorted(twice.items()):
+        findings.append(Finding(f"official draw {month} {den}: drawn once", False,
+                                f"{len(ids)} completed draws of one month and tier: "
+                                + ", ".join(f"#{i}" for i in ids), "drawn_twice"))
+    if not findings:
+        findings.append(Finding("audit matches draws", True,
+                                f"{len(named)} draws in the audit record, each stored as recorded; "
+                                f"{len(done)} official tiers drawn once each", "relabelled"))
+    return findings
+
+
+def _check_serials(draws: list[dict], log: _AuditLog) -> list[Finding]:
+    """RANDOM.ORG serial numbers per key: never used twice, and increasing in the order the draws
+    were completed (a result obtained later cannot stand in for an earlier one); gaps are noted
+    (the key may have drawn elsewhere)."""
+    done_seq = {p["draw_id"]: seq for seq, _a, _w, _t, p in log.actions("draw_done")}
+    by_key: dict[str, list[tuple[int, int, int]]] = {}
     for d in draws:
         if d["status"] == "done" and d["method"] == METHOD_RANDOM_ORG and not d["rehearsal"]:
-            by_key.setdefault(d["hashed_api_key"], []).append((d["serial_number"], d["id"]))
+            by_key.setdefault(d["hashed_api_key"], []).append(
+                (done_seq.get(d["id"], 0), d["serial_number"] or 0, d["id"]))
     findings = []
-    for key, serials in by_key.items():
-        serials.sort()
-        numbers = [s for s, _ in serials]
+    for _key, results in by_key.items():
+        results.sort()
+        numbers = [serial for _, serial, _ in results]
         if len(set(numbers)) != len(numbers):
-            findings.append(Finding("serial numbers", False, "one RANDOM.ORG result is used by two draws"))
+            findings.append(Finding("serial numbers", False, "one RANDOM.ORG result is used by two draws", "serials"))
             continue
-        gaps = [f"{a}..{b}" for a, b in zip(numbers, numbers[1:]) if b != a + 1]
+        back = [(a, b) for a, b in zip(results, results[1:]) if b[1] <= a[1]]
+        if back:
+            (_, s1, d1), (_, s2, d2) = back[0]
+            findings.append(Finding("serial numbers", False,
+                                    f"draw #{d2} (serial {s2}) was completed after draw #{d1} (serial {s1}): serial "
+                                    "numbers must increase", "serials"))
+            continue
+        ordered = sorted(numbers)
+        gaps = [f"{a}..{b}" for a, b in zip(ordered, ordered[1:]) if b != a + 1]
         findings.append(Finding(
             "serial numbers", True,
-            f"{len(numbers)} results, serials {numbers[0]}..{numbers[-1]}"
-            + (f"; gaps noted (results of this key drawn elsewhere): {', '.join(gaps)}" if gaps else ", no gaps")))
+            f"{len(numbers)} results, serials {ordered[0]}..{ordered[-1]}, increasing"
+            + (f"; gaps noted (results of this key drawn elsewhere): {', '.join(gaps)}" if gaps else ", no gaps"),
+            "serials"))
     return findings
+
+
+def _check_abandoned(draws: list[dict], pools: dict[int, dict], key: bytes) -> list[Finding]:
+    """Rule 5: an abandoned (or blocked) ticket's stored response must not verify as a usable result."""
+    findings = []
+    for d in draws:
+        if d["status"] not in (ABANDONED, BLOCKED):
+            continue
+        label = _label(d)
+        check_key = d["public_key_pem"].encode("ascii") if d["rehearsal"] and d["public_key_pem"] else key
+        usable, why = usable_result(d, pools.get(d["pool_id"]), check_key)
+        if usable:
+            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", False,
+                                    f"the {d['status']} response verifies under the pinned key ({why}): a valid "
+                                    "result was thrown away", "abandoned_valid"))
+        elif d["status"] == ABANDONED:
+            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", True,
+                                    f"abandoned by the commission; its response cannot be used: {why}", "abandoned"))
+        else:
+            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", True,
+                                    f"blocked, waiting for the commission to abandon it: {why}", "blocked"))
+    return findings
+
+
+def _check_entropy(draws: list[dict], log: _AuditLog) -> list[Finding]:
+    """Rule 4: an offline draw's entropy was entered after its pool was frozen, by a named person,
+    is the one used, and was not used for another draw of the same official month and tier."""
+    findings = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for d in draws:
+        if d["status"] != "done" or d["method"] != METHOD_OFFLINE:
+            continue
+        label = _label(d)
+        done = log.of(d["id"], "draw_done")
+        entered = log.of(d["id"], "entropy_entered")
+        frozen = log.of(d["id"], "pool_frozen")
+        if not entered and done and "details_sha256" not in done[-1][4] and not d.get("entropy_by"):
+            findings.append(Finding(f"{label}: entropy", True, "not covered (recorded before this check existed): "
+                                    "who entered the entropy and when", "not_covered"))
+            continue
+        problems = []
+        if not entered:
+            problems.append("no entropy_entered entry in the audit record")
+        else:
+            seq, _action, actor, at, p = entered[-1]
+            if frozen and seq < frozen[-1][0]:
+                problems.append("the entropy was entered before the pool was frozen")
+            if done and seq > done[-1][0]:
+                problems.append("the entropy was entered after the result")
+            if p.get("entropy") != d["entropy"]:
+                problems.append(f"the audit record has entropy {p.get('entropy')!r}, the draw stores {d['entropy']!r}")
+            if d.get("entropy_by") != actor or d.get("entropy_at") != at:
+                problems.append(f"entered by {actor} at {at.isoformat()}, the draw stores "
+                                f"{d.get('entropy_by')!r} at {d.get('entropy_at')}")
+        if not d["rehearsal"]:
+            key = (d["month"], d["denomination"], d["entropy"])
+            if key in seen:
+                problems.append(f"the same entropy text was used for draw #{seen[key]} of this tier")
+            seen.setdefault(key, d["id"])
+        findings.append(Finding(f"{label}: entropy", not problems,
+                                "; ".join(problems) or f"entered by {entered[-1][2]} at {entered[-1][3].isoformat()}, "
+                                "after the pool hash", "entropy"))
+    return findings
+
+
+def _check_fields(raw: dict, pools: dict[int, dict], winners_by_draw: dict[int, list[dict]],
+                  log: _AuditLog) -> list[Finding]:
+    """Rule 7: every stored field a document prints is covered by a hash (or a copy) in the audit
+    record: winners' names and phones, pool members' details, commission, place, draw date,
+    protocol number, import files, claim notes. Fields stored before a hash existed are listed
+    as not covered, never as tampered and never silently."""
+    from types import SimpleNamespace
+
+    bad: list[Finding] = []
+    uncovered: list[str] = []
+
+    def compare(where: str, what: str, stored: Any, recorded: Any) -> None:
+        if stored != recorded:
+            bad.append(Finding(f"{where}: {what}", False, f"stored {stored!r}, the audit record says {recorded!r}",
+                               "field_hash"))
+
+    for d in raw["draws"]:
+        label = _label(d)
+        frozen = log.last(d["id"], "pool_frozen")
+        pool = pools.get(d["pool_id"])
+        if frozen is not None and pool is not None:
+            if "details_sha256" in frozen:
+                digest = hashlib.sha256(pool["details"].encode("utf-8")).hexdigest()
+                if digest != frozen["details_sha256"]:
+                    bad.append(Finding(f"{label}: pool members' names and phones", False,
+                                       "the stored details differ from their hash in the audit record", "field_hash"))
+                compare(label, "draw date", d["draw_date"].isoformat(), frozen.get("draw_date"))
+                compare(label, "place", d["place"], frozen.get("place"))
+            else:
+                uncovered.append(f"{label}: pool members' names and phones, draw date, place")
+        done = log.last(d["id"], "draw_done")
+        if d["status"] == "done" and done is not None:
+            if "details_sha256" in done:
+                rows = [SimpleNamespace(**w) for w in winners_by_draw.get(d["id"], [])]
+                if fields_sha256(winner_details(rows)) != done["details_sha256"]:
+                    bad.append(Finding(f"{label}: winners' names, phones and regions", False,
+                                       "the stored winners' details differ from their hash in the audit record",
+                                       "field_hash"))
+            else:
+                uncovered.append(f"{label}: winners' names and phones")
+    _check_claim_fields(raw["winners"], log, compare)
+    _check_sessions(raw, log, compare, uncovered)
+    for r in raw["imports"]:
+        where = f"import #{r['id']} {r['month']} {r['file_name']}"
+        entries = [p for *_, p in log.actions("import") if p.get("import_id") == r["id"]]
+        if entries:
+            if fields_sha256(import_fields(SimpleNamespace(**r))) != entries[-1].get("fields_sha256"):
+                bad.append(Finding(f"{where}: file and counts", False,
+                                   "the stored import differs from its hash in the audit record", "field_hash"))
+            continue
+        old = [p for *_, p in log.actions("import") if "import_id" not in p and p.get("month") == r["month"]
+               and p.get("file_sha256") == r["file_sha256"] and bool(p.get("rehearsal")) == bool(r["rehearsal"])]
+        if not old:
+            bad.append(Finding(f"{where}: file", False, "this import is not in the audit record", "field_hash"))
+            continue
+        for field_name in ("file_name", "eligible", "excluded", "errors"):
+            compare(where, field_name, r[field_name], old[-1].get(field_name))
+        uncovered.append(f"{where}: sheet and row counts")
+    if uncovered:
+        bad.append(Finding("printed fields not covered", True,
+                           "not covered (recorded before this check existed): " + "; ".join(uncovered), "not_covered"))
+    if not [f for f in bad if not f.ok]:
+        bad.append(Finding("printed fields", True, "names, phones, commission, place, import files and claim notes "
+                           "match the audit record", "field_hash"))
+    return bad
+
+
+def _check_claim_fields(winners: list[dict], log: _AuditLog, compare: Callable[..., None]) -> None:
+    """A winner's note and certificate number (printed in acts) are the last ones the audit recorded."""
+    note: dict[int, str] = {}
+    serial: dict[int, str] = {}
+    for *_, p in log.actions("claim"):
+        if p.get("note"):
+            note[p["winner_id"]] = p["note"]
+        if p.get("certificate_serial"):
+            serial[p["winner_id"]] = p["certificate_serial"]
+    for w in winners:
+        where = f"winner #{w['id']} {w['month']} {w['denomination']} certificate {w['certificate']}"
+        compare(where, "note", w["note"], note.get(w["id"], ""))
+        compare(where, "certificate number", w["certificate_serial"], serial.get(w["id"], ""))
+
+
+def _check_sessions(raw: dict, log: _AuditLog, compare: Callable[..., None], uncovered: list[str]) -> None:
+    """The commission, place, draw date and protocol number of each sitting are the last recorded."""
+    members: dict[int, list[list[str]]] = {}
+    for c in sorted(raw["commission_members"], key=lambda c: (c["session_id"], c["position_index"])):
+        members.setdefault(c["session_id"], []).append([c["role"], c["name"], c["position"]])
+    recorded: dict[tuple[str, bool, int], dict] = {}
+    for *_, p in log.actions("commission"):
+        recorded[(p.get("month"), bool(p.get("rehearsal")), int(p.get("run") or 0))] = p
+    for m in raw["month_sessions"]:
+        where = f"{'rehearsal ' if m['rehearsal'] else ''}sitting {m['month']}" + (
+            f" run {m['run']}" if m["rehearsal"] else "")
+        p = recorded.get((m["month"], bool(m["rehearsal"]), int(m["run"] or 0)))
+        if p is None:  # opened by a draw without a commission: everything still as created
+            compare(where, "commission", members.get(m["id"], []), [])
+            compare(where, "place", m["place"], "")
+            compare(where, "draw date", m["draw_date"], None)
+            default_number = f"R-{m['month']}-{m['run']}" if m["rehearsal"] else m["month"]
+            compare(where, "protocol number", m["protocol_number"], default_number)
+            continue
+        compare(where, "commission", members.get(m["id"], []), p.get("members"))
+        compare(where, "place", m["place"], p.get("place"))
+        compare(where, "draw date", m["draw_date"].isoformat() if m["draw_date"] else None, p.get("draw_date"))
+        if "protocol_number" in p:
+            compare(where, "protocol number", m["protocol_number"], p["protocol_number"])
+        else:
+            uncovered.append(f"{where}: protocol number")
+
+
+def _check_months_order(log: _AuditLog, rules: Rules) -> list[Finding]:
+    """Rule 1: each official month was started only when every earlier month was fully drawn."""
+    done: set[tuple[str, int]] = set()
+    for _seq, _a, _w, _t, p in log.actions("draw_done"):
+        if p.get("rehearsal") or p.get("kind") != "draw":
+            continue
+        month = str(p.get("month"))
+        for m in rules.months:
+            if m >= month:
+                break
+            missing = [den for den in rules.denominations if (m, den) not in done]
+            if missing:
+                return [Finding(f"official draw {month} {p.get('denomination')}: months in order", False,
+                                f"drawn while {m} was not yet drawn", "months_order")]
+        done.add((month, int(p.get("denomination") or 0)))
+    return [Finding("months in order", True, "every official month was drawn after the months before it",
+                    "months_order")]

@@ -88,13 +88,15 @@ class RandomOrgError(Exception):
     `code` is the JSON-RPC error code when RANDOM.ORG sent one, else None.
     """
 
-    def __init__(self, kind: str, message: str, code: int | None = None) -> None:
+    def __init__(self, kind: str, message: str, code: int | None = None, *, response_text: str = "") -> None:
         if kind not in ERROR_KINDS:
             raise ValueError(f"unknown RandomOrgError kind {kind!r}")
         super().__init__(message)
         self.kind = kind
         self.code = code
         self.message = message
+        # The answer as received, when there was one (a bad signature): kept as evidence (rule 5).
+        self.response_text = response_text
 
     def __repr__(self) -> str:
         return f"RandomOrgError(kind={self.kind!r}, code={self.code!r}, message={self.message!r})"
@@ -644,6 +646,7 @@ class RandomOrgClient:
                 f"The signature of the {method} result does not verify with the pinned public key."
                 " The numbers were not used. Do not draw with them; check the network and the key"
                 " file, then recover the result with the ticket.",
+                response_text=body,
             )
         try:
             signed = SignedResult.from_parts(text, signature)

@@ -146,6 +146,7 @@ class DrawRecord:
     redraw_of_certificate: int | None = None
     redraw_reason: str = ""  # "unclaimed" | "forfeited"
     winners: tuple[WinnerRecord, ...] = ()
+    failure: str = ""  # "<kind>: <message>" of a failed, blocked or abandoned attempt
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,14 @@ LICENSE = {
     "text": "Random values licensed strictly for development and testing only",
     "infoUrl": None,
 }
+# What a paid (production) key's results carry, for tests of official draws: the key still
+# differs from RANDOM.ORG's, so such a result never verifies against the pinned key.
+PRODUCTION_LICENSE = {
+    "type": "basic",
+    "text": "Random values licensed for use in a production draw (loopback stand-in)",
+    "infoUrl": None,
+}
+LICENSES = {"developer": LICENSE, "production": PRODUCTION_LICENSE}
 MODES = (
     "ok",
     "bad_signature",  # a signature that does not verify
@@ -88,7 +96,11 @@ class StandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         hang_seconds: float = 5.0,
+        licence: str = "developer",
     ) -> None:
+        if licence not in LICENSES:
+            raise ValueError(f"unknown stand-in licence {licence!r}; one of {', '.join(LICENSES)}")
+        self.licence = LICENSES[licence]
         self.mode = mode
         self.key_dir = Path(key_dir) if key_dir is not None else None
         self.advisory_delay_ms = advisory_delay_ms
@@ -308,7 +320,7 @@ class StandIn:
             "base": base,
             "pregeneratedRandomization": params.get("pregeneratedRandomization"),
             "data": data,
-            "license": LICENSE,
+            "license": self.licence,
             "licenseData": params.get("licenseData"),
             "userData": user_data,
             "ticketData": (

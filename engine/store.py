@@ -62,6 +62,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from engine.records import (
+    AbandonedTicket,
     AuditEntry,
     CommissionMember,
     DrawRecord,
@@ -75,6 +76,8 @@ from engine.records import (
 REPO_DIR = Path(__file__).resolve().parent.parent
 DB_FILE_NAME = "promotion.sqlite"
 OFFICIAL = "official"
+ABANDONED = "abandoned"  # status of a draw whose used ticket's result could not be verified (rule 5)
+BLOCKED = "blocked"  # a used ticket whose result could not be verified holds the slot until abandoned
 GENESIS_SHA256 = "0" * 64  # prev_sha256 of the first audit entry
 # A pending draw whose executor has not been heard of for this long may be
 # resumed by someone else (longer than RANDOM.ORG's 120 s timeout plus delays).
@@ -94,7 +97,15 @@ class NotDrawn(StoreError, LookupError):
 
 
 class DrawRefused(StoreError):
-    """The draw may not run: already drawn, running elsewhere, or not allowed."""
+    """The draw may not run: already drawn, running elsewhere, or not allowed.
+
+    `code` names the refusal for a translated message (see ui/catalog.py "refused.*"),
+    `params` its values; the English message stays the exception's text."""
+
+    def __init__(self, message: str, code: str = "", **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # --------------------------------------------------------------------------- helpers
@@ -115,6 +126,22 @@ def audit_sha256(prev_sha256: str, seq: int, at: dt.datetime, action: str, actor
         {"seq": seq, "at": at.isoformat(), "action": action, "actor": actor, "payload": payload}
     )
     return hashlib.sha256((prev_sha256 + body).encode("utf-8")).hexdigest()
+
+
+def fields_sha256(value: Any) -> str:
+    """SHA-256 of the canonical JSON of printed fields: what the audit record keeps of them (rule 7)."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def import_fields(r: Any) -> list:
+    """The fields of an import that documents print (the protocol's sources section)."""
+    return [r.file_name, r.file_sha256, r.sheet, r.month, bool(r.rehearsal), r.rows_data, r.rows_blank,
+            r.eligible, r.excluded, r.errors, r.excluded_by_reason]
+
+
+def winner_details(rows: Sequence[Any]) -> list:
+    """[certificate, name, phone, region] of a draw's winners, by certificate (printed in protocol and acts)."""
+    return [[r.certificate, r.client_name, r.phone, r.region] for r in sorted(rows, key=lambda r: r.certificate)]
 
 
 def default_actor() -> str:
@@ -532,6 +559,20 @@ class Store:
         with self._tx() as s:
             return _audit_record(self._append_audit(s, action, payload, actor))
 
+    def audit_head(self) -> tuple[int, str]:
+        """(seq, sha256) of the last audit entry; (0, GENESIS_SHA256) for an empty record."""
+        with self._tx() as s:
+            last = s.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
+            return (last.seq, last.sha256) if last else (0, GENESIS_SHA256)
+
+    def audit_drawn(self, month: str, denomination: int) -> list[int]:
+        """Ids of the official original draws of a tier that the audit record says were completed:
+        what the draw tables say can be deleted or relabelled, the chained record cannot."""
+        with self._tx() as s:
+            payloads = [json.loads(p) for p in s.scalars(select(AuditRow.payload).where(AuditRow.action == "draw_done"))]
+        return [p["draw_id"] for p in payloads if p.get("month") == month and p.get("denomination") == denomination
+                and p.get("kind") == "draw" and not p.get("rehearsal")]
+
     def audit(self) -> list[AuditEntry]:
         with self._tx() as s:
             return [_audit_record(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
@@ -572,7 +613,7 @@ class Store:
                 "import",
                 {"month": month, "file_name": row.file_name, "file_sha256": row.file_sha256,
                  "rehearsal": rehearsal, "eligible": row.eligible, "excluded": row.excluded,
-                 "errors": row.errors},
+                 "errors": row.errors, "import_id": row.id, "fields_sha256": fields_sha256(import_fields(row))},
             )
             return _import_record(row)
 
@@ -624,7 +665,7 @@ class Store:
             self._append_audit(
                 s, "commission",
                 {"month": month, "rehearsal": rehearsal, "run": session.run, "place": place,
-                 "draw_date": draw_date.isoformat(),
+                 "draw_date": draw_date.isoformat(), "protocol_number": session.protocol_number,
                  "members": [[m.role, m.name, m.position] for m in members]},
             )
 
@@ -715,7 +756,9 @@ class Store:
                          "rehearsal": rehearsal, "run": run, "method": method, "pool_id": pool.id,
                          "pool_size": pool_size, "pool_sha256": pool_sha256, "to_draw": to_draw,
                          "carried_in": carried_in, "quota": quota,
-                         "certificate": redraw_certificate or None, "round": redraw_round or None},
+                         "certificate": redraw_certificate or None, "round": redraw_round or None,
+                         "draw_date": draw_date.isoformat(), "place": place,
+                         "details_sha256": hashlib.sha256(pool_details.encode("utf-8")).hexdigest()},
                     )
                     self._leases[row.id] = lease
                     return self._draw_record(s, row), False
@@ -727,7 +770,7 @@ class Store:
         rows = s.scalars(select(DrawRow).where(
             DrawRow.month == month, DrawRow.denomination == den, DrawRow.slot == slot,
             DrawRow.redraw_certificate == cert)).all()
-        pending = [r for r in rows if r.status == "pending"]
+        pending = [r for r in rows if r.status in ("pending", BLOCKED)]  # resumed, or refused while blocked
         if pending:
             return pending[0].redraw_round
         return max((r.redraw_round for r in rows), default=0) + 1
@@ -743,7 +786,13 @@ class Store:
             f" certificate {row.redraw_certificate}" if row.kind == "redraw" else "")
         if row.status == "done":
             raise DrawRefused(f"{what} was already drawn (draw #{row.id}, {row.draw_date}); "
-                              "only re-draws of named certificates are allowed")
+                              "only re-draws of named certificates are allowed", "already_drawn")
+        if row.status == BLOCKED:
+            raise DrawRefused(
+                f"{what}: RANDOM.ORG ticket {row.ticket_id} was used but its result could not be verified "
+                f"({row.failure}); the commission must abandon it with a reason before the tier is drawn again "
+                "(python -m engine abandon)", "ticket_blocked", ticket_id=row.ticket_id,
+                denomination=row.denomination)
         if not _lease_is_stale(row.lease_owner, row.lease_at, now):
             raise DrawRefused(f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})")
         pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
@@ -852,6 +901,7 @@ class Store:
                  "certificate": row.redraw_certificate or None, "replaces_winner_id": replaces_winner_id,
                  "replaced_status": replaced_status or None,
                  "winners": [[w.certificate, w.ordinal, w.account, w.client_id] for w in winners],
+                 "details_sha256": fields_sha256(winner_details(winners)),
                  "carry_out": row.carry_out},
             )
             self._leases.pop(draw_id, None)
@@ -879,6 +929,62 @@ class Store:
                  "rehearsal": row.rehearsal, "kind": kind, "message": message,
                  "ticket_id": row.ticket_id, "kept_pending": keep_pending})
             self._leases.pop(draw_id, None)
+
+    def block_draw(self, draw_id: int, kind: str, message: str, response_text: str) -> None:
+        """A used ticket whose result cannot be verified (rule 5): keep the response as evidence and
+        hold the slot until the commission abandons the ticket."""
+        with self._tx() as s:
+            row = self._pending(s, draw_id)
+            self._check_lease(row)
+            row.status = BLOCKED
+            row.failure = f"{kind}: {message}"
+            row.signed_random = response_text
+            row.lease_owner = row.lease_at = None
+            self._append_audit(
+                s, "draw_blocked",
+                {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
+                 "rehearsal": row.rehearsal, "kind": kind, "message": message, "ticket_id": row.ticket_id,
+                 "response_sha256": hashlib.sha256(response_text.encode("utf-8")).hexdigest()})
+            self._leases.pop(draw_id, None)
+
+    def blocked_draws(self, month: str | None = None, *, rehearsal: bool | None = None) -> list[DrawRecord]:
+        """Draws held by a used, unverifiable ticket (status blocked), with the response as received."""
+        with self._tx() as s:
+            q = select(DrawRow).where(DrawRow.status == BLOCKED).order_by(DrawRow.id)
+            if month:
+                q = q.where(DrawRow.month == month)
+            if rehearsal is not None:
+                q = q.where(DrawRow.rehearsal.is_(rehearsal))
+            return [self._draw_record(s, r) for r in s.scalars(q)]
+
+    def abandon_draw(self, draw_id: int, reason: str) -> DrawRecord:
+        """The commission abandons a blocked ticket: the slot is freed, the response stays as evidence."""
+        with self._tx() as s:
+            row = s.get(DrawRow, draw_id)
+            if row is None or row.status != BLOCKED:
+                raise DrawRefused(f"draw #{draw_id} holds no blocked ticket", "no_blocked_ticket")
+            row.status = ABANDONED
+            row.slot = f"{ABANDONED}-{row.id}"
+            row.finished_at = utcnow()
+            self._append_audit(
+                s, "ticket_abandoned",
+                {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
+                 "certificate": row.redraw_certificate or None, "rehearsal": row.rehearsal,
+                 "ticket_id": row.ticket_id, "failure": row.failure, "reason": reason,
+                 "response_sha256": hashlib.sha256(row.signed_random.encode("utf-8")).hexdigest()})
+            return self._draw_record(s, row)
+
+    def record_entropy(self, draw_id: int, entropy: str) -> DrawRecord:
+        """The commission's entropy for an offline draw, entered after its pool was frozen (rule 4):
+        stored with who entered it and when, before any winner is computed."""
+        with self._tx() as s:
+            row = self._pending(s, draw_id)
+            self._check_lease(row)
+            entry = self._append_audit(s, "entropy_entered",
+                                       {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
+                                        "rehearsal": row.rehearsal, "entropy": entropy})
+            row.entropy, row.entropy_by, row.entropy_at = entropy, entry.actor, entry.at
+            return self._draw_record(s, row)
 
     def release_lease(self, draw_id: int) -> None:
         """Give up executing a pending draw without failing it (e.g. entropy missing)."""
@@ -1003,6 +1109,7 @@ class Store:
             imports = tuple(_import_record(r) for r in s.scalars(select(ImportRow).where(
                 ImportRow.month == month, ImportRow.rehearsal.is_(rehearsal)).order_by(ImportRow.id)))
             first = originals[0] if originals else rows[0]
+            head = s.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
             return MonthRecord(
                 month=month,
                 rehearsal=rehearsal,
@@ -1012,7 +1119,28 @@ class Store:
                 commission=members,
                 imports=imports,
                 draws=tuple(self._draw_record(s, r) for r in [*originals, *redraws]),
+                abandoned=self._abandoned(s, month, rehearsal),
+                audit_head_seq=head.seq if head else 0,
+                audit_head_sha256=head.sha256 if head else GENESIS_SHA256,
             )
+
+    def _abandoned(self, s: Session, month: str, rehearsal: bool) -> tuple[AbandonedTicket, ...]:
+        """Abandoned tickets of the month (official, or the latest rehearsal run), from the audit record."""
+        slot_draws = {r.id: r for r in s.scalars(select(DrawRow).where(
+            DrawRow.month == month, DrawRow.status == ABANDONED, DrawRow.rehearsal.is_(rehearsal)))}
+        if not slot_draws:
+            return ()
+        out = []
+        for e in s.scalars(select(AuditRow).where(AuditRow.action == "ticket_abandoned").order_by(AuditRow.seq)):
+            p = json.loads(e.payload)
+            row = slot_draws.get(p.get("draw_id"))
+            if row is None:
+                continue
+            out.append(AbandonedTicket(
+                draw_id=row.id, month=row.month, denomination=row.denomination, kind=row.kind,
+                certificate=row.redraw_certificate or None, ticket_id=row.ticket_id, failure=row.failure,
+                reason=str(p.get("reason", "")), abandoned_by=e.actor, abandoned_at=e.at))
+        return tuple(out)
 
     def winners(self, month: str | None = None, rehearsal: bool = False) -> list[WinnerRecord]:
         """Winners of done draws (official, or every rehearsal run), by month, tier, certificate."""
@@ -1057,7 +1185,7 @@ class Store:
         """Every row of the verified tables as plain dicts (for `verify`)."""
         out: dict[str, list[dict[str, Any]]] = {}
         with self._tx() as s:
-            for model in (PoolRow, DrawRow, WinnerRow):
+            for model in (PoolRow, DrawRow, WinnerRow, ImportRow, MonthSessionRow, CommissionRow):
                 out[model.__tablename__] = [
                     {c.key: getattr(r, c.key) for c in model.__mapper__.column_attrs}
                     for r in s.scalars(select(model).order_by(model.id))
@@ -1088,8 +1216,9 @@ class Store:
             completion_time=row.completion_time, hashed_api_key=row.hashed_api_key,
             license_text=row.license_text, development_licence=row.development_licence,
             signature_verified=row.signature_verified, entropy=row.entropy,
+            entropy_by=row.entropy_by or "", entropy_at=row.entropy_at,
             redraw_of_certificate=row.redraw_certificate or None, redraw_reason=row.redraw_reason,
-            winners=winners,
+            winners=winners, failure=row.failure or "",
         )
 
     def _set_lease_for_tests(self, draw_id: int, owner: str | None, at: dt.datetime | None) -> None:

@@ -48,7 +48,7 @@ def _drawn_store(folder: Path, method: str):
         from engine.randomness import RandomOrgClient
         from engine.standin import StandIn
 
-        with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url,
+        with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                    public_key_pem=standin.public_key_pem) as client:
             draw_month(store, result, "2021-03", method="random-org", client=client, rehearsal=True, **kwargs)
     return store

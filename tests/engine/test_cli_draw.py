@@ -20,7 +20,7 @@ EXAMPLE = ROOT / "tests" / "engine" / "data" / "signed-example-2014.json"
 
 @pytest.fixture
 def standin(tmp_path):
-    with StandIn(key_dir=tmp_path / "keys") as server:
+    with StandIn(key_dir=tmp_path / "keys", licence="production") as server:
         yield server
 
 
@@ -31,10 +31,10 @@ def cli(tmp_path, standin):
     env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
-    def run(*args: str, db_arg: bool = True) -> subprocess.CompletedProcess:
+    def run(*args: str, db_arg: bool = True, stdin: str = "") -> subprocess.CompletedProcess:
         extra = ["--db", db] if db_arg else []
         return subprocess.run([sys.executable, "-m", "engine", *args, *extra], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, input=stdin)
 
     run.db = db  # type: ignore[attr-defined]
     return run
@@ -59,8 +59,8 @@ def test_draw_json_then_refusal_then_claims_redraw_verify(tmp_path, cli, standin
     assert list(t["signed_random"]["random"])[:3] == ["method", "hashedApiKey", "n"]  # as received
     assert set(t["winners"][0]) == {"certificate", "ordinal", "account", "client_id"}
 
-    again = cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--entropy", "1",
-                "--draw-date", "2021-04-05")
+    again = cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--draw-date", "2021-04-05",
+                stdin="1\n")
     assert again.returncode == 1 and "already drawn" in again.stderr and again.stdout == ""
 
     claims = json.loads(cli("claims", "--month", "2021-03", "--today", "2021-04-10", "--json").stdout)
@@ -96,11 +96,15 @@ def test_offline_rehearsal_and_input_errors(tmp_path, cli):
     assert cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--entropy", "4 2 6",
                "--draw-date", "2021-04-05", "--rehearsal").returncode == 0  # rehearsals repeat
     assert json.loads(cli("claims", "--json").stdout) == []  # and never count
-    assert cli("draw", str(path), "--month", "2021-03", "--method", "offline").returncode == 2  # no entropy
+    assert cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--rehearsal").returncode == 2
     assert cli("draw", str(tmp_path / "missing.csv"), "--month", "2021-03", "--method", "offline",
-               "--entropy", "1").returncode == 2
-    assert cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--entropy", "1",
-               "--commission", str(tmp_path / "none.toml")).returncode == 2
+               stdin="1\n").returncode == 2
+    assert cli("draw", str(path), "--month", "2021-03", "--method", "offline",
+               "--commission", str(tmp_path / "none.toml"), stdin="1\n").returncode == 2
+    # an official draw's entropy is typed after the pool hashes are printed, never given beforehand
+    early = cli("draw", str(path), "--month", "2021-03", "--method", "offline", "--entropy", "1",
+                "--draw-date", "2021-04-05")
+    assert early.returncode == 2 and "after the pool hashes are printed" in early.stderr
 
 
 def test_check_signature(tmp_path, cli):

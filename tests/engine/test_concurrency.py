@@ -30,7 +30,7 @@ def test_two_processes_draw_the_same_month_exactly_once(tmp_path):
     path = write_csv(tmp_path / "m.csv", {50000: 30, 70000: 10, 100000: 4})
     Store(db).close()  # migrate first so both racers start from the same schema
     go = tmp_path / "go"
-    with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0) as standin:
+    with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0, licence="production") as standin:
         env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
                    RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
         # warm imports happen before the barrier: the racers meet at the draw itself

@@ -35,7 +35,9 @@ from tests.engine.test_concurrency import RACER
 from tests.engine.test_draw import DRAW_DATE, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMESTAMPS = frozenset({"started_at", "finished_at", "status_changed_at", "imported_at"})
+# Wall-clock times, and the audit head (a hash over entries that carry their times).
+TIMESTAMPS = frozenset({"started_at", "finished_at", "status_changed_at", "imported_at", "entropy_at",
+                        "abandoned_at", "audit_head_sha256"})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -184,7 +186,7 @@ def both(pg_server, tmp_path_factory):
     """The scenario on PostgreSQL (answers recorded) and on SQLite (answers replayed)."""
     tmp = tmp_path_factory.mktemp("pg-draws")
     url = pg_server.url(pg_server.create_database())
-    with StandIn(advisory_delay_ms=0) as standin, RandomOrgClient(
+    with StandIn(advisory_delay_ms=0, licence="production") as standin, RandomOrgClient(
             standin.api_key, standin.url, public_key_pem=standin.public_key_pem, timeout=10) as real:
         recording = Recording(real)
         pg = Store(url, actor="commission@test")
@@ -268,7 +270,7 @@ def test_two_processes_draw_the_same_month_on_postgresql_exactly_once(pg_server,
     """Each racer starts its own Store on the fresh database (both migrate it, too)."""
     path = write_csv(tmp_path / "m.csv", {50000: 30, 70000: 10, 100000: 4})
     go = tmp_path / "go"
-    with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0) as standin:
+    with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0, licence="production") as standin:
         env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
                    RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
         env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)

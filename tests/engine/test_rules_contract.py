@@ -235,7 +235,7 @@ def test_client_refuses_a_result_signed_for_other_user_data():
     to this very pool". The client checks the echo of its own question. Mutation killed: the client's
     userData echo check dropped (the draw's own binding check would still catch it, so only this
     direct test shows the client's check is gone)."""
-    with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem,
+    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem,
                                                transport=UserDataRewriter()) as client:
         with pytest.raises(RandomOrgError) as err:
             client.generate_signed_integers(3, 1, 10, user_data={"month": "2021-03", "denomination": 50000,
@@ -253,7 +253,7 @@ def test_verify_finds_a_signed_result_that_names_another_pool(tmp_path, store):
     to this very pool". A pool replaced after the draw by another one of the same size (its own hash
     consistent) must fail the binding check of `verify`. Mutation killed: verify()/bundle no longer
     compare userData with the stored pool."""
-    with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url,
+    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
         draw_month(store, _march(tmp_path, store), "2021-03", method="random-org", client=client, draw_date=DRAW)
         key = standin.public_key_pem
@@ -278,7 +278,7 @@ def test_no_winner_is_announced_when_the_signature_fails(tmp_path, store):
     draw fails and not one `winner` step reaches the screen. Mutation killed: the client skips
     verification and the draw verifies only after announcing the winners."""
     events: list[str] = []
-    with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url,
+    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
         d = prepare_tier(store, _march(tmp_path, store), "2021-03", 50000, method="random-org", draw_date=DRAW,
                          client=client)
@@ -366,7 +366,7 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
     draw itself, since getResult does not know what was asked: one signed for other userData must be
     refused and nothing stored. Mutations killed: the draw's userData binding check dropped, and the
     whole binding check (`_bound`) dropped."""
-    with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url,
+    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
         d = prepare_tier(store, _march(tmp_path, store), "2021-03", 50000, method="random-org", draw_date=DRAW,
                          client=client)
@@ -384,11 +384,11 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
 # --------------------------------------------------------------------------- the draw command
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
     return subprocess.run([sys.executable, "-m", "engine", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, input=stdin)
 
 
 def test_cli_draw_applies_stored_history_and_the_draw_date(tmp_path):
@@ -401,7 +401,7 @@ def test_cli_draw_applies_stored_history_and_the_draw_date(tmp_path):
     march = [Row(account=str(100000001 + i), monthly_fee=fee, connected_on=dt.date(2021, 3, 5))
              for i, fee in enumerate(fees)]
     p = _cli("draw", str(write_xlsx(tmp_path / "march.xlsx", march)), "--month", "2021-03", "--method", "offline",
-             "--entropy", "1 2 3", "--draw-date", "2021-04-05", "--db", db)
+             "--draw-date", "2021-04-05", "--db", db, stdin="1 2 3\n")
     assert p.returncode == 0, p.stderr
     returning = march[0].client_id
     april = [Row(account="200000001", client_id=returning, connected_on=dt.date(2021, 4, 2)),
@@ -410,7 +410,7 @@ def test_cli_draw_applies_stored_history_and_the_draw_date(tmp_path):
              Row(account="200000003", client_id=valid_id(9003), connected_on=dt.date(2021, 4, 2),
                  disconnected_on=dt.date(2021, 5, 5))]  # on the draw date
     p = _cli("draw", str(write_xlsx(tmp_path / "april.xlsx", april)), "--month", "2021-04", "--method", "offline",
-             "--entropy", "4 5 6", "--draw-date", "2021-05-05", "--db", db)
+             "--draw-date", "2021-05-05", "--db", db, stdin="4 5 6\n")
     assert p.returncode == 0, p.stderr
     s = Store(db)
     try:
