@@ -472,3 +472,46 @@ def test_awaiting_redraw_lists_lapsed_and_forfeited_certificates(tmp_path, store
     execute_tier(store, d.id, entropy="5 5 5")
     waiting = awaiting_redraw(store, "2021-03", today=dt.date(2021, 4, 20))
     assert (100000, 2) not in {(c.winner.denomination, c.winner.certificate) for c in waiting}
+
+
+# --------------------------------------------------------------------------- older databases, PostgreSQL
+
+
+def test_fields_stored_before_the_hashes_existed_are_reported_not_covered(tmp_path):
+    """A database written by the previous release: what it stored without a hash is named as not
+    covered, never as tampered and never silently."""
+    from tests.engine.test_migrations import release1_copy
+
+    store = Store(release1_copy(tmp_path))
+    try:
+        findings = verify(store)
+        assert [f for f in findings if not f.ok] == []
+        uncovered = [f for f in findings if f.code == "not_covered"]
+        assert uncovered and all("recorded before this check existed" in f.detail for f in uncovered)
+        text = " ".join(f.detail for f in uncovered)
+        assert "winners' names and phones" in text and "who entered the entropy" in text
+    finally:
+        store.close()
+
+
+def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
+    import sqlalchemy
+
+    store = Store(pg_url)
+    try:
+        offline_march(tmp_path, store)
+        assert all_ok(verify(store))
+        engine = sqlalchemy.create_engine(pg_url)
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("DELETE FROM winners WHERE draw_id = 3"))
+            conn.execute(sqlalchemy.text("DELETE FROM draws WHERE id = 3"))
+            conn.execute(sqlalchemy.text("UPDATE draws SET rehearsal = true, slot = 'rehearsal-1' WHERE id = 2"))
+        engine.dispose()
+        findings = verify(store)
+        assert failed(findings, "draw_missing") and failed(findings, "relabelled")
+        with pytest.raises(DrawRefused) as err:
+            prepare_tier(store, month_preview(tmp_path, store), "2021-03", 100000, method="offline",
+                         draw_date=DRAW_DATE)
+        assert err.value.code == "draw_missing"
+    finally:
+        store.close()
