@@ -32,10 +32,9 @@ from engine.draw import (
     verify,
 )
 from engine.preview import preview
-from engine.randomness import RandomOrgClient
-from engine.standin import PRODUCTION_LICENSE, StandIn
+from engine.standin import PRODUCTION_LICENSE
 from engine.store import GENESIS_SHA256, Store, WinnerInput, audit_sha256, canonical_json
-from tests.engine.test_draw import DRAW_DATE, write_csv
+from tests.engine.test_draw import DRAW_DATE, client, standin, write_csv  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,18 +52,6 @@ def store(db_path):
     s = Store(f"sqlite:///{db_path}")
     yield s
     s.close()
-
-
-@pytest.fixture
-def standin():
-    with StandIn(hang_seconds=3.0, licence="production") as server:
-        yield server
-
-
-@pytest.fixture
-def client(standin):
-    with RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem, timeout=2.0) as c:
-        yield c
 
 
 def month_preview(tmp_path, store, month="2021-03", counts=None, draw_date=DRAW_DATE, seed=1):
