@@ -103,7 +103,8 @@ def standin_key_pem() -> str:
 
 def signed_response(month: str, denomination: int, pool_sha256: str, pool_size: int, n: int,
                     serial: int, completion: str, rng: random.Random,
-                    licence: str = DEV_LICENCE, certificate: int | None = None) -> tuple[str, dict]:
+                    licence: str = DEV_LICENCE, certificate: int | None = None,
+                    ticket_id: str | None = None) -> tuple[str, dict]:
     """A generateSignedIntegers result shaped like RANDOM.ORG's, signed with the test key."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding
@@ -118,7 +119,8 @@ def signed_response(month: str, denomination: int, pool_sha256: str, pool_size: 
         "licenseData": None,
         "userData": {"month": month, "denomination": denomination, "pool_sha256": pool_sha256,
                      **({"certificate": certificate} if certificate else {})},
-        "ticketData": None, "completionTime": completion, "serialNumber": serial,
+        "ticketData": {"ticketId": ticket_id, "previousTicketId": None, "nextTicketId": None} if ticket_id else None,
+        "completionTime": completion, "serialNumber": serial,
     }
     raw = json.dumps(random_obj, separators=(",", ":"), ensure_ascii=False)
     signature = _test_key().sign(raw.encode("utf-8"), padding.PKCS1v15(), hashes.SHA512())
@@ -173,9 +175,10 @@ def month_record(method: str = "offline", *, rehearsal: bool = False, commission
         else:
             serial += 1
             completion = f"{draw_date.isoformat()} 05:{next_id:02d}:17Z"
-            raw, obj = signed_response(month, den, pool_hash, size, n, serial, completion, rng)
+            ticket = f"{rng.getrandbits(64):016x}"
+            raw, obj = signed_response(month, den, pool_hash, size, n, serial, completion, rng, ticket_id=ticket)
             ordinals = obj["data"]
-            extra = dict(ticket_id=f"{rng.getrandbits(64):016x}", signed_random=raw, serial_number=serial,
+            extra = dict(ticket_id=ticket, signed_random=raw, serial_number=serial,
                          completion_time=completion, hashed_api_key=obj["hashedApiKey"],
                          license_text=DEV_LICENCE, development_licence=True, signature_verified=True)
         lines = text.splitlines()
@@ -225,9 +228,11 @@ def month_record(method: str = "offline", *, rehearsal: bool = False, commission
         else:
             serial += 1
             completion = f"{redraw_date.isoformat()} 06:00:41Z"
-            raw, obj = signed_response(month, 50000, pool_hash, len(rest), 1, serial, completion, rng, certificate=3)
+            ticket = f"{rng.getrandbits(64):016x}"
+            raw, obj = signed_response(month, 50000, pool_hash, len(rest), 1, serial, completion, rng, certificate=3,
+                                       ticket_id=ticket)
             ordinal = obj["data"][0]
-            extra = dict(ticket_id=f"{rng.getrandbits(64):016x}", signed_random=raw, serial_number=serial,
+            extra = dict(ticket_id=ticket, signed_random=raw, serial_number=serial,
                          completion_time=completion, hashed_api_key=obj["hashedApiKey"],
                          license_text=DEV_LICENCE, development_licence=True, signature_verified=True)
         _, account, client_id, _ = rlines[ordinal - 1].split(",")
