@@ -1,26 +1,193 @@
-"""Check a month's verification bundle (the ZIP of `python -m reports bundle`) with no database.
+"""The published files of a month and their checks: the verification bundle and the signed protocol.
 
-`verify_bundle(path)` recomputes what can be recomputed from the files alone:
-every file against the manifest's SHA-256, every pool's hash and order, every
-RANDOM.ORG signature against the pinned RANDOM.ORG key (a rehearsal's
-stand-in signature is checked with the key published in the bundle and
-flagged as a rehearsal), the userData binding each result to its pool, the
-winners re-derived from the numbers or the offline entropy, and the protocol
-PDF's digital signature. The per-draw checks are those of `engine.draw.verify`,
-fed from the bundle instead of the store, so both verifications agree.
+`protocol_data(record)` is what a signed protocol carries inside its signed
+range (`protocol-data.json`) and what the bundle's manifest carries as
+`protocol_data`: built here, once, so the checks compare the two for equality.
+
+`verify_bundle(path)` needs no database. It recomputes what can be recomputed
+from the files alone: every file against the manifest's SHA-256, every pool's
+hash and order, every RANDOM.ORG signature against the pinned RANDOM.ORG key (a
+rehearsal's stand-in signature is checked with the key published in the bundle
+and flagged as a rehearsal), the userData binding each result to its pool, the
+winners re-derived from the numbers or the offline entropy. It binds the
+protocol PDF to all of that: its signature must be intact and cover the whole
+file, its signer is named by certificate fingerprint (and must be the pinned
+one when an organisation certificate is configured, see reports.signing), and
+its embedded data must equal the manifest's, draw by draw. The per-draw checks
+are those of `engine.draw.verify`, fed from the bundle instead of the store, so
+both verifications agree.
+
+`verify_protocol(pdf, store)` checks a signed protocol against the database:
+the same signature and signer checks, its draws and winners equal to the stored
+ones, and the audit head it printed still in the stored chain (integrity rule 8).
+
+PDF parsing and signature validation live in reports.signing; what is compared
+here is plain dicts.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import zipfile
 from io import BytesIO
+from typing import Any
 
-from engine.draw import Finding, _check_draw, _check_pool
-from engine.records import METHOD_NONE
+from engine.draw import Finding, _check_chain, _check_draw, _check_pool
+from engine.records import METHOD_NONE, AbandonedTicket, DrawRecord, MonthRecord
+from engine.store import GENESIS_SHA256
 
-__all__ = ["Finding", "verify_bundle"]
+__all__ = ["Finding", "protocol_data", "verify_bundle", "verify_protocol"]
+
+PROTOCOL_DATA_FORMAT = 1
+
+
+# --------------------------------------------------------------------------- the bound data
+
+
+def protocol_data(record: MonthRecord) -> dict[str, Any]:
+    """The month's draw as plain JSON values: embedded in the signed protocol, repeated in the
+    bundle's manifest, compared with the database by `verify --protocol`."""
+    return {
+        "format": PROTOCOL_DATA_FORMAT,
+        "month": record.month,
+        "rehearsal": record.rehearsal,
+        "protocol_number": record.protocol_number,
+        "draw_date": record.draw_date.isoformat(),
+        "draws": [_draw_data(d) for d in record.draws],
+        "abandoned": [_abandoned_data(a) for a in record.abandoned],
+        "audit_head": {"seq": record.audit_head_seq, "sha256": record.audit_head_sha256},
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _draw_data(d: DrawRecord) -> dict[str, Any]:
+    return {
+        "denomination": d.denomination,
+        "kind": d.kind,
+        "certificate": d.redraw_of_certificate if d.kind == "redraw" else None,
+        "draw_date": d.draw_date.isoformat(),
+        "quota": d.quota, "carried_in": d.carried_in, "to_draw": d.to_draw, "drawn": d.drawn,
+        "carry_out": d.carry_out,
+        "pool_size": d.pool.size if d.pool else 0,
+        "pool_sha256": d.pool.sha256 if d.pool else "",
+        "method": d.method,
+        "ticket_id": d.ticket_id or "",
+        "serial_number": d.serial_number,
+        "entropy": d.entropy or "",
+        "entropy_by": d.entropy_by or "",
+        "entropy_at": _iso(d.entropy_at),
+        "winners": [[w.certificate, w.ordinal, w.account, w.client_id]
+                    for w in sorted(d.winners, key=lambda w: w.certificate)],
+    }
+
+
+def _abandoned_data(a: AbandonedTicket) -> dict[str, Any]:
+    return {"ticket_id": a.ticket_id, "denomination": a.denomination, "kind": a.kind, "certificate": a.certificate,
+            "failure": a.failure, "reason": a.reason, "abandoned_by": a.abandoned_by,
+            "abandoned_at": _iso(a.abandoned_at)}
+
+
+def _draw_label(month: str, d: dict) -> str:
+    """"2021-03 50000 draw", "2021-03 50000 re-draw of certificate 3": names a draw in a finding."""
+    what = f"re-draw of certificate {d.get('certificate')}" if d.get("kind") == "redraw" else "draw"
+    return f"{month} {d.get('denomination')} {what}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _differences(a: dict, b: dict, a_name: str, b_name: str) -> list[str]:
+    """One phrase per field that differs: 'pool_sha256: <a_name> "…", <b_name> "…"'."""
+    out = []
+    for key in sorted(set(a) | set(b)):
+        if key not in a or key not in b:
+            out.append(f"{key}: only in the {a_name if key in a else b_name}")
+        elif a[key] != b[key]:
+            if key == "winners" and isinstance(a[key], list) and isinstance(b[key], list):
+                out.append(f"winners: {_winners_diff(a[key], b[key], a_name, b_name)}")
+            else:
+                out.append(f"{key}: {a_name} {_short(a[key])}, {b_name} {_short(b[key])}")
+    return out
+
+
+def _winners_diff(a: list, b: list, a_name: str, b_name: str) -> str:
+    for x, y in zip(a, b):
+        if x != y:
+            return f"{a_name} {_short(x)}, {b_name} {_short(y)}"
+    return f"{a_name} {len(a)} winners, {b_name} {len(b)}"
+
+
+# --------------------------------------------------------------------------- the signed protocol
+
+
+def check_signed_protocol(name: str, pdf: bytes) -> tuple[list[Finding], dict | None]:
+    """Signature (intact, covering the whole file), signer (named, pinned when configured) and the
+    embedded protocol data of one PDF. Returns the findings and the data (None if unreadable)."""
+    from reports.signing import read_signed_protocol, signer_pin
+
+    signed = read_signed_protocol(pdf)
+    st = signed.signature
+    if not st.present:
+        sig = Finding(f"{name}: signature", False, f"the protocol is not signed ({st.detail})")
+    elif not st.intact or not st.valid:
+        sig = Finding(f"{name}: signature", False, f"changed after signing ({st.detail})")
+    elif not st.covers_whole_file:
+        sig = Finding(f"{name}: signature", False, "the signature does not cover the whole file: "
+                                                   "something was added after signing")
+    else:
+        sig = Finding(f"{name}: signature", True, "intact, covers the whole file")
+    findings = [sig]
+    if st.present and st.signer_sha256:
+        who = f"{st.signer}{' (self-signed)' if st.self_signed else ''}, certificate SHA-256 {st.signer_sha256}"
+        try:
+            pin = signer_pin()
+        except ValueError as exc:
+            findings.append(Finding(f"{name}: signer", False, f"signed by {who}; the configured signer "
+                                                              f"certificate cannot be used: {exc}"))
+        else:
+            if pin is None:
+                findings.append(Finding(f"{name}: signer", True, f"signed by {who}; NOT PINNED: no organisation "
+                                        "certificate is configured (PROTOCOL_SIGNER_CERT or PROTOCOL_SIGNING_P12), "
+                                        "so compare this fingerprint with the organisation's published one"))
+            elif pin.sha256 == st.signer_sha256:
+                findings.append(Finding(f"{name}: signer", True, f"signed by {who}: the pinned certificate "
+                                                                 f"({pin.source})"))
+            else:
+                findings.append(Finding(f"{name}: signer", False, f"signed by {who}, not by the pinned certificate "
+                                        f"{pin.sha256} ({pin.source})"))
+    problem = signed.data_problem if signed.data is None else _shape_problem(signed.data)
+    if problem:
+        findings.append(Finding(f"{name}: embedded data", False, problem))
+        return findings, None
+    findings.append(Finding(f"{name}: embedded data", True,
+                            f"carries {len(signed.data['draws'])} draws of {signed.data['month']}"
+                            f"{' (rehearsal)' if signed.data['rehearsal'] else ''}"))
+    return findings, signed.data
+
+
+def _shape_problem(data: dict) -> str:
+    """What makes embedded data unusable for the comparisons ("" when it has protocol_data's shape)."""
+    if data.get("format") != PROTOCOL_DATA_FORMAT:
+        return f"protocol-data.json has format {_short(data.get('format'))}, this tool reads {PROTOCOL_DATA_FORMAT}"
+    if not isinstance(data.get("month"), str) or not isinstance(data.get("rehearsal"), bool):
+        return "protocol-data.json names no month or rehearsal flag"
+    draws = data.get("draws")
+    if not isinstance(draws, list) or not all(isinstance(d, dict) and isinstance(d.get("winners"), list)
+                                              for d in draws):
+        return "protocol-data.json has no readable list of draws"
+    if not isinstance(data.get("abandoned"), list) or not all(isinstance(a, dict) for a in data["abandoned"]):
+        return "protocol-data.json has no readable list of abandoned tickets"
+    return ""
+
+
+# --------------------------------------------------------------------------- the bundle
 
 
 def verify_bundle(path: str | os.PathLike | bytes, *, public_key_pem: bytes | None = None) -> list[Finding]:
@@ -52,9 +219,9 @@ def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | Non
         findings.append(Finding(f"{month}: rehearsal", True,
                                 "REHEARSAL bundle: its numbers come from the loopback stand-in, not RANDOM.ORG;"
                                 " it proves nothing about a real draw"))
-    for i, entry in enumerate(manifest.get("draws", []), 1):
+    for entry in manifest.get("draws", []):
         findings.extend(_check_entry(month, entry, files, key))
-    findings.append(_check_protocol(manifest, files))
+    findings.extend(_check_protocol(manifest, files))
     return findings
 
 
@@ -95,41 +262,190 @@ def _check_entry(month: str, entry: dict, files: dict[str, bytes], key: bytes) -
         "entropy": _text(files, entry.get("entropy_file")), "signed_random": _text(files, entry.get("random_file")),
         "public_key_pem": _text(files, entry.get("public_key_file")),
     }
+    if "ticket_id" in entry:  # the ticket inside the signed result must be this one (older bundles name none)
+        draw["ticket_id"] = entry["ticket_id"]
     winners = entry.get("winners", [])
     if pool is None and draw["method"] == METHOD_NONE:
         ok = not winners and draw["drawn"] == 0
         return findings + [Finding(f"{month} {den}: nothing drawn", ok, "empty pool, everything carried over")]
     findings.extend(_check_draw(draw, pool, winners, key))
-    if entry.get("development_licence"):
+    if entry.get("development_licence") and draw["rehearsal"]:  # official: _check_draw fails it (rule 6)
         findings.append(Finding(f"{month} {den}: licence", True,
                                 "WARNING: RANDOM.ORG development licence (not for production draws)"))
     return findings
 
 
-def _check_protocol(manifest: dict, files: dict[str, bytes]) -> Finding:
+def _entry_data(entry: dict, files: dict[str, bytes]) -> dict[str, Any]:
+    """A manifest draw entry and its files, read as `_draw_data` shapes a stored draw."""
+    pool = entry.get("pool") or {}
+    return {
+        "denomination": entry.get("denomination"),
+        "kind": entry.get("kind"),
+        "certificate": entry.get("redraw_of_certificate") if entry.get("kind") == "redraw" else None,
+        "draw_date": entry.get("draw_date"),
+        "quota": entry.get("quota"), "carried_in": entry.get("carried_in"), "to_draw": entry.get("to_draw"),
+        "drawn": entry.get("drawn"), "carry_out": entry.get("carry_out"),
+        "pool_size": pool.get("size", 0),
+        "pool_sha256": pool.get("sha256", ""),
+        "method": entry.get("method"),
+        "ticket_id": entry.get("ticket_id", ""),
+        "serial_number": entry.get("serial_number"),
+        "entropy": _text(files, entry.get("entropy_file")),
+        "entropy_by": entry.get("entropy_by", ""),
+        "entropy_at": entry.get("entropy_at"),
+        "winners": sorted([w.get("certificate"), w.get("ordinal"), w.get("account"), w.get("client_id")]
+                          for w in entry.get("winners", [])),
+    }
+
+
+def _check_protocol(manifest: dict, files: dict[str, bytes]) -> list[Finding]:
+    """The PDF's signature and signer, and its embedded data against the manifest and the files."""
     name = manifest.get("protocol_file", "")
     if name not in files:
-        return Finding("protocol", False, f"{name or 'the protocol PDF'} is missing")
-    try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.validation import validate_pdf_signature
-    except ImportError:  # pragma: no cover - pyhanko is a requirement
-        return Finding(f"{name}: signature", True, "pyHanko not installed: PDF signature not checked")
-    import logging
+        return [Finding("protocol", False, f"{name or 'the protocol PDF'} is missing")]
+    findings, data = check_signed_protocol(name, files[name])
+    if data is None:
+        return findings
+    listed = manifest.get("protocol_data")
+    if listed is None:
+        findings.append(Finding(f"{name}: manifest", False, "the manifest carries no protocol_data to compare"))
+    elif listed != data:
+        top = {k: v for k, v in data.items() if k != "draws"}
+        other = {k: v for k, v in listed.items() if k != "draws"} if isinstance(listed, dict) else {}
+        diffs = _differences(top, other, "signed protocol", "manifest")
+        if isinstance(listed, dict) and listed.get("draws") != data.get("draws"):
+            diffs.append("draws differ (see below)")
+        findings.append(Finding(f"{name}: manifest", False,
+                                "the manifest's protocol_data is not the signed protocol's: " + "; ".join(diffs)))
+    else:
+        findings.append(Finding(f"{name}: manifest", True, "the manifest's protocol_data equals the signed one"))
+    findings.extend(_compare_with_manifest(name, data, manifest, files))
+    head = data.get("audit_head") or {}
+    findings.append(Finding(f"{name}: audit head", True,
+                            f"the protocol was signed at audit entry {head.get('seq')}, sha256 {head.get('sha256')}"
+                            " (python -m engine verify --protocol compares it with the database)"))
+    return findings
 
+
+def _compare_with_manifest(name: str, data: dict, manifest: dict, files: dict[str, bytes]) -> list[Finding]:
+    """The signed data against what the bundle's checks above were run on: the header, and each draw
+    entry with its pool, entropy, ticket and winners. One Finding per disagreement."""
+    month = data.get("month", "?")
+    findings = []
+    header = {k: data.get(k) for k in ("month", "rehearsal", "protocol_number", "draw_date")}
+    listed = {k: manifest.get(k) for k in header}
+    listed["rehearsal"] = bool(listed["rehearsal"])
+    diffs = _differences(header, listed, "signed protocol", "manifest")
+    if header["rehearsal"] != listed["rehearsal"]:
+        says = {True: "a rehearsal", False: "official"}
+        relabelled = (f"the manifest says {says[listed['rehearsal']]}, "
+                      f"the signed protocol says {says[bool(header['rehearsal'])]}")
+        diffs = [relabelled] + [d for d in diffs if not d.startswith("rehearsal:")]
+    findings.append(Finding(f"{name}: {month} header", not diffs, "; ".join(diffs) or
+                            f"month, {'rehearsal' if header['rehearsal'] else 'official'}, protocol number "
+                            "and draw date agree"))
+    signed_draws = data.get("draws") or []
+    entries = manifest.get("draws") or []
+    for i in range(max(len(signed_draws), len(entries))):
+        if i >= len(entries):
+            findings.append(Finding(f"{name}: {_draw_label(month, signed_draws[i])}", False,
+                                    "in the signed protocol but not in the bundle"))
+            continue
+        entry = _entry_data(entries[i], files)
+        if entries[i].get("rehearsal") is not None and bool(entries[i]["rehearsal"]) != bool(data.get("rehearsal")):
+            findings.append(Finding(f"{name}: {_draw_label(month, entry)}", False,
+                                    "the bundle's draw and the signed protocol disagree on rehearsal / official"))
+        if i >= len(signed_draws):
+            findings.append(Finding(f"{name}: {_draw_label(month, entry)}", False,
+                                    "in the bundle but not in the signed protocol"))
+            continue
+        diffs = _differences(signed_draws[i], entry, "signed protocol", "bundle")
+        findings.append(Finding(f"{name}: {_draw_label(month, signed_draws[i])}", not diffs,
+                                "; ".join(diffs) or f"agrees with the bundle (pool {entry['pool_sha256'] or '-'}, "
+                                f"{len(entry['winners'])} winners)"))
+    return findings
+
+
+# --------------------------------------------------------------------------- the protocol against the database
+
+
+def verify_protocol(pdf: bytes, store: Any, *, name: str = "protocol") -> list[Finding]:
+    """A signed protocol against the database: signature and signer, its draws equal to the stored
+    ones of its month (official or rehearsal, as it says), its abandoned tickets, and its audit head
+    in the stored chain. Re-draws stored after the protocol was signed are named, not failed."""
+    findings, data = check_signed_protocol(name, pdf)
+    if data is None:
+        return findings
+    month, rehearsal = data.get("month"), bool(data.get("rehearsal"))
     try:
-        sigs = PdfFileReader(BytesIO(files[name]), strict=False).embedded_signatures
-        if not sigs:
-            return Finding(f"{name}: signature", False, "the protocol is not signed")
-        level = logging.getLogger("pyhanko").level
-        logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-        try:
-            status = validate_pdf_signature(sigs[-1])
-        finally:
-            logging.getLogger("pyhanko").setLevel(level)
-        whole = sigs[-1].coverage is not None and sigs[-1].coverage.name == "ENTIRE_FILE"
-    except Exception as exc:
-        return Finding(f"{name}: signature", False, f"cannot check the signature: {exc}")
-    ok = bool(status.intact and status.valid and whole)
-    signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else "?"
-    return Finding(f"{name}: signature", ok, f"intact, signed by {signer}" if ok else "changed after signing")
+        record = store.month_record(month, rehearsal=rehearsal)
+    except LookupError:
+        kind = "rehearsal" if rehearsal else "official"
+        findings.append(Finding(f"{name}: {month}", False, f"the database has no {kind} draw of {month}"))
+    else:
+        findings.extend(_compare_with_stored(name, data, protocol_data(record)))
+    findings.append(_check_audit_head(name, data.get("audit_head"), store.raw_audit()))
+    return findings
+
+
+def _compare_with_stored(name: str, printed: dict, stored: dict) -> list[Finding]:
+    month = printed.get("month", "?")
+    header = ("format", "protocol_number", "draw_date")
+    diffs = _differences({k: printed.get(k) for k in header}, {k: stored.get(k) for k in header},
+                         "protocol", "database")
+    findings = [Finding(f"{name}: {month} header", not diffs, "; ".join(diffs) or "protocol number and draw date "
+                                                                                "agree with the database")]
+    signed_draws, stored_draws = printed.get("draws") or [], stored["draws"]
+    for i, d in enumerate(signed_draws):
+        label = f"{name}: {_draw_label(month, d)}"
+        if i >= len(stored_draws):
+            findings.append(Finding(label, False, "in the protocol but not in the database"))
+            continue
+        diffs = _differences(d, stored_draws[i], "protocol", "database")
+        findings.append(Finding(label, not diffs, "; ".join(diffs) or
+                                f"equals the stored draw (pool {d.get('pool_sha256') or '-'}, "
+                                f"{len(d.get('winners') or [])} winners)"))
+    later = stored_draws[len(signed_draws):]
+    if later:
+        originals = [d for d in later if d["kind"] != "redraw"]
+        findings.append(Finding(
+            f"{name}: {month} later draws", not originals,
+            f"{len(originals)} original draw(s) stored but missing from the protocol" if originals else
+            f"{len(later)} re-draw(s) stored after this protocol was signed: "
+            + ", ".join(_draw_label(month, d) for d in later)))
+    signed_abandoned, stored_abandoned = printed["abandoned"], stored["abandoned"]
+    same = stored_abandoned[:len(signed_abandoned)] == signed_abandoned
+    since = len(stored_abandoned) - len(signed_abandoned)
+    if same:
+        detail = f"{len(signed_abandoned)} printed, as stored" + (f"; {since} abandoned since" if since > 0 else "")
+    else:
+        detail = (f"the protocol lists {[a.get('ticket_id') for a in signed_abandoned]}, "
+                  f"the database {[a['ticket_id'] for a in stored_abandoned]}")
+    findings.append(Finding(f"{name}: {month} abandoned tickets", same, detail))
+    return findings
+
+
+def _check_audit_head(name: str, head: Any, audit: list[dict]) -> Finding:
+    """Integrity rule 8: the stored entry with the printed seq has the printed sha256, and the stored
+    chain recomputes up to it. Otherwise history was rewritten after the protocol went out."""
+    label = f"{name}: audit head"
+    if not isinstance(head, dict) or not isinstance(head.get("seq"), int) or not isinstance(head.get("sha256"), str):
+        return Finding(label, False, f"the protocol carries no readable audit head ({_short(head)})")
+    seq, digest = head["seq"], head["sha256"]
+    if seq == 0:
+        return Finding(label, digest == GENESIS_SHA256, "the protocol was signed on an empty audit record")
+    entry = next((e for e in audit if e["seq"] == seq), None)
+    if entry is None:
+        last = audit[-1]["seq"] if audit else 0
+        return Finding(label, False, f"audit entry {seq}, printed in the protocol, is not in the database (its "
+                                     f"record ends at entry {last}): history was removed after the protocol went out")
+    if entry["sha256"] != digest:
+        return Finding(label, False, f"audit entry {seq}: the protocol says sha256 {digest}, the database has "
+                                     f"{entry['sha256']}: history was rewritten after the protocol went out")
+    chain = _check_chain([e for e in audit if e["seq"] <= seq])
+    if not chain.ok:
+        return Finding(label, False, f"audit entry {seq} has the printed sha256, but the stored entries up to it do "
+                                     f"not recompute: {chain.detail}")
+    since = sum(1 for e in audit if e["seq"] > seq)
+    return Finding(label, True, f"audit entry {seq} sha256 {digest} is in the stored chain, which recomputes up to "
+                                f"it ({since} entries since)")

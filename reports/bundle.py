@@ -3,7 +3,10 @@
 One ZIP: each pool's canonical text, the signed RANDOM.ORG responses exactly as
 stored (or the offline entropy), re-draw pools too, the signed protocol PDF, a
 manifest.json with the winners and every file's SHA-256, and HOW-TO-VERIFY.txt
-(kk/ru/en). `engine.bundle.verify_bundle` checks such a file with no database.
+(kk/ru/en). The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`,
+the very dict the signed protocol carries as protocol-data.json, so the PDF and
+the rest of the bundle can be compared. `engine.bundle.verify_bundle` checks such
+a file with no database.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import io
 import json
 import zipfile
 
+from engine.bundle import protocol_data
 from engine.records import MonthRecord
 from reports.protocol import check_drawn
 
@@ -47,6 +51,8 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
             "drawn": d.drawn, "carry_out": d.carry_out, "draw_date": d.draw_date.isoformat(),
             "redraw_of_certificate": d.redraw_of_certificate, "redraw_reason": d.redraw_reason,
             "serial_number": d.serial_number, "development_licence": d.development_licence,
+            "ticket_id": d.ticket_id or "", "entropy_by": d.entropy_by or "",
+            "entropy_at": d.entropy_at.isoformat() if d.entropy_at else None,
             "winners": [{"certificate": w.certificate, "ordinal": w.ordinal, "account": w.account,
                          "client_id": w.client_id} for w in d.winners],
         }
@@ -77,6 +83,7 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
         "protocol_file": protocol_name, "draw_date": record.draw_date.isoformat(),
         "generated_at": (generated_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
         "draws": draws,
+        "protocol_data": protocol_data(record),  # equal to the PDF's embedded protocol-data.json
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
     }
     buf = io.BytesIO()
@@ -93,7 +100,8 @@ def build_bundle(store, month: str, rules, *, rehearsal: bool = False, data_dir=
 
     record = store.month_record(month, rehearsal=rehearsal)
     check_drawn(record, rules)
-    pdf = protocol_pdf(store, month, rules, rehearsal=rehearsal, data_dir=data_dir)
+    # The same record for the PDF and the manifest: a claim recorded in between would move the audit head.
+    pdf = protocol_pdf(store, month, rules, rehearsal=rehearsal, data_dir=data_dir, record=record)
     keys = {}
     if rehearsal and hasattr(store, "raw_rows"):
         ids = {d.id for d in record.draws}
@@ -119,7 +127,11 @@ HOW_TO_VERIFY = """\
    бойынша жеңімпаздарды қайта есептеңіз.
 4. Қайталама ұтыс ойынының пулы (…-redrawK-certC) — сол номиналдың бұрын
    ойнатылғандарсыз қалған қатысушылары, қайта нөмірленген және хэштелген.
-5. Автоматты тексеру: python -m engine verify --bundle осы-файл.zip
+5. protocol-*.pdf ішіне protocol-data.json файлы тіркелген (электрондық қолтаңба оны да
+   қамтиды): ол manifest.json-дағы "protocol_data"-мен бірдей болуы тиіс. Тексеру
+   қол қоюшы сертификаттың SHA-256 саусақ ізін атайды: оны ұйым жариялаған іздің
+   өзімен салыстырыңыз.
+6. Автоматты тексеру: python -m engine verify --bundle осы-файл.zip
 
 Русский
 -------
@@ -135,7 +147,10 @@ HOW_TO_VERIFY = """\
    победителей по алгоритму ниже.
 4. Пул повторного розыгрыша (…-redrawK-certC) — участники того же номинала без
    уже разыгранных, заново пронумерованные и захэшированные.
-5. Автоматическая проверка: python -m engine verify --bundle этот-файл.zip
+5. В protocol-*.pdf вложен файл protocol-data.json (электронная подпись покрывает и его):
+   он должен совпадать с "protocol_data" в manifest.json. Проверка называет отпечаток
+   SHA-256 сертификата подписанта: сравните его с отпечатком, опубликованным организацией.
+6. Автоматическая проверка: python -m engine verify --bundle этот-файл.zip
 
 English
 -------
@@ -168,8 +183,13 @@ English
    drawn in that month, numbered and hashed again.
 5. manifest.json lists every draw, its winners (certificate, ordinal, account) and
    the SHA-256 of every file in this bundle. protocol-*.pdf carries a PAdES digital
-   signature: any change to the file breaks it.
+   signature: any change to the file breaks it. Inside the signed PDF is an attached
+   file, protocol-data.json (the draws, pool hashes, entropy or tickets, winners and
+   the audit head); it must equal "protocol_data" in manifest.json. The check names
+   the signer's certificate by its SHA-256 fingerprint: compare it with the one the
+   organisation publishes (PROTOCOL_SIGNER_CERT pins it).
 6. Automatic check, no database needed: python -m engine verify --bundle this-file.zip
+   Against the organiser's database: python -m engine verify --protocol protocol.pdf
    A rehearsal bundle is signed by the loopback stand-in, not by RANDOM.ORG, and
    says so.
 """

@@ -2,10 +2,17 @@
 
 `render_protocol(record, rules)` turns a stored `MonthRecord` into a PDF: the
 number, date, time and place; the reporting month; the commission; the source
-files; per tier the quota ledger; the method with its evidence; every pool's
-SHA-256; the winners; re-draws; the notices; signature lines; a QR code with
-the verification data. It only reads the record: nothing is computed that the
-engine did not store.
+files; per tier the quota ledger; the method with its evidence (for the
+offline method, who entered the entropy and when); every pool's SHA-256; the
+winners; re-draws; RANDOM.ORG tickets the commission abandoned; the notices
+(a draw held later than clause 8 asks); signature lines; a QR code with the
+verification data and the head of the audit chain. It only reads the record:
+nothing is computed that the engine did not store.
+
+The draw's data also travels inside the PDF as protocol-data.json
+(`engine.bundle.protocol_data`), attached before signing so the signature
+covers it: `verify --bundle` and `verify --protocol` compare it with the bundle
+and with the database.
 """
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, Table, TableStyle
 
+from engine.bundle import protocol_data
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, DrawRecord, MonthRecord
 from engine.rules import Rules
 from reports.fonts import MONO, SANS_BOLD
@@ -27,6 +35,7 @@ from reports.pdfkit import (
     ALERT, ALMATY, FRAME_W, STYLES, P, PageDecor, bi, build_pdf, esc, head, kv_table, section,
     spacer, table,
 )
+from reports.signing import embed_protocol_data
 from reports.strings import (
     both, date_words, method_name, money, month_words, notice_text, reason_name, role_name, ts,
 )
@@ -209,10 +218,15 @@ def _random_org_table(draws: list[DrawRecord]) -> list:
 
 
 def _offline_table(draws: list[DrawRecord]) -> list:
-    rows = [[head("denomination"), head("entropy")]]
+    authors = any(d.entropy_by or d.entropy_at for d in draws)  # older draws did not record them
+    rows = [[head("denomination"), head("entropy")] + ([head("entropy_by")] if authors else [])]
     for d in draws:
-        rows.append([P(_draw_label(d), "cell_r"), P(esc(d.entropy), "mono")])
-    story = [table(rows, [32 * mm, FRAME_W - 32 * mm]), spacer(1.5)]
+        row = [P(_draw_label(d), "cell_r"), P(esc(d.entropy), "mono")]
+        if authors:
+            row.append(P(_who_when(d.entropy_by, d.entropy_at), "cell"))
+        rows.append(row)
+    widths = [32 * mm, FRAME_W - 32 * mm] if not authors else [32 * mm, FRAME_W - 84 * mm, 52 * mm]
+    story = [table(rows, widths), spacer(1.5)]
     kk, ru = ts("offline_algorithm")
     story.append(kv_table([("algorithm", P(f"{esc(kk)}<br/><font color='#4a4a4a'>{esc(ru)}</font>", "small"))],
                           label_width=32 * mm))
@@ -220,8 +234,16 @@ def _offline_table(draws: list[DrawRecord]) -> list:
     return story
 
 
-def _alert_box(key: str) -> Table:
-    kk, ru = ts(key)
+def _who_when(who: str, when: dt.datetime | None) -> str:
+    """"Name<br/>05.04.2021 11:02 (UTC+6)" for a cell; either part may be missing."""
+    parts = [f"<b>{esc(who)}</b>"] if who else []
+    if when is not None:
+        parts.append(f"<font color='#4a4a4a'>{when.astimezone(ALMATY):%d.%m.%Y %H:%M} (UTC+6)</font>")
+    return "<br/>".join(parts) or "—"
+
+
+def _alert_box(key: str, **params: object) -> Table:
+    kk, ru = ts(key, **params)
     t = Table([[P(f"{esc(kk)}<br/>{esc(ru)}", "alert")]], colWidths=[FRAME_W])
     t.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 1.1, ALERT),
@@ -297,12 +319,44 @@ def _redraws(num: Iterator[int], record: MonthRecord) -> list:
     return story
 
 
+def _abandoned(num: Iterator[int], record: MonthRecord) -> list:
+    """Used RANDOM.ORG tickets whose results could not be verified, abandoned by the commission:
+    their ids are printed so anyone can look them up at RANDOM.ORG (integrity rule 5)."""
+    if not record.abandoned:
+        return []
+    story = [CondPageBreak(35 * mm), section(next(num), "sec_abandoned")]
+    rows = [[head("denomination"), head("ticket_id"), head("abandon_failure"), head("abandon_reason"),
+             head("abandoned_by")]]
+    for a in record.abandoned:
+        label = f"<b>{money(a.denomination)}</b>"
+        if a.kind == "redraw":
+            label += f"<br/><font size='6.8'>{esc(both('redrawn_mark'))}, № {a.certificate}</font>"
+        rows.append([P(label, "cell_r"), P(esc(a.ticket_id or "—"), "mono_s"), P(esc(a.failure), "cell"),
+                     P(esc(a.reason), "cell"), P(_who_when(a.abandoned_by, a.abandoned_at), "cell")])
+    story.append(table(rows, [22 * mm, 36 * mm, 42 * mm, FRAME_W - 132 * mm, 32 * mm]))
+    story += bi("abandoned_note", "small", "small_ru")
+    return story
+
+
+def _late(record: MonthRecord, rules: Rules) -> dict | None:
+    """The late-draw notice's values when the draw date is after clause 8's month (integrity rule 2)."""
+    if not rules.draw_date_late(record.month, record.draw_date):
+        return None
+    first, last = rules.draw_window(record.month)
+    month_kk, month_ru = month_words(record.month)
+    return dict(month_kk=month_kk, month_ru=month_ru, first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}",
+                date=f"{record.draw_date:%d.%m.%Y}")
+
+
 def _notices(num: Iterator[int], record: MonthRecord, rules: Rules, signing: str | None) -> list:
     items = [notice_text(n) for n in rules.notices]
     dev = any(d.development_licence for d in record.draws)
-    if not items and not dev and signing != SIGNING_SELF_SIGNED and not record.rehearsal:
+    late = _late(record, rules)
+    if not items and not dev and not late and signing != SIGNING_SELF_SIGNED and not record.rehearsal:
         return []
     story = [section(next(num), "sec_notices")]
+    if late:
+        story += [_alert_box("late_draw", **late), spacer(1.5)]
     for kk, ru in items:
         story += [P(f"• {esc(kk)}", "small"), P(f"&nbsp;&nbsp;{esc(ru)}", "small_ru"), spacer(1)]
     if dev:
@@ -354,7 +408,12 @@ def _verification(record: MonthRecord, signing: str | None) -> list:
         text += [spacer(1.5), P(esc(skk), "small"), P(esc(sru), "small_ru")]
     t = Table([[qr, text]], colWidths=[42 * mm, FRAME_W - 42 * mm], hAlign="LEFT")
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [spacer(4), KeepTogether([t])]
+    # The 64 hex digits on one line of their own, so they are copied (and extracted) whole.
+    anchor = kv_table([("audit_head", P(f"<b>№ {record.audit_head_seq}</b> · SHA-256<br/>"
+                                        f"<font name='{MONO}' size='7.4'>{esc(record.audit_head_sha256)}</font>",
+                                        "cell"))])
+    kk, ru = ts("audit_head_note")
+    return [spacer(4), KeepTogether([t, spacer(2), anchor, spacer(1), P(esc(kk), "small"), P(esc(ru), "small_ru")])]
 
 
 def check_drawn(record: MonthRecord, rules: Rules) -> None:
@@ -409,8 +468,10 @@ def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datet
     story += _pools(num, record)
     story += _winners(num, record)
     story += _redraws(num, record)
+    story += _abandoned(num, record)
     story += _notices(num, record, rules, signing)
     story += _signatures(num, record, rules, signing)
     story += _verification(record, signing)
     title = f"Хаттама № {record.protocol_number} — {month_kk}"
-    return build_pdf(story, decor, title=title, subject=f"Протокол розыгрыша {record.month}")
+    pdf = build_pdf(story, decor, title=title, subject=f"Протокол розыгрыша {record.month}")
+    return embed_protocol_data(pdf, protocol_data(record))  # before signing: the signature covers it

@@ -1,4 +1,4 @@
-"""PAdES signatures on the protocol (pyHanko), and their validation.
+"""PAdES signatures on the protocol (pyHanko), its embedded data, and their validation.
 
 The organisation's certificate comes from a PKCS#12 file named by
 `PROTOCOL_SIGNING_P12` with its password in `PROTOCOL_SIGNING_PASSWORD`
@@ -6,10 +6,20 @@ The organisation's certificate comes from a PKCS#12 file named by
 a local self-signed certificate is created once under the data directory
 (`<data>/signing/protocol-signing.p12`, password in a 0600 file next to it) and
 the protocol says on its face that it is not the organisation's certificate.
+
+The protocol carries its data as an embedded file, `protocol-data.json`,
+added before signing so the signature covers it (`embed_protocol_data`,
+`read_signed_protocol`). Verification names the signer by the SHA-256 of its
+certificate and, when one is configured, pins it (`signer_pin`):
+`PROTOCOL_SIGNER_CERT` (a PEM or DER certificate file, or the fingerprint in
+hex), else the certificate of the configured `PROTOCOL_SIGNING_P12`. The local
+self-signed certificate is never a pin: anyone can make one like it.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import secrets
@@ -20,6 +30,8 @@ from pathlib import Path
 
 P12_ENV = "PROTOCOL_SIGNING_P12"
 PASSWORD_ENV = "PROTOCOL_SIGNING_PASSWORD"
+SIGNER_CERT_ENV = "PROTOCOL_SIGNER_CERT"
+PROTOCOL_DATA_FILE = "protocol-data.json"
 LOCAL_P12 = "protocol-signing.p12"
 LOCAL_PASSWORD = "protocol-signing.password"
 LOCAL_SUBJECT = "Local self-signed - NOT the organisation certificate"
@@ -41,6 +53,7 @@ class SignatureStatus:
     self_signed: bool  # the signer certificate is its own issuer
     covers_whole_file: bool = False  # no bytes after the signed revision
     detail: str = ""
+    signer_sha256: str = ""  # SHA-256 of the signer certificate (DER), lowercase hex: its fingerprint
 
     @property
     def ok(self) -> bool:
@@ -192,7 +205,130 @@ def validate_pdf_signature(pdf_bytes: bytes, trust_cert: bytes | str | os.PathLi
     valid = bool(status.valid and status.intact and (status.trusted if trust_cert is not None else True))
     covers = sig.coverage is not None and sig.coverage.name in ("ENTIRE_FILE",)
     return SignatureStatus(True, bool(status.intact), valid, signer, self_signed, covers_whole_file=covers,
-                           detail=status.summary() if hasattr(status, "summary") else "")
+                           detail=status.summary() if hasattr(status, "summary") else "",
+                           signer_sha256=certificate_sha256(cert.dump()) if cert is not None else "")
+
+
+def certificate_sha256(der: bytes) -> str:
+    """A certificate's fingerprint: SHA-256 of its DER encoding, lowercase hex."""
+    return hashlib.sha256(der).hexdigest()
+
+
+# --------------------------------------------------------------------------- the signer pin
+
+
+@dataclass(frozen=True)
+class SignerPin:
+    """The certificate a protocol's signer must be (integrity rule 9)."""
+
+    sha256: str  # fingerprint, lowercase hex
+    source: str  # where it was configured, for the finding's text
+
+
+def signer_pin() -> SignerPin | None:
+    """The configured signer for verification: `PROTOCOL_SIGNER_CERT` (a PEM or DER certificate file,
+    or its SHA-256 fingerprint in hex), else the certificate of `PROTOCOL_SIGNING_P12`. None when
+    neither is configured. ValueError when one is configured but cannot be read: a pin that silently
+    falls away would let any signer pass."""
+    value = _secret(SIGNER_CERT_ENV)
+    if value:
+        value = value.strip()
+        hex_digits = value.replace(":", "").lower()
+        if len(hex_digits) == 64 and all(c in "0123456789abcdef" for c in hex_digits):
+            return SignerPin(hex_digits, f"{SIGNER_CERT_ENV} (fingerprint)")
+        path = Path(value)
+        if not path.is_file():
+            raise ValueError(f"{SIGNER_CERT_ENV}: no such certificate file: {path}")
+        return SignerPin(certificate_sha256(_certificate_der(path.read_bytes(), str(path))),
+                         f"{SIGNER_CERT_ENV} {path}")
+    p12 = _secret(P12_ENV)
+    if p12:
+        from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+        password = _secret(PASSWORD_ENV)
+        try:
+            _, cert, _ = pkcs12.load_key_and_certificates(
+                Path(p12).read_bytes(), password.encode("utf-8") if password else None)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{P12_ENV}: cannot read the certificate of {p12}: {exc}") from None
+        if cert is None:
+            raise ValueError(f"{P12_ENV}: {p12} holds no certificate")
+        return SignerPin(certificate_sha256(cert.public_bytes(Encoding.DER)), f"{P12_ENV} {p12}")
+    return None
+
+
+def _certificate_der(data: bytes, where: str) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        cert = (x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data
+                else x509.load_der_x509_certificate(data))
+    except ValueError as exc:
+        raise ValueError(f"{where}: not a PEM or DER certificate: {exc}") from None
+    return cert.public_bytes(Encoding.DER)
+
+
+# --------------------------------------------------------------------------- the embedded data
+
+
+def embed_protocol_data(pdf_bytes: bytes, data: dict) -> bytes:
+    """`pdf_bytes` with `data` attached as protocol-data.json (an incremental update). Sign
+    afterwards: the signature then covers the attachment like every other byte."""
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    stream = embed.EmbeddedFileObject.from_file_data(writer, text.encode("utf-8"), mime_type="application/json")
+    embed.embed_file(writer, embed.FileSpec(
+        file_spec_string=PROTOCOL_DATA_FILE, file_name=PROTOCOL_DATA_FILE, embedded_data=stream,
+        description="The draw's data, machine-readable: python -m engine verify --protocol / --bundle"))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def read_protocol_data(pdf_bytes: bytes) -> dict:
+    """The protocol-data.json attached to a protocol. ValueError saying why when there is none
+    (or more than one, or it is not a JSON object)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        node = PdfFileReader(BytesIO(pdf_bytes), strict=False).root
+        for key in ("/Names", "/EmbeddedFiles", "/Names"):  # a flat name tree, as embed_protocol_data writes
+            node = node[key] if key in node else {}
+        names = node or []
+        found = [names[i + 1].get_object() for i in range(0, len(names) - 1, 2)
+                 if str(names[i]) == PROTOCOL_DATA_FILE]
+    except Exception as exc:  # a damaged file has no readable data, it is not a crash
+        raise ValueError(f"cannot read the PDF's attachments: {exc}") from None
+    if len(found) != 1:
+        raise ValueError(f"{PROTOCOL_DATA_FILE} is {'missing' if not found else 'attached more than once'}")
+    try:
+        data = json.loads(found[0]["/EF"]["/F"].get_object().data.decode("utf-8"))
+    except Exception as exc:
+        raise ValueError(f"{PROTOCOL_DATA_FILE} is not readable JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{PROTOCOL_DATA_FILE} is not a JSON object")
+    return data
+
+
+@dataclass(frozen=True)
+class SignedProtocol:
+    """What verification reads from a protocol PDF: its signature and its embedded data."""
+
+    signature: SignatureStatus
+    data: dict | None  # None when missing or unreadable (see data_problem)
+    data_problem: str = ""
+
+
+def read_signed_protocol(pdf_bytes: bytes) -> SignedProtocol:
+    status = validate_pdf_signature(pdf_bytes)
+    try:
+        return SignedProtocol(status, read_protocol_data(pdf_bytes))
+    except ValueError as exc:
+        return SignedProtocol(status, None, str(exc))
 
 
 @contextmanager
@@ -219,11 +355,12 @@ def local_certificate_pem(data_dir: str | os.PathLike | None = None) -> bytes:
 
 
 def protocol_pdf(store, month: str, rules, *, rehearsal: bool = False, data_dir: str | os.PathLike | None = None,
-                 generated_at: dt.datetime | None = None) -> bytes:
-    """Render the month's protocol from the store and sign it."""
+                 generated_at: dt.datetime | None = None, record=None) -> bytes:
+    """Render the month's protocol from the store and sign it. `record`: the month as already read
+    (the bundle passes the one its manifest is made from, so both carry the same audit head)."""
     from reports.protocol import SIGNING_ORGANISATION, SIGNING_SELF_SIGNED, render_protocol
 
-    record = store.month_record(month, rehearsal=rehearsal)
+    record = record or store.month_record(month, rehearsal=rehearsal)
     identity = signing_identity(data_dir=data_dir or _store_data_dir(store))
     pdf = render_protocol(record, rules, generated_at=generated_at,
                           signing=SIGNING_SELF_SIGNED if identity.self_signed else SIGNING_ORGANISATION)

@@ -16,14 +16,15 @@ from tests.reports.sample_records import month_record, standin_key_pem
 @pytest.fixture(scope="module")
 def bundle() -> bytes:
     # The engine check does not need a real protocol to re-derive winners; a placeholder PDF shows up
-    # as one failed "protocol" finding, and nothing else.
+    # as failed findings of the protocol file (no signature, no embedded data), and nothing else.
     return build_bundle_from_record(month_record("offline"), b"%PDF-1.7\n%placeholder\n")
 
 
 def test_findings_are_named_and_typed(bundle):
     findings = verify_bundle(bundle)
     assert all(isinstance(f, Finding) and f.name for f in findings)
-    assert [f.name for f in findings if not f.ok] == ["protocol-2021-03.pdf: signature"]
+    assert [f.name for f in findings if not f.ok] == ["protocol-2021-03.pdf: signature",
+                                                      "protocol-2021-03.pdf: embedded data"]
 
 
 def test_from_a_file_path(bundle, tmp_path):

@@ -27,10 +27,11 @@ def random_org_record():
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path_factory, monkeypatch):
-    """Never write the local signing certificate into the repository's data folder."""
+    """Never write the local signing certificate into the repository's data folder; no signer configured."""
     monkeypatch.setenv("PROMOTION_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))
     monkeypatch.delenv("PROTOCOL_SIGNING_P12", raising=False)
     monkeypatch.delenv("PROTOCOL_SIGNING_PASSWORD", raising=False)
+    monkeypatch.delenv("PROTOCOL_SIGNER_CERT", raising=False)
 
 
 COMMISSION = (
