@@ -61,7 +61,7 @@ def _draw(tmp_path_factory, name: str, method: str, rehearsal: bool = False):
         from engine.randomness import RandomOrgClient
         from engine.standin import StandIn
 
-        with StandIn() as standin, RandomOrgClient(standin.api_key, standin.url,
+        with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                    public_key_pem=standin.public_key_pem) as client:
             draw_month(store, result, "2021-03", client=client, **kwargs)
     return store, url
