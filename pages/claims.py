@@ -1,11 +1,15 @@
-"""Winners and claims: status, days left of the claim window, contact / handover / forfeit, re-draws."""
+"""Winners and claims: status, days left of the claim window, contact / handover / forfeit.
+
+Staff record what happened; they do not draw. A certificate whose winner lapsed
+or forfeited is marked as waiting for the commission's re-draw, which happens on
+the live draw page with the same ceremony as the monthly draw (RULES.md,
+integrity rule 3)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG
-from ui import services
+from ui import registry, services
 from ui.i18n import fmt_date, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import csv_download
@@ -15,6 +19,22 @@ views = services.claim_views(rehearsal=ctx.rehearsal)
 if not views:
     st.info(t("common.nothing_drawn"))
     st.stop()
+# Which certificates wait for the commission's re-draw is the engine's to say (lapsed or forfeited, not re-drawn).
+awaiting = {(v.winner.month, v.winner.denomination, v.winner.certificate)
+            for v in services.awaiting_redraw(rehearsal=ctx.rehearsal)}
+
+
+def waits(view) -> bool:
+    return (view.winner.month, view.winner.denomination, view.winner.certificate) in awaiting
+
+
+def redraw_link() -> None:
+    """Where the re-draw happens: a link for a role that may open the live draw page, the page's name otherwise."""
+    if registry.allowed(ctx.role, "draw"):
+        st.page_link(registry.BY_KEY["draw"].path, label=t("claims.go_redraw"), icon=":material/arrow_forward:")
+    else:
+        st.caption(t("claims.redraw_where"))
+
 
 month_fmt = month_labels()
 status_fmt = labels("status.")
@@ -34,6 +54,7 @@ frame = pd.DataFrame(
             "certificate": v.winner.certificate,
             # what staff act on first, before the columns a narrow screen scrolls away
             "status": v.status,
+            "redraw": waits(v),
             "deadline": v.deadline,
             "days_left": v.days_left if v.status in OPEN else None,
             "account": v.winner.account,
@@ -54,11 +75,13 @@ if not frame.empty:
         month=frame["month"].map(month_fmt),
         denomination=frame["denomination"].map(fmt_int),
         status=frame["status"].map(status_fmt),
+        redraw=frame["redraw"].map({True: t("claims.awaiting_redraw_short"), False: ""}),
         deadline=frame["deadline"].map(fmt_date),
     ).rename(columns={
         "month": t("common.month"), "denomination": t("col.tier"), "certificate": t("col.certificate"),
         "account": t("col.account"), "client_name": t("col.client"), "phone": t("col.phone"), "region": t("col.region"),
-        "status": t("col.status"), "deadline": t("col.deadline"), "days_left": t("col.days_left"),
+        "status": t("col.status"), "redraw": t("col.redraw"), "deadline": t("col.deadline"),
+        "days_left": t("col.days_left"),
         "certificate_serial": t("col.serial"), "note": t("col.note"),
     })
     late = [v.status == "unclaimed" or (v.status in OPEN and v.days_left < 0) for v in shown]
@@ -125,31 +148,6 @@ if view.status in OPEN:
             except ClaimRefused as exc:
                 st.error(t("claims.refused", message=str(exc)))
 
-if view.status in ("unclaimed", "forfeited"):
-    st.markdown(t("claims.redraw_explained"))
-    method = st.radio(t("col.method"), (METHOD_RANDOM_ORG, METHOD_OFFLINE), format_func=labels("method."),
-                      horizontal=True, key="claims_redraw_method")
-    entropy = None
-    if method == METHOD_OFFLINE:
-        entropy = st.text_input(t("draw.entropy"), key="claims_entropy", help=t("draw.entropy_help"))
-        decided = st.checkbox(t("draw.offline_decided"), key="claims_offline_decided")
-    else:
-        decided = True
-    if st.button(t("claims.redraw"), key="claims_redraw", type="primary",
-                 disabled=not decided or (method == METHOD_OFFLINE and not (entropy or "").strip())):
-        from engine.draw import DrawFailed, DrawRefused
-
-        if view.status == "unclaimed" and w.status == "drawn":
-            services.set_claim(w.month, w.denomination, w.certificate, "unclaimed", rehearsal=ctx.rehearsal)
-        try:
-            record = services.redraw(w.month, w.denomination, w.certificate, reason=view.status, method=method,
-                                     entropy=entropy, rehearsal=ctx.rehearsal)
-        except DrawFailed as exc:
-            st.error(f"{t(f'fail.{exc.kind}')} {t(f'next.{exc.kind}')}")
-        except DrawRefused as exc:
-            st.error(t("draw.refused", message=str(exc)))
-        else:
-            if record.winners:
-                nw = record.winners[0]
-                done(t("claims.redrawn", certificate=w.certificate, name=nw.client_name, account=nw.account))
-            done(t("claims.redraw_empty"))
+if waits(view):
+    st.warning(t("claims.awaiting_redraw"), icon=":material/hourglass_top:")
+    redraw_link()

@@ -4,6 +4,11 @@ Pool size and hash first; the commission confirms it is present; the ticket;
 the request; the signature check; the winners one by one with masked
 accounts. The draw itself runs in the engine and is stored; this screen only
 shows what the store holds, so a second screen in "follow" mode sees the same.
+
+Re-draws of certificates whose winner lapsed or forfeited are the commission's
+act with the very same steps (RULES.md, integrity rule 3), and a RANDOM.ORG
+ticket that was used but could not be verified is abandoned here by the
+commission, with a reason, before the tier is drawn afresh (rule 5).
 """
 from __future__ import annotations
 
@@ -14,10 +19,20 @@ import streamlit as st
 
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
 from ui import registry, services
-from ui.catalog import ENTRIES as _KNOWN  # the failure kinds that have plain words
-from ui.i18n import fmt_int, fmt_month, month_labels, t
+from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
-from ui.widgets import big_metric, mask_account
+from ui.widgets import (
+    big_metric,
+    blocked_ticket_panel,
+    commission_step,
+    draw_facts,
+    failure_box,
+    mask_account,
+    offline_step,
+    pool_hash_box,
+    show_refusal,
+    winner_cards,
+)
 
 PROJECTOR_CSS = """
 <style>
@@ -51,51 +66,16 @@ with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     follow = c2.toggle(t("draw.follow"), key="draw_follow", help=t("draw.follow_help"))
     if ctx.rehearsal and c3.button(t("draw.new_rehearsal"), key="draw_new_rehearsal", icon=":material/replay:"):
         services.start_rehearsal(month)
-        st.session_state.pop("draw_commission_ok", None)
+        st.session_state.pop(f"draw_commission_ok_{month}_True", None)  # a new run: the commission confirms again
 
-st.title(t("draw.title", month=fmt_month(month)))
-
-
-def winner_cards(winners, container=None) -> None:
-    target = container or st
-    for w in winners:
-        target.markdown(
-            f"<div class='winner-card'><span class='cert'>№ {w.certificate}</span> "
-            f"<span class='acct'>{mask_account(w.account)}</span> · {fmt_int(w.denomination)} ₸</div>",
-            unsafe_allow_html=True,
-        )
-
-
-def draw_facts(draw) -> None:
-    """What was frozen and how the numbers came: the same facts the protocol prints."""
-    pool = draw.pool
-    c1, c2, c3 = st.columns(3)
-    big_metric(t("col.pool_size"), fmt_int(pool.size if pool else 0), c1)
-    big_metric(t("col.to_draw"), fmt_int(draw.to_draw), c2)
-    big_metric(t("col.drawn") if draw.status == "done" else t("draw.will_draw"),
-               fmt_int(draw.drawn if draw.status == "done" else min(draw.to_draw, pool.size if pool else 0)), c3)
-    if pool:
-        st.markdown(f"**{t('col.pool_hash')}**")
-        st.markdown(f"<div class='hash'>{pool.sha256}</div>", unsafe_allow_html=True)
-    if draw.method == METHOD_RANDOM_ORG and draw.ticket_id:
-        st.markdown(t("draw.ticket", ticket=draw.ticket_id))
-    if draw.status == "done":
-        if draw.method == METHOD_RANDOM_ORG:
-            st.markdown(t("draw.signed", serial=draw.serial_number, at=draw.completion_time))
-            if draw.signature_verified:
-                st.success(t("draw.signature_ok"), icon=":material/verified:")
-            if draw.development_licence:
-                st.warning(t("draw.development_licence"))
-        elif draw.method == METHOD_OFFLINE:
-            st.markdown(t("draw.offline_done", entropy=draw.entropy))
-        else:
-            st.info(t("draw.empty_pool", n=draw.carry_out))
-        if draw.carry_out:
-            st.caption(t("draw.carry_out", n=draw.carry_out))
+configured = services.randomorg_configured(rehearsal=ctx.rehearsal)
+may_redraw = registry.may(ctx.role, "redraw")
+may_abandon = registry.may(ctx.role, "abandon_ticket")
 
 
 def board() -> None:
-    """Every tier of the month as stored: what a second screen shows."""
+    """Every tier of the month as stored, re-draws included: what a second screen shows."""
+    pending_redraws = services.pending_redraws(month, rehearsal=ctx.rehearsal)
     for den in rules.denominations:
         state = services.tier_state(month, den, rehearsal=ctx.rehearsal)
         st.header(t("draw.tier_title", tier=fmt_int(den)))
@@ -108,124 +88,27 @@ def board() -> None:
             winner_cards(state.done.winners)
         else:
             st.caption(t("draw.in_progress"))
+        for redraw in [*state.redraws, *(d for d in pending_redraws if d.denomination == den)]:
+            st.subheader(t("draw.redraw_of", certificate=redraw.redraw_of_certificate))
+            draw_facts(redraw)
+            if redraw.status == "done":
+                winner_cards(redraw.winners)
+            else:
+                st.caption(t("draw.in_progress"))
 
 
 if follow:
+    st.title(t("draw.title", month=fmt_month(month)))
     st.caption(t("draw.following"))
     st.fragment(board, run_every=2)()
     st.stop()
 
-# ---- one tier at a time
-states = {den: services.tier_state(month, den, rehearsal=ctx.rehearsal) for den in rules.denominations}
-next_tier = next((d for d in rules.denominations if states[d].done is None), rules.denominations[-1])
-tier_text = {d: ("✓ " if states[d].done else "") + f"{fmt_int(d)} ₸" for d in rules.denominations}
-den = st.segmented_control(t("col.tier"), rules.denominations, default=next_tier, format_func=tier_text.get,
-                           key=f"draw_tier_{month}_{next_tier}", required=True)
-state = states[den]
-st.header(t("draw.tier_title", tier=fmt_int(den)))
 
-if state.done:  # a tier is drawn once: show what is stored
-    draw_facts(state.done)
-    winner_cards(state.done.winners)
-    if all(s.done for s in states.values()):
-        st.success(t("draw.month_done", month=fmt_month(month)), icon=":material/task_alt:")
-        if registry.allowed(ctx.role, "documents"):
-            st.page_link(registry.BY_KEY["documents"].path, label=t("draw.go_documents"), icon=":material/arrow_forward:")
-    st.stop()
-
-preview = services.draw_preview(month, draw_date, rehearsal=ctx.rehearsal)
-if preview is None:
-    st.error(t("draw.file_missing"))
-    st.stop()
-failure_key = f"draw_failure_{month}_{den}"
-configured = services.randomorg_configured(rehearsal=ctx.rehearsal)
-
-# Step 1: the pool and its hash, before anything random
-pending = state.pending
-if pending is None:
-    tier = preview.tier(month, den)
-    c1, c2, c3, c4 = st.columns(4)
-    big_metric(t("col.pool_size"), fmt_int(tier.eligible), c1)
-    big_metric(t("col.quota"), fmt_int(tier.quota), c2)
-    big_metric(t("col.carried_in"), fmt_int(tier.carried_in), c3)
-    big_metric(t("col.to_draw"), fmt_int(tier.to_draw), c4)
-    failed_before = failure_key in st.session_state
-    if failed_before:
-        # RANDOM.ORG refused the ticket, so nothing is stored yet; the commission still sees the
-        # hash of the very pool a draw freezes (the offline method included) before anything random.
-        st.markdown(f"**{t('col.pool_hash')}**")
-        st.markdown(f"<div class='hash'>{services.pool_hash(preview, month, den)}</div>", unsafe_allow_html=True)
-        st.caption(t("draw.hash_not_stored"))
-    if (configured or not failed_before) and st.button(
-        t("draw.retry") if failed_before else t("draw.freeze"), type="primary", key="draw_freeze",
-        icon=":material/refresh:" if failed_before else ":material/lock:",
-    ):
-        from engine.draw import DrawFailed, DrawRefused
-
-        try:
-            pending = services.prepare(preview, month, den, method=METHOD_RANDOM_ORG, rehearsal=ctx.rehearsal,
-                                       draw_date=draw_date, place=place)
-            st.session_state.pop(failure_key, None)
-        except DrawFailed as exc:
-            st.session_state[failure_key] = (exc.kind, exc.message)
-        except DrawRefused as exc:
-            st.error(t("draw.refused", message=str(exc)))
-            st.stop()
-        st.rerun()  # draw the step again from what is stored now (the hash, or the failure)
-    if not failed_before:
-        st.stop()  # nothing else before the pool is frozen and its hash is on the screen
-if pending is not None:
-    draw_facts(pending)
+# ---------------------------------------------------------------- the steps, for a tier or a re-draw
 
 
-def failure_words(kind: str) -> tuple[str, str]:
-    """(what happened, what to do next) in plain words; "no key" on a computer without any key
-    is said as what it is: RANDOM.ORG is not set up here."""
-    if kind == "no_key" and not configured:
-        kind = "not_configured"
-    known = f"fail.{kind}" in _KNOWN
-    return t(f"fail.{kind}") if known else t("fail.other"), t(f"next.{kind}") if known else t("next.other")
-
-
-def show_failure() -> None:
-    failure = st.session_state.get(failure_key)
-    if failure:
-        kind, message = failure
-        what, next_step = failure_words(kind)
-        st.error(f"**{what}**\n\n{next_step}", icon=":material/error:")
-        with st.expander(t("draw.technical")):
-            st.code(message, language=None)
-
-
-show_failure()
-
-# Step 2: the commission present
-st.subheader(t("draw.step_commission"))
-members = services.default_commission()
-confirm_key = f"draw_commission_ok_{month}_{ctx.rehearsal}"
-if st.session_state.get(confirm_key):
-    st.markdown(f"<span class='step-ok'>✓ {t('draw.commission_confirmed')}</span>", unsafe_allow_html=True)
-else:
-    present = st.multiselect(t("draw.present"), [m.name for m in members], default=[m.name for m in members],
-                             key="draw_present", help=t("draw.present_help"))
-    if not members:
-        st.caption(t("draw.no_commission"))
-    ok = st.checkbox(t("draw.confirm_commission"), key="draw_confirm_commission")
-    if st.button(t("draw.confirm"), key="draw_confirm", disabled=not ok, icon=":material/groups:"):
-        chosen = [m for m in members if m.name in present]
-        services.record_commission(month, chosen, place, draw_date, rehearsal=ctx.rehearsal)
-        st.session_state[confirm_key] = True
-        st.rerun()
-    st.stop()
-
-# Step 3: the request, the signature check, the winners
-st.subheader(t("draw.step_request"))
-if pending is not None and pending.method == METHOD_RANDOM_ORG:
-    st.markdown(t("draw.request_explained", n=min(pending.to_draw, pending.pool.size), size=pending.pool.size,
-                  ticket=pending.ticket_id))
-
-
-def run_draw(draw_id: int, entropy: str | None = None) -> None:
+def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) -> None:
+    """Step 3 itself: the engine draws and stores; the screen follows its steps and reveals the winners."""
     from engine.draw import DrawFailed, DrawRefused
 
     status = st.status(t("draw.running"), expanded=True)
@@ -236,23 +119,26 @@ def run_draw(draw_id: int, entropy: str | None = None) -> None:
             if info.get("method") == METHOD_OFFLINE:
                 steps.markdown(":material/hourglass_top: " + t("draw.step_offline", entropy=info.get("entropy", "")))
             else:
-                steps.markdown(":material/hourglass_top: " + t("draw.step_requesting", n=info.get("n"), maximum=info.get("maximum"),
-                                         ticket=info.get("ticket_id", "")))
+                steps.markdown(":material/hourglass_top: " + t("draw.step_requesting", n=info.get("n"),
+                                                               maximum=info.get("maximum"),
+                                                               ticket=info.get("ticket_id", "")))
         elif event == "signature_verified":
             steps.markdown(":material/verified: " + t("draw.step_signature", serial=info.get("serial_number")))
             if info.get("recovered"):
                 steps.markdown(":material/history: " + t("draw.step_recovered"))
 
     try:
-        done = services.execute(draw_id, rehearsal=ctx.rehearsal, entropy=entropy, on_step=on_step)
+        done = services.execute(draw.id, rehearsal=ctx.rehearsal, entropy=entropy, on_step=on_step)
     except DrawFailed as exc:
         # Nothing was stored as a result. Run the page again from the store, so that it offers
-        # what can be done now (the same ticket again, or a new freeze) with the failure in words.
-        st.session_state[failure_key] = (exc.kind, exc.message)
+        # what can be done now (the same ticket again, a new freeze, or abandoning a blocked
+        # ticket) with the failure in words.
+        st.session_state[failure_key] = (exc.kind, exc.message, draw.pool.sha256 if draw.pool else "",
+                                         draw.pool.size if draw.pool else None)
         st.rerun()
     except DrawRefused as exc:
         status.update(label=t("draw.failed"), state="error")
-        st.error(t("draw.refused", message=str(exc)))
+        show_refusal(exc)
         return
     st.session_state.pop(failure_key, None)
     steps.markdown(":material/celebration: " + t("draw.step_reveal", n=len(done.winners)))
@@ -262,41 +148,233 @@ def run_draw(draw_id: int, entropy: str | None = None) -> None:
             time.sleep(reveal)
         winner_cards([w], cards)
     status.update(label=t("draw.done", n=len(done.winners)), state="complete")
-    if done.carry_out:
+    if done.kind == "redraw":
+        if done.winners:
+            st.success(t("draw.redrawn", certificate=done.redraw_of_certificate,
+                         account=mask_account(done.winners[0].account)), icon=":material/celebration:")
+        else:
+            st.info(t("draw.redraw_empty"))
+    elif done.carry_out:
         st.caption(t("draw.carry_out", n=done.carry_out))
-    st.button(t("draw.next_tier"), key="draw_next", type="primary")
+    st.button(t("draw.next_redraw") if done.kind == "redraw" else t("draw.next_tier"), key=f"{prefix}_next",
+              type="primary")
 
 
-if pending is not None and pending.method == METHOD_NONE:
-    st.info(t("draw.empty_pool", n=pending.to_draw))
-    if st.button(t("draw.record_empty"), type="primary", key="draw_record_empty"):
-        run_draw(pending.id)
+def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, confirmed_key: str, record_presence,
+             request_text, empty_text: str) -> None:
+    """The steps of a draw, the same for a month's tier and a re-draw:
+    1. freeze the pool and show its hash (RANDOM.ORG's ticket with it), before anything random;
+    2. the commission confirms it is present;
+    3. the random numbers: RANDOM.ORG by default, the offline method only by the commission's decision.
+    `prefix` names the widgets, `state_key` what is remembered of this very tier or certificate;
+    `freeze(method, on_step)` stores the pool (services.prepare or services.prepare_redraw);
+    `before_freeze(size)` shows what is known before (size: of a pool frozen by a failed attempt)."""
+    from engine.draw import DrawFailed, DrawRefused
+
+    failure_key = f"{state_key}_failure"
+    failure = st.session_state.get(failure_key)  # (kind, message, pool hash, pool size) of the last attempt
+
+    # Step 1: the pool and its hash, before anything random
+    if pending is None:
+        before_freeze(failure[3] if failure else None)
+        if failure and failure[2]:
+            # RANDOM.ORG refused the ticket, so no draw waits; the commission still sees the hash of
+            # the very pool that was frozen (the offline method included) before anything random.
+            pool_hash_box(failure[2])
+            st.caption(t("draw.hash_not_stored"))
+        if (configured or not failure) and st.button(
+            t("draw.retry") if failure else t("draw.freeze"), type="primary", key=f"{prefix}_freeze",
+            icon=":material/refresh:" if failure else ":material/lock:",
+        ):
+            frozen: dict = {}
+
+            def seen(event: str, info: dict) -> None:
+                if event == "pool_frozen":
+                    frozen.update(info)
+
+            try:
+                freeze(METHOD_RANDOM_ORG, seen)
+                st.session_state.pop(failure_key, None)
+            except DrawFailed as exc:
+                st.session_state[failure_key] = (exc.kind, exc.message, frozen.get("pool_sha256", ""),
+                                                  frozen.get("pool_size"))
+            except DrawRefused as exc:
+                show_refusal(exc)
+                st.stop()
+            st.rerun()  # draw the step again from what is stored now (the hash, or the failure)
+        if not failure:
+            st.stop()  # nothing else before the pool is frozen and its hash is on the screen
+    else:
+        draw_facts(pending)
+    if failure:
+        failure_box(failure[0], failure[1], configured=configured)
+
+    # Step 2: the commission present
+    if not commission_step(prefix, confirmed_key, services.default_commission(), record_presence):
+        st.stop()
+
+    # Step 3: the request, the signature check, the winners
+    st.subheader(t("draw.step_request"))
+    if pending is not None and pending.method == METHOD_RANDOM_ORG:
+        st.markdown(request_text(pending))
+    if pending is not None and pending.method == METHOD_NONE:
+        st.info(empty_text)
+        if st.button(t("draw.record_empty"), type="primary", key=f"{prefix}_record_empty"):
+            run_draw(prefix, pending, failure_key)
+        st.stop()
+
+    can_request = pending is not None and pending.method == METHOD_RANDOM_ORG
+    request_area = st.container()
+    # Drawn before any draw runs, so that nothing of the previous screen lingers under the draw.
+    offline_open = bool(failure) or not configured
+    entropy = offline_step(prefix, expanded=offline_open, container=st.container())
+    with request_area:
+        if can_request and st.button(t("draw.request"), type="primary", key=f"{prefix}_request",
+                                     icon=":material/casino:"):
+            run_draw(prefix, pending, failure_key)
+        elif entropy is not None:
+            try:
+                offline = freeze(METHOD_OFFLINE, None)
+            except DrawRefused as exc:
+                show_refusal(exc)
+            except DrawFailed as exc:
+                failure_box(exc.kind, exc.message, configured=configured)
+            else:
+                run_draw(prefix, offline, failure_key, entropy=entropy)
+
+
+def held_by_ticket(state_key: str, blocked, certificate: int | None) -> None:
+    """Rule 5: a used ticket that could not be verified holds the tier; nothing else is offered here.
+    The commission may abandon it with a reason, after which the tier is drawn afresh."""
+    from engine.draw import DrawRefused
+
+    reason = blocked_ticket_panel(blocked, "abandon", may_abandon=may_abandon)
+    if reason:
+        try:
+            services.abandon_ticket(blocked.month, blocked.denomination, reason=reason, certificate=certificate,
+                                    rehearsal=ctx.rehearsal)
+        except DrawRefused as exc:
+            show_refusal(exc)
+            st.stop()
+        st.session_state.pop(f"{state_key}_failure", None)
+        st.session_state["draw_flash"] = t("draw.abandoned", ticket=blocked.ticket_id)
+        st.rerun()
     st.stop()
 
-can_request = pending is not None and pending.method == METHOD_RANDOM_ORG
-request_area = st.container()
-offline_area = st.container()
 
-# The offline method: only as an explicit decision of the commission. Drawn before any draw
-# runs, so that nothing of the previous screen lingers under the draw while it runs.
-offline_open = bool(st.session_state.get(failure_key)) or not services.randomorg_config().api_key and not ctx.rehearsal
-with offline_area.expander(t("draw.offline_title"), expanded=offline_open, icon=":material/casino:"):
-    st.markdown(t("draw.offline_explained"))
-    entropy = st.text_input(t("draw.entropy"), key="draw_entropy", help=t("draw.entropy_help"))
-    decided = st.checkbox(t("draw.offline_decided"), key="draw_offline_decided")
-    offline_clicked = st.button(t("draw.offline_run"), key="draw_offline", type="primary", icon=":material/casino:",
-                                disabled=not (decided and entropy.strip()))
+# ---------------------------------------------------------------- what to draw: the month, or a re-draw
 
-with request_area:
-    if can_request and st.button(t("draw.request"), type="primary", key="draw_request", icon=":material/casino:"):
-        run_draw(pending.id)
-    elif offline_clicked:
-        from engine.draw import DrawFailed, DrawRefused
+waiting = services.awaiting_redraw(rehearsal=ctx.rehearsal)
+mode = "month"
+if waiting:
+    mode_text = {"month": t("draw.mode_month", month=fmt_month(month)), "redraw": t("draw.mode_redraw", n=len(waiting))}
+    mode = st.segmented_control(t("draw.mode"), ("month", "redraw"), default="month", format_func=mode_text.get,
+                                key="draw_mode", required=True) or "month"
 
-        try:
-            offline = services.prepare(preview, month, den, method=METHOD_OFFLINE, rehearsal=ctx.rehearsal,
-                                       draw_date=draw_date, place=place)
-        except (DrawFailed, DrawRefused) as exc:
-            st.error(t("draw.refused", message=str(exc)))
-        else:
-            run_draw(offline.id, entropy=entropy)
+flash = st.session_state.pop("draw_flash", None)
+
+
+def month_draw() -> None:
+    st.title(t("draw.title", month=fmt_month(month)))
+    if flash:
+        st.success(flash)
+    states = {den: services.tier_state(month, den, rehearsal=ctx.rehearsal) for den in rules.denominations}
+    next_tier = next((d for d in rules.denominations if states[d].done is None), rules.denominations[-1])
+    tier_text = {d: ("✓ " if states[d].done else "") + f"{fmt_int(d)} ₸" for d in rules.denominations}
+    den = st.segmented_control(t("col.tier"), rules.denominations, default=next_tier, format_func=tier_text.get,
+                               key=f"draw_tier_{month}_{next_tier}", required=True)
+    state = states[den]
+    st.header(t("draw.tier_title", tier=fmt_int(den)))
+
+    if state.done:  # a tier is drawn once: show what is stored
+        draw_facts(state.done)
+        winner_cards(state.done.winners)
+        if all(s.done for s in states.values()):
+            st.success(t("draw.month_done", month=fmt_month(month)), icon=":material/task_alt:")
+            if registry.allowed(ctx.role, "documents"):
+                st.page_link(registry.BY_KEY["documents"].path, label=t("draw.go_documents"),
+                             icon=":material/arrow_forward:")
+        st.stop()
+
+    if state.pending is None:
+        blocked = services.blocked_draw(month, den, rehearsal=ctx.rehearsal)
+        if blocked is not None:
+            held_by_ticket(f"draw_{month}_{den}", blocked, None)
+
+    preview = services.draw_preview(month, draw_date, rehearsal=ctx.rehearsal)
+    if preview is None:
+        st.error(t("draw.file_missing"))
+        st.stop()
+
+    def before_freeze(_frozen_size) -> None:
+        tier = preview.tier(month, den)
+        c1, c2, c3, c4 = st.columns(4)
+        big_metric(t("col.pool_size"), fmt_int(tier.eligible), c1)
+        big_metric(t("col.quota"), fmt_int(tier.quota), c2)
+        big_metric(t("col.carried_in"), fmt_int(tier.carried_in), c3)
+        big_metric(t("col.to_draw"), fmt_int(tier.to_draw), c4)
+
+    def freeze(method: str, on_step):
+        return services.prepare(preview, month, den, method=method, rehearsal=ctx.rehearsal, draw_date=draw_date,
+                                place=place, on_step=on_step)
+
+    ceremony(
+        "draw", state_key=f"draw_{month}_{den}", pending=state.pending, freeze=freeze, before_freeze=before_freeze,
+        confirmed_key=f"draw_commission_ok_{month}_{ctx.rehearsal}",
+        record_presence=lambda members: services.record_commission(month, members, place, draw_date,
+                                                                   rehearsal=ctx.rehearsal),
+        request_text=lambda d: t("draw.request_explained", n=min(d.to_draw, d.pool.size), size=d.pool.size,
+                                 ticket=d.ticket_id),
+        empty_text=t("draw.empty_pool", n=state.pending.to_draw if state.pending else 0),
+    )
+
+
+def redraw() -> None:
+    """A certificate whose winner lapsed (clause 12) or forfeited (clause 15), drawn again by the commission."""
+    month_fmt = month_labels()
+    status_fmt = labels("status.")
+    choices = {f"{v.winner.month}|{v.winner.denomination}|{v.winner.certificate}": v for v in waiting}
+    label = {k: f"{month_fmt(v.winner.month)} · {fmt_int(v.winner.denomination)} ₸ · № {v.winner.certificate} · "
+                f"{status_fmt(v.status)}" for k, v in choices.items()}
+    st.title(t("draw.redraws_title"))
+    picked = st.selectbox(t("draw.redraw_pick"), list(choices), format_func=label.get, key="redraw_pick")
+    view = choices[picked]
+    w = view.winner
+    st.header(t("draw.redraw_title", certificate=w.certificate, tier=fmt_int(w.denomination),
+                month=fmt_month(w.month)))
+    if flash:
+        st.success(flash)
+    st.markdown(t("draw.redraw_explained", status=status_fmt(view.status), account=mask_account(w.account)))
+    if not may_redraw:
+        st.info(t("draw.redraw_commission_only"), icon=":material/groups:")
+        st.stop()
+    state_key = f"redraw_{picked}"
+    blocked = services.blocked_draw(w.month, w.denomination, certificate=w.certificate, rehearsal=ctx.rehearsal)
+    if blocked is not None:
+        held_by_ticket(state_key, blocked, w.certificate)
+    pending = services.pending_redraw(w.month, w.denomination, w.certificate, rehearsal=ctx.rehearsal)
+
+    def before_freeze(frozen_size: int | None) -> None:
+        if frozen_size is not None:  # frozen, though RANDOM.ORG refused the ticket: its size is read aloud too
+            big_metric(t("col.pool_size"), fmt_int(frozen_size))
+        st.caption(t("draw.redraw_pool"))
+
+    def freeze(method: str, on_step):
+        return services.prepare_redraw(w.month, w.denomination, w.certificate, reason=view.reason, method=method,
+                                       rehearsal=ctx.rehearsal, draw_date=draw_date, place=place, on_step=on_step)
+
+    ceremony(
+        "redraw", state_key=state_key, pending=pending, freeze=freeze, before_freeze=before_freeze,
+        confirmed_key=f"{state_key}_commission_ok_{ctx.rehearsal}",
+        record_presence=lambda members: services.record_redraw_commission(
+            w.month, w.denomination, w.certificate, members, place, draw_date, rehearsal=ctx.rehearsal),
+        request_text=lambda d: t("draw.redraw_request_explained", size=d.pool.size, ticket=d.ticket_id,
+                                 certificate=w.certificate),
+        empty_text=t("draw.redraw_empty"),
+    )
+
+
+if mode == "redraw":
+    redraw()
+else:
+    month_draw()

@@ -633,22 +633,160 @@ ENTRIES.update({
     "claims.record_forfeit": ("Сыйлықтан айыруды тіркеу", "Отметить лишение приза", "Record the forfeit"),
     "claims.saved": ("Сақталды.", "Сохранено.", "Saved."),
     "claims.refused": ("Өзгерту мүмкін емес: {message}", "Изменение невозможно: {message}", "Not possible: {message}"),
-    "claims.redraw_explained": (
-        "Бұл сертификат қайта ойнатылады (12-тармақ): осы ай мен номиналдың пулынан бұрын ұтқандардың бәрі алынып тасталады, пул қайта бекітіледі.",
-        "Этот сертификат разыгрывается повторно (пункт 12): из пула месяца и номинала исключаются все уже выигравшие, пул фиксируется заново.",
-        "This certificate is drawn again (clause 12): the month and tier's pool less everyone already drawn, frozen again.",
-    ),
     "method.random-org": ("RANDOM.ORG", "RANDOM.ORG", "RANDOM.ORG"),
     "method.offline": ("Офлайн әдіс (комиссия шешімі)", "Офлайн-способ (решение комиссии)", "Offline method (commission decision)"),
-    "claims.redraw": ("Қайталама ұтысты бастау", "Начать повторный розыгрыш", "Start the re-draw"),
-    "claims.redrawn": (
-        "№ {certificate} сертификатының жаңа жеңімпазы: {name} ({account}).",
-        "Новый победитель сертификата № {certificate}: {name} ({account}).",
-        "New winner of certificate no. {certificate}: {name} ({account}).",
+})
+
+ENTRIES.update({
+    # ---- re-draws: the commission's act on the live draw page (RULES.md, integrity rule 3)
+    "col.redraw": ("Қайталама ұтыс", "Повторный розыгрыш", "Re-draw"),
+    "claims.awaiting_redraw_short": ("Комиссияның қайталама ұтысын күтуде", "Ждёт повторного розыгрыша комиссией", "Waiting for a re-draw by the commission"),
+    "claims.awaiting_redraw": (
+        "Бұл сертификат комиссияның қайталама ұтысын күтуде (12 және 15-тармақтар). Қайталама ұтысты комиссия «Тікелей ұтыс ойыны» бетінде ай сайынғы ұтыс тәртібімен өткізеді.",
+        "Этот сертификат ждёт повторного розыгрыша комиссией (пункты 12 и 15). Повторный розыгрыш комиссия проводит на странице «Розыгрыш в прямом эфире» в том же порядке, что и ежемесячный.",
+        "This certificate is waiting for a re-draw by the commission (clauses 12 and 15). The commission holds the re-draw on the “Live draw” page, with the same steps as the monthly draw.",
     ),
-    "claims.redraw_empty": (
-        "Пулда ешкім қалмады: сертификат келесі айға ауысты.",
-        "В пуле никого не осталось: сертификат перенесён на следующий месяц.",
+    "claims.go_redraw": ("Тікелей ұтыс ойыны: қайталама ұтыстар", "Розыгрыш в прямом эфире: повторные розыгрыши", "Live draw: re-draws"),
+    "claims.redraw_where": (
+        "Қайталама ұтысты тек комиссия өткізеді: «Тікелей ұтыс ойыны» беті, «Қайталама ұтыстар».",
+        "Повторный розыгрыш проводит только комиссия: страница «Розыгрыш в прямом эфире», «Повторные розыгрыши».",
+        "Only the commission re-draws: the “Live draw” page, “Re-draws”.",
+    ),
+    "draw.mode": ("Не ойнатылады", "Что разыгрываем", "What is drawn"),
+    "draw.mode_month": ("Ай сайынғы ұтыс: {month}", "Ежемесячный розыгрыш: {month}", "Monthly draw: {month}"),
+    "draw.mode_redraw": ("Қайталама ұтыстар (күтуде: {n})", "Повторные розыгрыши (ждут: {n})", "Re-draws ({n} waiting)"),
+    "draw.redraws_title": ("Қайталама ұтыстар", "Повторные розыгрыши", "Re-draws"),
+    "draw.redraw_pick": ("Қайталама ұтысты күтетін сертификат", "Сертификат, ждущий повторного розыгрыша", "Certificate waiting for a re-draw"),
+    "draw.redraw_title": (
+        "№ {certificate} сертификат · {tier} ₸ · {month}",
+        "Сертификат № {certificate} · {tier} ₸ · {month}",
+        "Certificate no. {certificate} · {tier} ₸ · {month}",
+    ),
+    "draw.redraw_explained": (
+        "Жеңімпаз ({account}): {status}. Сертификат қайта ойнатылады: осы ай мен номиналдың пулынан бұрын ұтқандардың бәрі алынып тасталады, пул қайта бекітіліп, хэші кез келген кездейсоқ саннан бұрын көрсетіледі.",
+        "Победитель ({account}): {status}. Сертификат разыгрывается повторно: из пула месяца и номинала исключаются все уже выигравшие, пул фиксируется заново, и его хэш показывается раньше любого случайного числа.",
+        "Winner ({account}): {status}. The certificate is drawn again: the month and tier's pool less everyone already drawn, frozen again, its hash shown before any random number.",
+    ),
+    "draw.redraw_commission_only": (
+        "Қайталама ұтысты тек комиссия өткізеді (комиссия рөлімен кіріңіз).",
+        "Повторный розыгрыш проводит только комиссия (войдите с ролью комиссии).",
+        "Only the commission re-draws (sign in with the commission role).",
+    ),
+    "draw.redraw_pool": (
+        "Жаңа пул: осы ай мен номиналдың пулы, бұрын ұтқандардың бәрінсіз.",
+        "Новый пул: пул месяца и номинала без всех, кто уже выиграл.",
+        "The new pool: the month and tier's pool less everyone already drawn.",
+    ),
+    "draw.redraw_request_explained": (
+        "RANDOM.ORG-тан 1…{size} аралығынан бір сан сұралады, билет `{ticket}`: ол № {certificate} сертификатының жаңа жеңімпазын атайды.",
+        "У RANDOM.ORG запрашивается одно число от 1 до {size}, билет `{ticket}`: оно называет нового победителя сертификата № {certificate}.",
+        "RANDOM.ORG is asked for one number from 1 to {size}, ticket `{ticket}`: it names the new winner of certificate no. {certificate}.",
+    ),
+    "draw.redraw_empty": (
+        "Пулда ешкім қалмады: сертификат келесі айға ауысады.",
+        "В пуле никого не осталось: сертификат переносится на следующий месяц.",
         "Nobody is left in the pool: the certificate carries over to the next month.",
+    ),
+    "draw.redrawn": (
+        "№ {certificate} сертификатының жаңа жеңімпазы: {account}.",
+        "Новый победитель сертификата № {certificate}: {account}.",
+        "New winner of certificate no. {certificate}: {account}.",
+    ),
+    "draw.next_redraw": ("Қайталама ұтыстар тізіміне", "К списку повторных розыгрышей", "Back to the re-draws"),
+    "draw.redraw_of": ("№ {certificate} сертификатының қайталама ұтысы", "Повторный розыгрыш сертификата № {certificate}", "Re-draw of certificate no. {certificate}"),
+    # ---- a used RANDOM.ORG ticket whose result could not be verified (integrity rule 5)
+    "draw.blocked_title": (
+        "RANDOM.ORG билеті `{ticket}` қолданылды, бірақ оның нәтижесі расталмады.",
+        "Билет RANDOM.ORG `{ticket}` использован, но его результат не подтвердился.",
+        "RANDOM.ORG ticket `{ticket}` was used, but its result could not be verified.",
+    ),
+    "draw.blocked_explained": (
+        "Комиссия осы билеттен себебін көрсетіп бас тартқанша ұтыс тоқтатылады: жаңа билет те, офлайн әдіс те жоқ. Алынған жауап дәлел ретінде сақталады; хаттамада билет нөмірі басылады, оны кез келген адам RANDOM.ORG сайтынан тексере алады.",
+        "Розыгрыш остановлен, пока комиссия не откажется от этого билета с указанием причины: ни нового билета, ни офлайн-способа. Полученный ответ хранится как доказательство; номер билета печатается в протоколе, и любой может проверить его на RANDOM.ORG.",
+        "The draw is held until the commission abandons this ticket with a reason: no new ticket and no offline method before that. The answer as received is kept as evidence; the protocol prints the ticket id so that anyone can look it up at RANDOM.ORG.",
+    ),
+    "draw.blocked_commission_only": (
+        "Билеттен тек комиссия бас тарта алады (комиссия рөлімен кіріңіз).",
+        "Отказаться от билета может только комиссия (войдите с ролью комиссии).",
+        "Only the commission can abandon the ticket (sign in with the commission role).",
+    ),
+    "draw.abandon_title": ("Билеттен бас тарту (комиссия шешімі)", "Отказ от билета (решение комиссии)", "Abandon the ticket (commission decision)"),
+    "draw.abandon_reason": ("Комиссияның себебі (хаттамаға енгізіледі)", "Причина комиссии (вносится в протокол)", "The commission's reason (minuted in the protocol)"),
+    "draw.abandon_reason_help": (
+        "Мысалы: RANDOM.ORG жауабының қолтаңбасы расталмады; RANDOM.ORG-қа хабарланды.",
+        "Например: подпись ответа RANDOM.ORG не подтвердилась; сообщено в RANDOM.ORG.",
+        "For example: the signature of RANDOM.ORG's answer did not verify; RANDOM.ORG was told.",
+    ),
+    "draw.abandon_confirm": (
+        "Комиссия `{ticket}` билетінен бас тартуды шешті; одан кейін ұтыс жаңадан өткізіледі",
+        "Комиссия решила отказаться от билета `{ticket}`; после этого розыгрыш проводится заново",
+        "The commission decided to abandon ticket `{ticket}`; the draw is then held afresh",
+    ),
+    "draw.abandon": ("Билеттен бас тарту", "Отказаться от билета", "Abandon the ticket"),
+    "draw.abandoned": (
+        "`{ticket}` билетінен бас тартылды. Ұтысты жаңадан өткізуге болады: жаңа билет немесе комиссия шешімімен офлайн әдіс.",
+        "От билета `{ticket}` отказались. Розыгрыш можно провести заново: с новым билетом или офлайн-способом по решению комиссии.",
+        "Ticket `{ticket}` was abandoned. The draw can now be held afresh: with a new ticket, or offline by the commission's decision.",
+    ),
+    "fail.development_licence": (
+        "RANDOM.ORG нәтижесі әзірлеуші кілтімен алынған: ресми ұтыста ол қолданылмайды.",
+        "Результат RANDOM.ORG получен с ключом разработчика: в официальном розыгрыше он не используется.",
+        "The RANDOM.ORG result was made with a developer key: an official draw does not use it.",
+    ),
+    "next.development_licence": (
+        "Әкімші өндірістік RANDOM.ORG кілтін баптасын; комиссия бұл билеттен бас тартуы керек.",
+        "Администратор должен задать рабочий ключ RANDOM.ORG; комиссия должна отказаться от этого билета.",
+        "An administrator must set a production RANDOM.ORG key; the commission must abandon this ticket.",
+    ),
+    # ---- refusals the engine names (DrawRefused.code), with its params
+    "refused.months_out_of_order": (
+        "{first_undrawn} әлі ойнатылмаған: айлар ретімен ойнатылады, алдымен {first_undrawn} (оның ауыстырылған сертификаттары осы айдың сертификаттарын анықтайды).",
+        "{first_undrawn} ещё не разыгран: месяцы разыгрываются по порядку, сначала {first_undrawn} (его перенос определяет сертификаты этого месяца).",
+        "{first_undrawn} is not drawn yet: months are drawn in order, and {first_undrawn} comes first (its carry-over decides this month's certificates).",
+    ),
+    "refused.draw_date_early": (
+        "{month} әлі аяқталмаған: оны {first_day} бастап ойнатуға болады (8-тармақ: келесі айда).",
+        "{month} ещё не закончился: разыграть его можно с {first_day} (пункт 8: в следующем месяце).",
+        "{month} is not over yet: it can be drawn from {first_day} (clause 8: in the month after).",
+    ),
+    "refused.ticket_blocked": (
+        "{denomination} ₸ номиналының RANDOM.ORG билеті `{ticket_id}` қолданылған, бірақ нәтижесі расталмаған: комиссия одан себебін көрсетіп бас тартпайынша ұтыс жаңадан өткізілмейді.",
+        "Билет RANDOM.ORG `{ticket_id}` номинала {denomination} ₸ использован, но его результат не подтвердился: пока комиссия не откажется от него с указанием причины, розыгрыш заново не проводится.",
+        "RANDOM.ORG ticket `{ticket_id}` of the {denomination} ₸ tier was used but its result could not be verified: the tier is not drawn again until the commission abandons it with a reason.",
+    ),
+    "refused.development_licence": (
+        "Ресми ұтысқа өндірістік RANDOM.ORG кілті керек: бұл нәтиже әзірлеуші кілтімен алынған.",
+        "Для официального розыгрыша нужен рабочий ключ RANDOM.ORG: этот результат получен с ключом разработчика.",
+        "An official draw needs a production RANDOM.ORG key: this result was made with a developer key.",
+    ),
+    "refused.entropy_reused": (
+        "Бұл энтропия мәтіні {month}, {denomination} ₸ ұтысында қолданылған: бір энтропия бір ұтысқа ғана жарайды. Сүйектерді қайта лақтырыңыз.",
+        "Эта строка энтропии уже использована в розыгрыше {month}, {denomination} ₸: одна энтропия — один розыгрыш. Бросьте кости заново.",
+        "This entropy text was already used for a draw of {month}, {denomination} ₸: one entropy text serves one draw. Roll new dice.",
+    ),
+    "refused.already_drawn": (
+        "Бұл ұтыс өткізіліп қойған: тек аталған сертификаттарды қайта ойнатуға болады.",
+        "Этот розыгрыш уже проведён: повторно можно разыгрывать только названные сертификаты.",
+        "This was already drawn: only re-draws of named certificates are allowed.",
+    ),
+    "refused.draw_missing": (
+        "Аудит журналы бойынша {month}, {denomination} ₸ ұтысы өткізілген, бірақ сақталған ұтыс жоқ немесе белгісі өзгертілген: дерекқор қолмен өзгертілген. Ештеңе қайта ойнатылмайды; «Құжаттар» бетінде тексеруді іске қосыңыз.",
+        "По журналу аудита розыгрыш {month}, {denomination} ₸ проведён, но сохранённого розыгрыша нет или его метка изменена: базу данных меняли вручную. Ничего не разыгрывается заново; запустите проверку на странице «Документы».",
+        "The audit record says {month}, {denomination} ₸ was drawn, but its stored draw is gone or relabelled: the database was changed by hand. Nothing is drawn again; run the check on the Documents page.",
+    ),
+    "refused.abandon_needs_reason": (
+        "Билеттен бас тарту үшін комиссияның себебі керек.",
+        "Для отказа от билета нужна причина комиссии.",
+        "Abandoning a ticket needs the commission's reason.",
+    ),
+    "refused.no_blocked_ticket": (
+        "Мұнда нәтижесі расталмаған қолданылған RANDOM.ORG билеті жоқ.",
+        "Здесь нет использованного билета RANDOM.ORG с неподтверждённым результатом.",
+        "There is no used RANDOM.ORG ticket here whose result could not be verified.",
+    ),
+    "refused.abandon_valid_result": (
+        "`{ticket_id}` билетінің сақталған жауабы расталады: жарамды нәтижеден бас тартуға болмайды. Әкімшіге хабарлаңыз.",
+        "Сохранённый ответ по билету `{ticket_id}` проходит проверку: от действительного результата отказаться нельзя. Сообщите администратору.",
+        "The stored answer of ticket `{ticket_id}` does verify: a valid result is never abandoned. Tell an administrator.",
     ),
 })

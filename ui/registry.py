@@ -35,6 +35,13 @@ PAGES: tuple[PageSpec, ...] = (
 
 BY_KEY = {p.key: p for p in PAGES}
 
+# Acts inside a page that not every role that opens the page may perform. A re-draw and the
+# abandonment of a RANDOM.ORG ticket are the commission's acts (RULES.md, integrity rules 3 and 5).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "redraw": ("commission",),
+    "abandon_ticket": ("commission",),
+}
+
 
 def pages_for(role: str) -> tuple[PageSpec, ...]:
     return tuple(p for p in PAGES if role in p.roles)
@@ -43,3 +50,8 @@ def pages_for(role: str) -> tuple[PageSpec, ...]:
 def allowed(role: str, key: str) -> bool:
     spec = BY_KEY.get(key)
     return bool(spec and role in spec.roles)
+
+
+def may(role: str, action: str) -> bool:
+    """Whether `role` may perform `action` (see ACTIONS); unknown actions are refused."""
+    return role in ACTIONS.get(action, ())

@@ -335,14 +335,6 @@ def draw_preview(month: str, draw_date: dt.date, *, rehearsal: bool):
     return result
 
 
-def pool_hash(preview, month: str, denomination: int) -> str:
-    """The SHA-256 of the tier's pool exactly as a draw would freeze it (engine.draw.freeze_pool),
-    for the screen when RANDOM.ORG refused the ticket and nothing was stored yet."""
-    from engine.draw import freeze_pool
-
-    return freeze_pool(preview.pool(month, denomination), month, denomination).sha256
-
-
 def randomorg_configured(*, rehearsal: bool) -> bool:
     """A key is set (or the rehearsal stand-in answers): asking RANDOM.ORG again can help."""
     return rehearsal or bool(randomorg_config().api_key)
@@ -356,13 +348,15 @@ def start_rehearsal(month: str) -> int:
     return store().start_rehearsal(month)
 
 
-def prepare(preview, month: str, denomination: int, *, method: str, rehearsal: bool, draw_date: dt.date, place: str):
+def prepare(preview, month: str, denomination: int, *, method: str, rehearsal: bool, draw_date: dt.date, place: str,
+            on_step=None):
     """Freeze the tier's pool and (for RANDOM.ORG) create the ticket; nothing random yet."""
     from engine.draw import prepare_tier
 
     with randomorg_client(rehearsal=rehearsal) as client:
         return prepare_tier(store(), preview, month, denomination, method=method, rehearsal=rehearsal,
-                            draw_date=draw_date, place=place, client=client, rules=rules(), run=_run(month, rehearsal))
+                            draw_date=draw_date, place=place, client=client, rules=rules(), run=_run(month, rehearsal),
+                            on_step=on_step)
 
 
 def execute(draw_id: int, *, rehearsal: bool, entropy: str | None = None, on_step=None):
@@ -393,13 +387,60 @@ def set_claim(month: str, denomination: int, certificate: int, status: str, *, n
                             certificate_serial=certificate_serial, today=dt.date.today(), rehearsal=rehearsal)
 
 
-def redraw(month: str, denomination: int, certificate: int, *, reason: str, method: str, entropy: str | None,
-           rehearsal: bool):
-    from engine.draw import redraw as engine_redraw
+def awaiting_redraw(*, rehearsal: bool, month: str | None = None):
+    """Certificates the engine says wait for the commission's re-draw (lapsed or forfeited, not yet re-drawn)."""
+    from engine.draw import awaiting_redraw as engine_awaiting
+
+    return engine_awaiting(store(), month, today=dt.date.today(), rehearsal=rehearsal)
+
+
+def pending_redraws(month: str, *, rehearsal: bool) -> list[DrawRecord]:
+    """Re-draws of the month that are frozen and wait for their random numbers (left by this or
+    another session): the page shows their stored hash instead of freezing again."""
+    s = store()
+    run = _run(month, rehearsal)
+    return [d for d in s.all_draws(include_failed=True)
+            if d.kind == "redraw" and d.status == "pending" and d.month == month and d.rehearsal == rehearsal
+            and (not rehearsal or s.draw_run(d.id) == run)]
+
+
+def pending_redraw(month: str, denomination: int, certificate: int, *, rehearsal: bool) -> DrawRecord | None:
+    return next((d for d in reversed(pending_redraws(month, rehearsal=rehearsal))
+                 if d.denomination == denomination and d.redraw_of_certificate == certificate), None)
+
+
+def prepare_redraw(month: str, denomination: int, certificate: int, *, reason: str, method: str, rehearsal: bool,
+                   draw_date: dt.date, place: str, on_step=None):
+    """Freeze the re-draw's pool (the tier's pool less everyone drawn) and create its ticket; nothing random yet."""
+    from engine.draw import prepare_redraw as engine_prepare_redraw
 
     with randomorg_client(rehearsal=rehearsal) as client:
-        return engine_redraw(store(), month, denomination, certificate, reason=reason, method=method, client=client,
-                             entropy=entropy, draw_date=dt.date.today(), rehearsal=rehearsal, rules=rules())
+        return engine_prepare_redraw(store(), month, denomination, certificate, reason=reason, method=method,
+                                     draw_date=draw_date, rehearsal=rehearsal, client=client, place=place,
+                                     on_step=on_step)
+
+
+def record_redraw_commission(month: str, denomination: int, certificate: int, members: list[CommissionMember],
+                             place: str, draw_date: dt.date, *, rehearsal: bool) -> None:
+    """Who was present at a re-draw, in the audit record. Not the month's commission list: that one
+    belongs to the month's draw and its protocol, which a re-draw weeks later must not rewrite."""
+    store().append_audit("redraw_commission", {
+        "month": month, "denomination": denomination, "certificate": certificate, "rehearsal": rehearsal,
+        "run": _run(month, rehearsal), "place": place, "draw_date": draw_date.isoformat(),
+        "members": [[m.role, m.name, m.position] for m in members]})
+
+
+def blocked_draw(month: str, denomination: int, *, certificate: int | None = None, rehearsal: bool):
+    """The draw (or re-draw) held by a used RANDOM.ORG ticket whose result could not be verified."""
+    from engine.draw import blocked_draw as engine_blocked
+
+    return engine_blocked(store(), month, denomination, certificate=certificate, rehearsal=rehearsal)
+
+
+def abandon_ticket(month: str, denomination: int, *, reason: str, certificate: int | None = None, rehearsal: bool):
+    from engine.draw import abandon_ticket as engine_abandon
+
+    return engine_abandon(store(), month, denomination, reason=reason, certificate=certificate, rehearsal=rehearsal)
 
 
 # ---------------------------------------------------------------- documents

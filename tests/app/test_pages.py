@@ -266,12 +266,13 @@ def test_every_string_used_exists_in_all_three_catalogues():
 
 @pytest.fixture
 def standin(tmp_path, monkeypatch):
-    """The loopback stand-in configured as if it were RANDOM.ORG (not a rehearsal), with a short
+    """The loopback stand-in configured as if it were RANDOM.ORG (not a rehearsal), with a production
+    licence (an official draw refuses a developer key's result, integrity rule 6) and a short
     client timeout so that the "timeout" mode is quick to see."""
     from engine.randomness import RandomOrgClient
     from engine.standin import StandIn
 
-    server = StandIn(key_dir=tmp_path / "standin", hang_seconds=3.0).start()
+    server = StandIn(key_dir=tmp_path / "standin", hang_seconds=3.0, licence="production").start()
     monkeypatch.setenv("RANDOM_ORG_URL", server.url)
     monkeypatch.setenv("RANDOM_ORG_API_KEY", server.api_key)
     monkeypatch.setenv("RANDOM_ORG_PUBLIC_KEY", str(server.public_key_path))
@@ -284,12 +285,12 @@ def standin(tmp_path, monkeypatch):
         server.stop()
 
 
-# What the page must say for each kind of failure: what happened, and what to do next.
+# What the page must say for each kind of failure: what happened, and what to do next. A result
+# that does not verify (bad signature) blocks the tier instead: tests/app/test_redraw_ui.py.
 FAILURE_WORDS = {
     "allowance": ("daily allowance is used up", "resets at midnight UTC"),
     "key_not_running": ("key is not running", "Start the key in the RANDOM.ORG account"),
     "server_error": ("reported a server error", "Try again in a few minutes"),
-    "bad_signature": ("did not verify: no result is shown", "fetched again through the same ticket"),
     "timeout": ("did not answer in time", "the result is fetched through the ticket"),
 }
 
@@ -327,7 +328,7 @@ def test_each_randomorg_failure_is_said_in_plain_words_and_the_draw_then_complet
     assert not at.error and any("RANDOM.ORG ticket" in m.value for m in at.markdown)
     confirm_commission(at)
     # At the request: every kind in turn; none stores anything.
-    for kind in ("key_not_running", "server_error", "bad_signature", "timeout", "allowance"):
+    for kind in ("key_not_running", "server_error", "timeout", "allowance"):
         if not any(b.key == "draw_request" for b in at.button):  # the failure released the ticket
             standin.mode = "ok"
             at.button(key="draw_freeze").click().run()
@@ -368,35 +369,8 @@ def test_a_timed_out_answer_is_recovered_through_its_ticket(march_file, standin)
     assert len([m for m in at.markdown if "<div class='winner-card'>" in m.value]) == 15
 
 
-# ---------------------------------------------------------------- re-draws and the second screen
-
-
-def test_a_redraw_of_an_unclaimed_certificate_from_the_claims_page(march_file):
-    from ui import services
-
-    at = freeze_and_open_draw(app("admin"), march_file)
-    # The draw took place 20 days ago, so its 14-day claim window is over.
-    at.date_input(key="draw_date").set_value(dt.date.today() - dt.timedelta(days=20)).run()
-    draw_month_offline(at)
-    open_page(at, "claims")
-    assert any("24 certificates are past their 14-day window" in e.value for e in at.error), [e.value for e in at.error]
-    first = services.tier_state("2021-03", 50000, rehearsal=False).done.winners[0]
-    at.selectbox(key="claims_pick").set_value(f"2021-03|50000|{first.certificate}").run()
-    no_exception(at)
-    at.radio(key="claims_redraw_method").set_value("offline").run()
-    at.text_input(key="claims_entropy").input("6 6 2 5 1").run()
-    at.checkbox(key="claims_offline_decided").check().run()
-    at.button(key="claims_redraw").click().run()
-    no_exception(at)
-    assert [e.value for e in at.error] == ["23 certificates are past their 14-day window: they need a re-draw."]
-    assert any(f"New winner of certificate no. {first.certificate}:" in s.value for s in at.success), \
-        [s.value for s in at.success]
-    state = services.tier_state("2021-03", 50000, rehearsal=False)
-    assert len(state.redraws) == 1 and state.redraws[0].method == "offline"
-    new = state.redraws[0].winners[0]
-    assert new.certificate == first.certificate and new.account not in {w.account for w in state.done.winners}
-    views = {(v.winner.certificate, v.winner.account): v.status for v in services.claim_views(rehearsal=False)}
-    assert views[(first.certificate, new.account)] == "drawn"
+# ---------------------------------------------------------------- the second screen
+# Re-draws: tests/app/test_redraw_ui.py (the commission's act on the live draw page).
 
 
 def test_a_second_screen_follows_a_stored_draw(march_file):
