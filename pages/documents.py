@@ -7,7 +7,7 @@ import streamlit as st
 from ui import services
 from ui.i18n import labels, month_labels, t
 from ui.setup import page_setup
-from ui.widgets import csv_download
+from ui.widgets import NOTICE_CODES, csv_download, finding_words
 
 ctx = page_setup("documents")
 KINDS = ("protocol", "acts", "publish_xlsx", "publish_html", "accounting", "bundle")
@@ -44,14 +44,27 @@ if st.button(t("docs.verify"), key="docs_verify", icon=":material/verified_user:
     with st.spinner(t("docs.verifying")):
         findings = services.verify_store()
     failed = [f for f in findings if not f.ok]
+    notices = [f for f in findings if f.ok and getattr(f, "code", "") in NOTICE_CODES]
     if failed:
         st.error(t("docs.verify_failed", n=len(failed)))
     else:
         st.success(t("docs.verify_ok", n=len(findings)))
-    st.dataframe(
-        pd.DataFrame([{t("col.check"): f.name, t("col.result"): "✅" if f.ok else "❌", t("col.detail"): f.detail} for f in findings]),
-        hide_index=True,
-    )
+    # What failed, in plain words first; the engine's own English words for whoever looks deeper.
+    for f in failed:
+        title, text = finding_words(f)
+        st.error(f"**{title}**\n\n{text}", icon=":material/error:")
+    for f in notices:
+        title, text = finding_words(f)
+        st.info(f"**{title}**\n\n{text}", icon=":material/info:")
+    rows = []
+    for f in findings:
+        title, text = finding_words(f)
+        rows.append({t("col.check"): title, t("col.result"): "❌" if not f.ok else "ℹ️" if f in notices else "✅",
+                     t("col.detail"): text})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    with st.expander(t("docs.technical"), icon=":material/code:"):
+        st.dataframe(pd.DataFrame([{"check": f.name, "ok": f.ok, "code": getattr(f, "code", ""), "detail": f.detail}
+                                   for f in findings]), hide_index=True)
 entries = services.audit_entries()
 if entries:
     frame = pd.DataFrame(

@@ -790,3 +790,134 @@ ENTRIES.update({
         "The stored answer of ticket `{ticket_id}` does verify: a valid result is never abandoned. Tell an administrator.",
     ),
 })
+
+ENTRIES.update({
+    # ---- the audit check in plain words: verify's Finding.code -> title, and what a failure (or a notice) means
+    "docs.technical": ("Техникалық мәлімет (ағылшынша)", "Технические подробности (на английском)", "Technical details"),
+    "verify.pool": ("Пул хэштері", "Хэши пулов", "Pool hashes"),
+    "verify.pool.text": (
+        "Сақталған пул өз хэшіне сәйкес келмейді: қатысушылар тізімі бекітілгеннен кейін өзгертілген.",
+        "Сохранённый пул не совпадает со своим хэшем: список участников изменён после фиксации.",
+        "A stored pool does not match its hash: the list of participants was changed after it was frozen.",
+    ),
+    "verify.signature": ("RANDOM.ORG қолтаңбалары", "Подписи RANDOM.ORG", "RANDOM.ORG signatures"),
+    "verify.signature.text": (
+        "Сақталған RANDOM.ORG жауабы RANDOM.ORG ашық кілтімен расталмайды: оны RANDOM.ORG бермеген немесе ол өзгертілген.",
+        "Сохранённый ответ RANDOM.ORG не проходит проверку открытым ключом RANDOM.ORG: он выдан не RANDOM.ORG или изменён.",
+        "A stored RANDOM.ORG answer does not verify under RANDOM.ORG's public key: RANDOM.ORG did not issue it, or it was altered.",
+    ),
+    "verify.binding": ("Нәтиженің пулға байланысы", "Привязка результата к пулу", "Result bound to its pool"),
+    "verify.binding.text": (
+        "Қол қойылған нәтижеде осы ұтыстың айы, номиналы мен пул хэші жоқ (немесе басқа сандар сұралған): ол басқа ұтысқа тиесілі.",
+        "Подписанный результат не называет месяц, номинал и хэш пула этого розыгрыша (или запрашивал другие числа): он относится к другому розыгрышу.",
+        "A signed result does not name this draw's month, tier and pool hash (or asked for other numbers): it belongs to another draw.",
+    ),
+    "verify.ticket": ("RANDOM.ORG билеттері", "Билеты RANDOM.ORG", "RANDOM.ORG tickets"),
+    "verify.ticket.text": (
+        "Қол қойылған нәтиже ішіндегі билет ұтыс үшін сақталған билеттен өзгеше.",
+        "Билет внутри подписанного результата отличается от билета, сохранённого для розыгрыша.",
+        "The ticket inside a signed result differs from the ticket stored for the draw.",
+    ),
+    "verify.development_licence": ("Өндірістік RANDOM.ORG кілті", "Рабочий ключ RANDOM.ORG", "Production RANDOM.ORG key"),
+    "verify.development_licence.text": (
+        "Ресми ұтыста RANDOM.ORG әзірлеуші кілтімен («тек әзірлеу және тестілеу үшін») алынған нәтиже қолданылған.",
+        "В официальном розыгрыше использован результат, полученный с ключом разработчика RANDOM.ORG («только для разработки и тестирования»).",
+        "An official draw used a result made with a RANDOM.ORG developer key (“for development and testing only”).",
+    ),
+    "verify.winners": ("Жеңімпаздарды қайта есептеу", "Пересчёт победителей", "Winners recomputed"),
+    "verify.winners.text": (
+        "Сақталған жеңімпаздар пул мен кездейсоқ сандардан қайта есептелген жеңімпаздардан өзгеше.",
+        "Сохранённые победители отличаются от тех, что получаются при пересчёте из пула и случайных чисел.",
+        "The stored winners differ from those that the pool and the random numbers give when recomputed.",
+    ),
+    "verify.audit_chain": ("Аудит журналының тізбегі", "Цепочка журнала аудита", "Audit record chain"),
+    "verify.audit_chain.text": (
+        "Аудит журналының хэш тізбегі үзілген: жазба өзгертілген, қосылған немесе жойылған.",
+        "Цепочка хэшей журнала аудита нарушена: запись изменена, вставлена или удалена.",
+        "The audit record's chain of hashes is broken: an entry was changed, inserted or deleted.",
+    ),
+    "verify.audit_results": ("Ұтыстар мен аудит журналы", "Розыгрыши и журнал аудита", "Draws against the audit record"),
+    "verify.audit_results.text": (
+        "Сақталған ұтыс не жеңімпаз ұтыс кезінде аудит журналына жазылғаннан өзгеше.",
+        "Сохранённый розыгрыш или победитель отличается от записанного в журнал аудита при розыгрыше.",
+        "A stored draw or winner differs from what the audit record wrote when it was drawn.",
+    ),
+    "verify.serials": ("RANDOM.ORG сериялық нөмірлері", "Серийные номера RANDOM.ORG", "RANDOM.ORG serial numbers"),
+    "verify.serials.text": (
+        "RANDOM.ORG сериялық нөмірлері ұтыстар ретімен өспейді: нәтиже ертерек алынып, ұсталып қалған болуы мүмкін.",
+        "Серийные номера RANDOM.ORG не возрастают в порядке розыгрышей: результат мог быть получен раньше и придержан.",
+        "RANDOM.ORG serial numbers do not increase in the order of the draws: a result may have been obtained earlier and held back.",
+    ),
+    "verify.draw_missing": ("Жойылған ұтыстар", "Удалённые розыгрыши", "Deleted draws"),
+    "verify.draw_missing.text": (
+        "Аудит журналы бойынша ұтыс өткізілген, бірақ оның жазбасы дерекқорда жоқ: ұтыс жойылған.",
+        "По журналу аудита розыгрыш проведён, но его записи в базе данных нет: розыгрыш удалён.",
+        "The audit record says a draw was done, but its row is gone from the database: a draw was deleted.",
+    ),
+    "verify.relabelled": ("Белгісі өзгертілген ұтыстар", "Перемаркированные розыгрыши", "Relabelled draws"),
+    "verify.relabelled.text": (
+        "Ұтыстың белгісі кейін өзгертілген: ресми ↔ репетиция немесе өткізілді ↔ сәтсіз.",
+        "Метка розыгрыша изменена задним числом: официальный ↔ репетиция или проведён ↔ не удался.",
+        "A draw was relabelled after the fact: official ↔ rehearsal, or done ↔ failed.",
+    ),
+    "verify.drawn_twice": ("Бір ай мен номиналға бір ұтыс", "Один розыгрыш на месяц и номинал", "One draw per month and tier"),
+    "verify.drawn_twice.text": (
+        "Ресми айдың бір номиналында екі аяқталған ұтыс бар: ол екі рет ойнатылған.",
+        "У официального месяца и номинала два завершённых розыгрыша: он разыгран дважды.",
+        "An official month and tier has two completed draws: it was drawn twice.",
+    ),
+    "verify.field_hash": ("Құжаттарға басылатын өрістер", "Поля, которые печатаются в документах", "Fields that documents print"),
+    "verify.field_hash.text": (
+        "Құжаттарға басылатын сақталған өріс (аты-жөні, телефон, комиссия, орны, импорт файлдары) аудит журналындағы хэшке сәйкес келмейді: ол жазылғаннан кейін өзгертілген.",
+        "Сохранённое поле, которое печатается в документах (имена, телефоны, комиссия, место, файлы импорта), не совпадает с хэшем в журнале аудита: его изменили после записи.",
+        "A stored field that documents print (names, phones, commission, place, import files) differs from the hash in the audit record: it was changed after it was recorded.",
+    ),
+    "verify.not_covered": ("Бұл тексеру қамтымайды", "Не охвачено этой проверкой", "Not covered by this check"),
+    "verify.not_covered.text": (
+        "Бұл тексеру пайда болғанға дейін сақталған: аудит журналында оның хэші жоқ, сондықтан ол қате емес, тек тізімге енгізіледі.",
+        "Сохранено до появления этой проверки: в журнале аудита нет его хэша, поэтому оно не ошибка, а только перечислено.",
+        "Stored before this check existed: the audit record holds no hash for it, so it is listed, not failed.",
+    ),
+    "verify.abandoned": ("Бас тартылған RANDOM.ORG билеттері", "Билеты RANDOM.ORG, от которых отказались", "Abandoned RANDOM.ORG tickets"),
+    "verify.abandoned.text": (
+        "Нәтижесі расталмаған RANDOM.ORG билетінен комиссия себебін көрсетіп бас тартты; жауабы дәлел ретінде сақталған, билетті кез келген адам RANDOM.ORG сайтынан тексере алады.",
+        "Комиссия с указанием причины отказалась от билета RANDOM.ORG, результат которого не подтвердился; ответ сохранён как доказательство, билет любой может проверить на RANDOM.ORG.",
+        "The commission abandoned, with a reason, a RANDOM.ORG ticket whose result could not be verified; its answer is kept as evidence, and anyone can look the ticket up at RANDOM.ORG.",
+    ),
+    "verify.abandoned_valid": ("Расталатын бас тартылған билеттер", "Отказ от билета с действительным результатом", "Abandoned tickets that verify"),
+    "verify.abandoned_valid.text": (
+        "Бас тартылған билеттің жауабы RANDOM.ORG кілтімен расталады: жарамды нәтиже лақтырылған.",
+        "Ответ по билету, от которого отказались, проходит проверку ключом RANDOM.ORG: действительный результат был выброшен.",
+        "An abandoned ticket's answer does verify under RANDOM.ORG's key: a valid result was thrown away.",
+    ),
+    "verify.blocked": ("Тоқтатылған билеттер", "Заблокированные билеты", "Blocked tickets"),
+    "verify.blocked.text": (
+        "Қолданылған, бірақ нәтижесі расталмаған RANDOM.ORG билеті ұтысты әлі тоқтатып тұр: комиссия «Тікелей ұтыс ойыны» бетінде себебін көрсетіп одан бас тартуы керек.",
+        "Использованный билет RANDOM.ORG с неподтверждённым результатом всё ещё держит розыгрыш: комиссия должна отказаться от него с указанием причины на странице «Розыгрыш в прямом эфире».",
+        "A used RANDOM.ORG ticket whose result could not be verified still holds a draw: the commission must abandon it with a reason on the “Live draw” page.",
+    ),
+    "verify.entropy": ("Офлайн әдістің энтропиясы", "Энтропия офлайн-способа", "Offline entropy"),
+    "verify.entropy.text": (
+        "Офлайн ұтыстың энтропиясы пул хэші көрсетілмей тұрып енгізілген, оны кім енгізгені жазылмаған немесе ол екі рет қолданылған.",
+        "Энтропия офлайн-розыгрыша введена до показа хэша пула, не записано, кто её ввёл, или она использована дважды.",
+        "An offline draw's entropy was entered before its pool hash was shown, has no recorded author, or was used twice.",
+    ),
+    "verify.months_order": ("Айлардың реті", "Порядок месяцев", "Months in order"),
+    "verify.months_order.text": (
+        "Ресми ай кезеңнің алдыңғы айынан бұрын ойнатылған.",
+        "Официальный месяц разыгран раньше предыдущего месяца периода.",
+        "An official month was drawn before an earlier month of the period.",
+    ),
+    "verify.bundle": ("Тексеру пакеті", "Пакет для проверки", "Verification bundle"),
+    "verify.bundle.text": (
+        "Тексеру пакетінің бөліктері бір-бірімен немесе журналмен сәйкес келмейді: техникалық мәліметті қараңыз.",
+        "Части пакета для проверки не согласуются друг с другом или с журналом: см. технические подробности.",
+        "The parts of the verification bundle disagree with each other or with the record: see the technical details.",
+    ),
+    "verify.protocol": ("Қол қойылған хаттама", "Подписанный протокол", "Signed protocol"),
+    "verify.protocol.text": (
+        "Қол қойылған хаттама журналмен (тізбек басы, манифест немесе қол қоюшы) сәйкес келмейді: техникалық мәліметті қараңыз.",
+        "Подписанный протокол не согласуется с журналом (вершина цепочки, манифест или подписант): см. технические подробности.",
+        "The signed protocol disagrees with the record (the audit chain head, the manifest or the signer): see the technical details.",
+    ),
+})

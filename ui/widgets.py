@@ -1,5 +1,5 @@
 """Widgets shared by the pages: notices, downloads, charts, masked accounts; the live draw's steps
-(one set for a month's tier and a re-draw)."""
+(one set for a month's tier and a re-draw); the audit check's findings in plain words."""
 from __future__ import annotations
 
 import pandas as pd
@@ -235,3 +235,23 @@ def blocked_ticket_panel(draw, prefix: str, *, may_abandon: bool) -> str | None:
         return reason.strip()
     return None
 
+
+# ---------------------------------------------------------------- the audit check (documents page)
+
+# verify's codes whose finding is a notice even when it passes (ok=True): listed, not failed.
+NOTICE_CODES = ("not_covered", "abandoned", "blocked")
+
+
+def finding_words(finding) -> tuple[str, str]:
+    """(title, plain text) of a verify finding in the user's language. The text says what a failure
+    means (or, for a notice, what was listed); an unknown code falls back to the engine's name and detail."""
+    code = getattr(finding, "code", "") or ""
+    for prefix in ("bundle_", "protocol_"):
+        if code.startswith(prefix) and f"verify.{code}" not in ENTRIES:
+            code = prefix.rstrip("_")
+    if not code or f"verify.{code}" not in ENTRIES:
+        return finding.name, finding.detail
+    text = ""
+    if not finding.ok or code in NOTICE_CODES:
+        text = t(f"verify.{code}.text")
+    return t(f"verify.{code}"), text

@@ -1,13 +1,16 @@
 """Re-draws are the commission's act, on the live draw page, with the monthly draw's steps
 (RULES.md, integrity rule 3); staff only see them waiting on the claims page. A used ticket whose
-result does not verify is abandoned by the commission with a reason (rule 5).
+result does not verify is abandoned by the commission with a reason (rule 5). The audit check
+says what failed in the user's language.
 
 Real engine, a real SQLite file in a fresh data folder, the loopback stand-in for RANDOM.ORG.
 """
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.test_pages import (  # noqa: F401 - fixtures, used by name
@@ -240,6 +243,12 @@ def test_a_ticket_that_does_not_verify_blocks_the_tier_until_the_commission_aban
     assert len(cards(at)) == 15
     done = services.tier_state("2021-03", 50000, rehearsal=False).done
     assert done.ticket_id == pending.ticket_id and done.signature_verified
+    # The audit check lists the abandoned ticket as a notice, not a failure
+    docs = open_page(app("commission"), "documents")
+    docs.button(key="docs_verify").click().run(timeout=120)
+    no_exception(docs)
+    assert not docs.error, [e.value for e in docs.error]
+    assert any(ENTRIES["verify.abandoned"][EN] in i.value for i in docs.info), [i.value for i in docs.info]
 
 
 def test_a_refused_draw_is_said_in_the_users_language(march_file):
@@ -251,3 +260,42 @@ def test_a_refused_draw_is_said_in_the_users_language(march_file):
     expected = ENTRIES["refused.draw_date_early"][RU].format(month="март 2021", first_day="01.04.2021")
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
     assert services.tier_state("2021-03", 50000, rehearsal=False).pending is None
+
+
+# ---------------------------------------------------------------- the audit check in plain words
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_audit_check_says_a_deleted_draw_in_the_users_language(march_file, data_dir, lang):
+    drawn_march(march_file)
+    database = data_dir / "promotion.sqlite"
+    assert database.exists()
+    with sqlite3.connect(database) as db:  # an insider deletes a draw behind the app's back
+        draw_id = db.execute("SELECT id FROM draws WHERE denomination = 100000 AND kind = 'draw'").fetchone()[0]
+        db.execute("DELETE FROM winners WHERE draw_id = ?", (draw_id,))
+        db.execute("DELETE FROM draws WHERE id = ?", (draw_id,))
+    at = open_page(app("commission", lang=lang), "documents")
+    at.button(key="docs_verify").click().run(timeout=120)
+    no_exception(at)
+    index = {"kk": KK, "ru": RU}[lang]
+    errors = " ".join(e.value for e in at.error)
+    assert ENTRIES["verify.draw_missing"][index] in errors, errors
+    assert ENTRIES["verify.draw_missing.text"][index] in errors, errors
+    assert ENTRIES["docs.technical"][index] in [x.label for x in at.expander]
+
+
+def test_an_unknown_finding_falls_back_to_the_engine_words():
+    from engine.draw import Finding
+    from ui.widgets import finding_words
+
+    def words(finding):
+        AppTest.from_function(lambda: None)  # (no script run: the default language, Kazakh)
+        return finding_words(finding)
+
+    assert words(Finding("something new", False, "what was seen")) == ("something new", "what was seen")
+    assert words(Finding("x", False, "seen", code="a_code_from_tomorrow")) == ("x", "seen")
+    assert words(Finding("pool #1", False, "sha256 differs", code="pool")) == (
+        ENTRIES["verify.pool"][KK], ENTRIES["verify.pool.text"][KK])
+    assert words(Finding("pool #1", True, "", code="pool")) == (ENTRIES["verify.pool"][KK], "")
+    assert words(Finding("bundle: manifest", False, "x", code="bundle_manifest"))[0] == ENTRIES["verify.bundle"][KK]
+    assert words(Finding("old import", True, "", code="not_covered"))[1] == ENTRIES["verify.not_covered.text"][KK]
