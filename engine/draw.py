@@ -308,12 +308,12 @@ def prepare_tier(
 
 
 def _release_stale_ticket_for_offline(store: Store, month: str, den: int, method: str, rehearsal: bool,
-                                      run: int | None, client: Any) -> None:
-    """Switching a pending RANDOM.ORG draw to the offline method is allowed only when
+                                      run: int | None, client: Any, certificate: int = 0) -> None:
+    """Switching a pending RANDOM.ORG draw (or re-draw) to the offline method is allowed only when
     RANDOM.ORG confirms its ticket was never used (otherwise a result exists)."""
     if method == METHOD_RANDOM_ORG or client is None:
         return
-    pending = store.pending_draw(month, den, rehearsal=rehearsal, run=run)
+    pending = store.pending_draw(month, den, rehearsal=rehearsal, run=run, certificate=certificate)
     if pending is None or not pending.ticket_id or pending.method != METHOD_RANDOM_ORG:
         return
     try:
@@ -652,6 +652,7 @@ def prepare_redraw(
                                      phone=phone, region=region))
     pool = freeze_pool(remaining, month, denomination)
     tier_method = method if pool.size else METHOD_NONE
+    _release_stale_ticket_for_offline(store, month, denomination, tier_method, rehearsal, run, client, certificate)
 
     def precheck(s: Any) -> None:  # inside the claiming transaction: nobody changed the winner meanwhile
         row = s.get(WinnerRow, current.id)

@@ -794,7 +794,8 @@ class Store:
                 "(python -m engine abandon)", "ticket_blocked", ticket_id=row.ticket_id,
                 denomination=row.denomination)
         if not _lease_is_stale(row.lease_owner, row.lease_at, now):
-            raise DrawRefused(f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})")
+            raise DrawRefused(f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})",
+                              "draw_running", owner=row.lease_owner or "")
         pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
         if row.kind == "draw" and pool is not None and pool.sha256 != pool_sha256:
             raise DrawRefused(
@@ -804,7 +805,8 @@ class Store:
             if row.ticket_id:
                 raise DrawRefused(
                     f"{what}: an unfinished RANDOM.ORG draw #{row.id} holds ticket {row.ticket_id}, "
-                    "which may already carry the result; finish it with --method random-org")
+                    "which may already carry the result; finish it with --method random-org", "ticket_pending",
+                    ticket_id=row.ticket_id)
             row.method = method
         lease = _lease_owner()
         row.lease_owner, row.lease_at = lease, now
@@ -995,14 +997,24 @@ class Store:
             self._leases.pop(draw_id, None)
 
     def pending_draw(self, month: str, denomination: int, *, rehearsal: bool = False,
-                     run: int | None = None) -> DrawRecord | None:
-        """The unfinished original draw of a tier, if any."""
+                     run: int | None = None, certificate: int = 0) -> DrawRecord | None:
+        """The unfinished original draw of a tier (or re-draw of `certificate`), if any."""
         with self._tx() as s:
             slot = self._slot_name(s, month, rehearsal, run)
             row = s.scalars(select(DrawRow).where(
                 DrawRow.month == month, DrawRow.denomination == denomination, DrawRow.slot == slot,
-                DrawRow.kind == "draw", DrawRow.status == "pending")).first()
+                DrawRow.kind == ("redraw" if certificate else "draw"), DrawRow.redraw_certificate == certificate,
+                DrawRow.status == "pending").order_by(DrawRow.id.desc())).first()
             return None if row is None else self._draw_record(s, row)
+
+    def pending_redraws(self, month: str, *, rehearsal: bool = False, run: int | None = None) -> list[DrawRecord]:
+        """Re-draws of the month frozen and waiting for their random numbers, oldest first."""
+        with self._tx() as s:
+            slot = self._slot_name(s, month, rehearsal, run)
+            rows = s.scalars(select(DrawRow).where(
+                DrawRow.month == month, DrawRow.slot == slot, DrawRow.kind == "redraw",
+                DrawRow.status == "pending").order_by(DrawRow.id)).all()
+            return [self._draw_record(s, r) for r in rows]
 
     def draw_run(self, draw_id: int) -> int:
         with self._tx() as s:

@@ -784,6 +784,16 @@ ENTRIES.update({
         "Здесь нет использованного билета RANDOM.ORG с неподтверждённым результатом.",
         "There is no used RANDOM.ORG ticket here whose result could not be verified.",
     ),
+    "refused.draw_running": (
+        "Бұл ұтысты қазір басқа экран жүргізіп жатыр ({owner}): ол аяқталғанша күтіңіз.",
+        "Этот розыгрыш сейчас проводит другой экран ({owner}): дождитесь его окончания.",
+        "This draw is being run right now from another screen ({owner}): wait until it finishes.",
+    ),
+    "refused.ticket_pending": (
+        "Аяқталмаған RANDOM.ORG ұтысы `{ticket_id}` билетін ұстап тұр, оның нәтижесі болуы мүмкін: оны RANDOM.ORG арқылы аяқтаңыз.",
+        "Незавершённый розыгрыш RANDOM.ORG держит билет `{ticket_id}`, у которого уже может быть результат: завершите его через RANDOM.ORG.",
+        "An unfinished RANDOM.ORG draw holds ticket `{ticket_id}`, which may already carry the result: finish it with RANDOM.ORG.",
+    ),
     "refused.abandon_valid_result": (
         "`{ticket_id}` билетінің сақталған жауабы расталады: жарамды нәтижеден бас тартуға болмайды. Әкімшіге хабарлаңыз.",
         "Сохранённый ответ по билету `{ticket_id}` проходит проверку: от действительного результата отказаться нельзя. Сообщите администратору.",

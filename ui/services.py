@@ -397,11 +397,7 @@ def awaiting_redraw(*, rehearsal: bool, month: str | None = None):
 def pending_redraws(month: str, *, rehearsal: bool) -> list[DrawRecord]:
     """Re-draws of the month that are frozen and wait for their random numbers (left by this or
     another session): the page shows their stored hash instead of freezing again."""
-    s = store()
-    run = _run(month, rehearsal)
-    return [d for d in s.all_draws(include_failed=True)
-            if d.kind == "redraw" and d.status == "pending" and d.month == month and d.rehearsal == rehearsal
-            and (not rehearsal or s.draw_run(d.id) == run)]
+    return store().pending_redraws(month, rehearsal=rehearsal, run=_run(month, rehearsal))
 
 
 def pending_redraw(month: str, denomination: int, certificate: int, *, rehearsal: bool) -> DrawRecord | None:

@@ -502,3 +502,18 @@ def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
         assert err.value.code == "draw_missing"
     finally:
         store.close()
+
+
+def test_a_redraw_switches_to_offline_only_when_its_ticket_is_unused(tmp_path, store, standin, client):
+    draw_month(store, month_preview(tmp_path, store), "2021-03", method="random-org", client=client,
+               draw_date=DRAW_DATE)
+    set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID", today=DRAW_DATE)
+    first = prepare_redraw(store, "2021-03", 100000, 1, reason="forfeited", method="random-org",
+                           draw_date=dt.date(2021, 4, 10), client=client)
+    assert first.ticket_id and [d.id for d in store.pending_redraws("2021-03")] == [first.id]
+    offline = prepare_redraw(store, "2021-03", 100000, 1, reason="forfeited", method="offline",
+                             draw_date=dt.date(2021, 4, 10), client=client)
+    assert offline.method == "offline" and offline.id != first.id  # RANDOM.ORG confirmed the ticket unused
+    assert store.draw(first.id).status == "failed"
+    assert execute_tier(store, offline.id, entropy="2 2 4").drawn == 1
+    assert all_ok(verify(store, public_key_pem=standin.public_key_pem))
