@@ -351,6 +351,8 @@ def _build_table(grid: list[list], name: str, sha: str, sheet: str, notices: lis
     width = max((len(r) for r in body), default=0)
     first_data_row = header_index + 2  # spreadsheet numbering, header on row header_index+1
     cols = {f: c for f, c in mapping.items()}
+    if any(len(r) != width for r in body):  # CSV lines of unequal length: pad (pandas will stop doing it)
+        body = [list(r) + [None] * (width - len(r)) for r in body]
     raw = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     raw = raw.reindex(columns=range(max(width, max(cols.values()) + 1)))
     row_numbers = np.arange(first_data_row, first_data_row + len(raw))
