@@ -65,7 +65,9 @@ def login_page() -> None:
                 st.warning(t("auth.wait", seconds=attempt.wait_seconds), icon=":material/hourglass_top:")
 
 
-user = auth.current_user()
+user = auth.current_user()  # a refresh restores a password user from the sign-in cookie
+with st.sidebar:
+    auth.write_cookie()  # set it after a sign-in, clear it after a sign-out
 if user is None:
     st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
     st.stop()
@@ -81,7 +83,8 @@ with st.sidebar:
         ))
     else:
         st.caption(t("auth.signed_in_as", name=user.display_name, role=t(f"role.{user.role}") if user.role else "—"))
-        if st.button(t("auth.sign_out"), icon=":material/logout:"):
+        if st.button(t("auth.sign_out"), icon=":material/logout:",
+                     help=t("auth.sign_out_help", hours=auth.COOKIE_HOURS) if user.source == "password" else None):
             auth.sign_out(user)
             st.rerun()
     remembered(REHEARSAL_KEY, st.toggle(t("rehearsal.toggle"), value=bool(st.session_state.get(REHEARSAL_KEY)),

@@ -10,12 +10,24 @@ The count is read from the audit record (`sign_in` / `sign_in_failed`
 entries), not from the browser session: a refresh or another browser sees the
 same wait. Pure functions over `AuditEntry`s; the clock is `now()`, which a
 test may replace.
+
+The second half is the sign-in cookie's token (sign, verify, revoke), so a
+refresh does not sign a password user out; see the section below.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
+import json
 import math
+import os
+import secrets as _secrets
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from engine.records import AuditEntry
 
@@ -106,3 +118,110 @@ def wait_for(entries: Iterable[AuditEntry], user: str, now: dt.datetime) -> int:
     """`wait_seconds` for `user` straight from audit entries."""
     entries = list(entries)
     return wait_seconds(failures_since_success(entries, user), last_failure_at(entries, user), now)
+
+
+# ---------------------------------------------------------------- the sign-in cookie
+#
+# A password sign-in survives a browser refresh through a cookie holding a
+# token: who (user name and role), until when, and a random nonce, signed with
+# HMAC-SHA256 under a server secret. The token proves nothing about the
+# password any more, only that this server issued it; so it is accepted only
+# while unexpired, unrevoked (a `sign_out` audit entry names its nonce), and
+# while the configuration still gives that user the same role (ui.auth checks
+# the last part). Its form: base64url(JSON payload) "." base64url(MAC).
+
+SIGN_OUT = "sign_out"
+NONCE_FIELD = "nonce"
+TOKEN_LIFETIME = dt.timedelta(hours=12)  # a working day and its draw; the next day starts with the password
+TOKEN_VERSION = 1
+SECRET_FILE = "cookie-secret"  # in the data folder, 0600, made once when secrets.toml has no COOKIE_SECRET
+TOKEN_MAX_CHARS = 4096  # a cookie longer than this is not one of ours
+
+
+@dataclass(frozen=True)
+class Token:
+    """What a verified sign-in token says."""
+
+    user: str
+    role: str
+    expires: dt.datetime
+    nonce: str
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: bytes, body: str) -> str:
+    return _b64(hmac.new(secret, body.encode("ascii"), hashlib.sha256).digest())
+
+
+def sign_token(secret: bytes, user: str, role: str, now: dt.datetime, *,
+               lifetime: dt.timedelta = TOKEN_LIFETIME, nonce: str | None = None) -> str:
+    """A token for `user` in `role`, valid from `now` for `lifetime`."""
+    if not secret:
+        raise ValueError("a sign-in token needs a non-empty secret")
+    payload = {"v": TOKEN_VERSION, "u": user, "r": role, "exp": int((now + lifetime).timestamp()),
+               "n": nonce or _secrets.token_hex(16)}
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return f"{body}.{_mac(secret, body)}"
+
+
+def verify_token(secret: bytes, token: str | None, now: dt.datetime) -> Token | None:
+    """The token's content when `secret` signed it and it has not expired at `now`; else None. Never raises."""
+    if not secret or not token or len(token) > TOKEN_MAX_CHARS or token.count(".") != 1:
+        return None
+    body, mac = token.split(".")
+    try:
+        if not hmac.compare_digest(_mac(secret, body), mac):
+            return None
+        payload = json.loads(_unb64(body))
+        user, role, exp, nonce = payload["u"], payload["r"], payload["exp"], payload["n"]
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        return None
+    if payload.get("v") != TOKEN_VERSION or not all(isinstance(x, str) and x for x in (user, role, nonce)):
+        return None
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        return None
+    expires = dt.datetime.fromtimestamp(exp, dt.timezone.utc)
+    if now >= expires:
+        return None
+    return Token(user, role, expires, nonce)
+
+
+def sign_out_payload(name: str, nonce: str) -> dict:
+    """The audit payload of a sign-out: it revokes the token with this nonce on every server sharing the record."""
+    return {"user": name.strip(), KEY_FIELD: user_key(name), NONCE_FIELD: nonce}
+
+
+def revoked(entries: Iterable[AuditEntry], nonce: str) -> bool:
+    """True when a `sign_out` entry names this token's nonce."""
+    return any(e.action == SIGN_OUT and e.payload.get(NONCE_FIELD) == nonce for e in entries)
+
+
+def secret_from_folder(folder: Path) -> bytes:
+    """The cookie secret kept in `folder` (made once, readable by the server's user only).
+
+    Two server processes starting together agree: the file is created
+    exclusively, and the loser reads the winner's secret.
+    """
+    path = Path(folder) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(_secrets.token_hex(32))
+    for _ in range(50):  # the other process may still be writing its 64 characters
+        text = path.read_text().strip()
+        if len(text) >= 64:
+            return bytes.fromhex(text)
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} does not hold a cookie secret: delete it and it is made again")

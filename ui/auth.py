@@ -15,18 +15,38 @@ the sidebar lets one look at the app as any role.
 
 Password tries are slowed per user name by `engine.signin`, from the audit
 record: every failure and every sign-in is written there (`try_sign_in`).
+
+A password sign-in survives a browser refresh: `sign_in` gives the browser a
+cookie with a signed, expiring token (`engine.signin.sign_token`), and the
+first run of a new browser session restores the user from it (`current_user`)
+when it verifies, has not expired, was not revoked by a sign-out, and the user
+is still configured with the same role. Streamlit reads request cookies
+(`st.context.cookies`, sent when the browser connects) but cannot set them, so
+`write_cookie` sets or clears it from the page's JavaScript (`st.html`): the
+cookie cannot be HttpOnly. It is SameSite=Strict, and Secure over https. The
+signing key is `COOKIE_SECRET` in secrets.toml, else a random one made once
+in the data folder. OIDC users keep Streamlit's own session cookie.
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
+
+from engine import signin
 
 ROLES = ("commission", "staff", "manager", "admin")
 SESSION_USER = "auth_user"
 DEMO_ROLE = "demo_role"
 NAME_MAX_CHARS = 120  # a user name longer than this is not a name; keeps the audit record small
 FORM_ACTOR = "sign-in form (not signed in)"  # who the audit record names for a failed try
+COOKIE_NAME = "iskerlik_signin"
+COOKIE_HOURS = int(signin.TOKEN_LIFETIME.total_seconds() // 3600)  # what the sign-out button's help tells the user
+COOKIE_WRITE = "auth_cookie_write"  # session key: the cookie this browser must get ({"value", "max_age"}) or lose
+SIGNED_OUT = "auth_signed_out"  # session key: signed out here, so the cookie the browser connected with is stale
+CHECKED_COOKIE = "auth_checked_cookie"  # session key: the cookie checked in this session, not checked again each run
 
 
 @dataclass(frozen=True)
@@ -107,8 +127,6 @@ def try_sign_in(name: str, password: str, store=None) -> Attempt:
     another browser does not reset it. A refused try is not recorded and does
     not count: it could not have guessed anything.
     """
-    from engine import signin
-
     if store is None:
         from ui import services
 
@@ -156,19 +174,127 @@ def current_user() -> User | None:
         if entry and entry.get("role") == stored.get("role"):  # still configured, same role
             return User(stored["name"], stored["role"], stored.get("display_name", stored["name"]), "password")
         st.session_state.pop(SESSION_USER, None)
+    restored = _restore_from_cookie()
+    if restored is not None:
+        return restored
     if oidc_configured():
         return _oidc_user()
     return None
 
 
+def request_cookies() -> Mapping[str, str]:
+    """The cookies the browser sent when it connected (read-only; a test may replace this)."""
+    try:
+        return st.context.cookies
+    except Exception:  # no browser behind this run (bare mode)
+        return {}
+
+
+def cookie_secret() -> bytes:
+    """The key that signs sign-in tokens: secrets.toml `COOKIE_SECRET`, else one kept in the data folder.
+
+    With several servers behind one address, give them the same COOKIE_SECRET.
+    """
+    try:
+        configured = st.secrets.get("COOKIE_SECRET")
+    except Exception:  # no secrets file
+        configured = None
+    if configured:
+        return str(configured).encode("utf-8")
+    from ui import services
+
+    return signin.secret_from_folder(services.data_dir())
+
+
+def restore(token: str | None, store=None) -> tuple[User, str] | None:
+    """The user a cookie's token stands for, and its nonce; None when it must not sign anyone in."""
+    found = signin.verify_token(cookie_secret(), token, signin.now())
+    if found is None:
+        return None
+    entry = configured_users().get(found.user)
+    if not entry or found.role not in ROLES or entry.get("role") != found.role:
+        return None  # removed from the configuration, or given another role since
+    if store is None:
+        from ui import services
+
+        store = services.store()
+    entries = store.latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=found.nonce, limit=1)
+    if signin.revoked(entries, found.nonce):
+        return None
+    return User(found.user, found.role, str(entry.get("display_name") or found.user), "password"), found.nonce
+
+
+def _restore_from_cookie() -> User | None:
+    if st.session_state.get(SIGNED_OUT) or not configured_users():
+        return None
+    token = request_cookies().get(COOKIE_NAME)
+    if not token or st.session_state.get(CHECKED_COOKIE) == token:
+        return None
+    # Marked before the check: the check opens the store, which asks who the user is (nobody yet).
+    # A refused cookie is left to expire: clearing it might clear a newer one another tab set.
+    st.session_state[CHECKED_COOKIE] = token
+    restored = restore(token)
+    if restored is None:
+        return None
+    user, nonce = restored
+    _remember(user, nonce)
+    return user
+
+
+def _remember(user: User, nonce: str) -> None:
+    st.session_state[SESSION_USER] = {"name": user.name, "role": user.role, "display_name": user.display_name,
+                                      "nonce": nonce}
+
+
 def sign_in(user: User) -> None:
-    st.session_state[SESSION_USER] = {"name": user.name, "role": user.role, "display_name": user.display_name}
+    """Remember `user` in this browser session, and in a cookie that survives a refresh (`write_cookie`)."""
+    now = signin.now()
+    token = signin.sign_token(cookie_secret(), user.name, user.role, now)
+    found = signin.verify_token(cookie_secret(), token, now)
+    _remember(user, found.nonce)
+    st.session_state.pop(SIGNED_OUT, None)
+    st.session_state[COOKIE_WRITE] = {"value": token, "max_age": int((found.expires - now).total_seconds())}
 
 
-def sign_out(user: User) -> None:
-    st.session_state.pop(SESSION_USER, None)
+def sign_out(user: User, store=None) -> None:
+    """Forget the user here, revoke the cookie's token for every server (audit `sign_out`), clear the cookie."""
+    st.session_state[SIGNED_OUT] = True  # first: from now on the cookie this browser connected with is stale
+    st.session_state[COOKIE_WRITE] = {"value": "", "max_age": 0}
+    stored = st.session_state.pop(SESSION_USER, None) or {}
+    nonce = stored.get("nonce")
+    if nonce:
+        if store is None:
+            from ui import services
+
+            store = services.store()
+        store.append_audit(signin.SIGN_OUT, signin.sign_out_payload(user.name, nonce),
+                           actor=f"{user.name} [{user.role}]")
     if user.source == "oidc":
         st.logout()
+
+
+def cookie_script(value: str, max_age: int) -> str:
+    """The script that sets (or, with max_age 0, deletes) the sign-in cookie in this browser."""
+    attributes = f"Path=/; Max-Age={max(0, int(max_age))}; SameSite=Strict"
+    return (
+        "<script>(function () {"
+        f"var cookie = {json.dumps(f'{COOKIE_NAME}={value}; {attributes}')};"
+        "if (window.location.protocol === 'https:') { cookie += '; Secure'; }"
+        "document.cookie = cookie;"
+        "})();</script>"
+    )
+
+
+def write_cookie() -> None:
+    """Give the browser the cookie this session owes it (set after a sign-in, cleared after a sign-out).
+
+    Rendered on every run of the session, not once: a rerun that starts before
+    the browser has run the script would otherwise drop it. The value is the
+    same each time, so running it again changes nothing.
+    """
+    pending = st.session_state.get(COOKIE_WRITE)
+    if pending:
+        st.html(cookie_script(pending["value"], pending["max_age"]), unsafe_allow_javascript=True)
 
 
 def start_oidc_login() -> None:

@@ -931,3 +931,12 @@ ENTRIES.update({
         "The signed protocol disagrees with the record (the audit chain head, the manifest or the signer): see the technical details.",
     ),
 })
+
+# ---- sign-in cookie (issue 9)
+ENTRIES.update({
+    "auth.sign_out_help": (
+        "Осы браузерде шығу. Әйтпесе кіру осы браузерде {hours} сағат сақталады, бетті жаңартқанда да.",
+        "Выйти в этом браузере. Иначе вход сохраняется в этом браузере {hours} ч, в том числе при обновлении страницы.",
+        "Signs you out on this browser. Otherwise the sign-in lasts {hours} hours on this browser, page refreshes included.",
+    ),
+})

@@ -7,6 +7,8 @@ wait" and "after the wait" do not depend on how fast the machine is.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine import signin
 from engine.store import Store
-from ui import registry
+from ui import auth, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -191,3 +193,117 @@ def test_nothing_but_the_login_form_renders_before_sign_in():
     try_password(at, "aigerim", "wrong")  # a failed try adds its message, nothing else
     assert kinds(at.main) == [*LOGIN_ONLY_MAIN, "error"]
     assert kinds(at.sidebar) == LOGIN_ONLY_SIDEBAR
+
+
+# ---------------------------------------------------------------- the sign-in cookie (a refresh keeps the user)
+#
+# AppTest cannot send cookies (st.context.cookies comes from a real browser's
+# connection), so these tests hand the dashboard the cookies a browser would
+# send by replacing `ui.auth.request_cookies`; tests/e2e/test_signin_browser.py
+# does the same through Chromium.
+
+
+@pytest.fixture
+def cookies(monkeypatch) -> dict:
+    """The cookies the next browser session "connects with"."""
+    sent: dict[str, str] = {}
+    monkeypatch.setattr(auth, "request_cookies", lambda: sent)
+    return sent
+
+
+def token_for(data_dir, user="aigerim", role="manager", at=None, secret=None) -> str:
+    return signin.sign_token(secret or signin.secret_from_folder(data_dir), user, role,
+                             at or dt.datetime.now(dt.timezone.utc))
+
+
+def refreshed(users=USERS, secrets: dict | None = None) -> AppTest:
+    """A new browser session, as after a refresh: nothing in its session state."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.secrets["users"] = users
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def login_form_only(at: AppTest) -> bool:
+    return kinds(at.main) == LOGIN_ONLY_MAIN and kinds(at.sidebar) == LOGIN_ONLY_SIDEBAR and not at.markdown
+
+
+def test_a_valid_cookie_restores_the_user_after_a_refresh(cookies, data_dir):
+    cookies[auth.COOKIE_NAME] = token_for(data_dir)
+    at = refreshed()
+    assert signed_in(at)
+    assert [c.value for c in at.sidebar.caption] == ["Signed in as aigerim (Manager)"]
+    assert at.session_state[auth.SESSION_USER]["name"] == "aigerim"
+    [sign_out] = [b for b in at.sidebar.button if b.label == "Sign out"]
+    assert "12 hours on this browser" in sign_out.help
+
+
+def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_session(cookies, data_dir):
+    at = try_password(browser(), "aigerim", PASSWORD)
+    assert signed_in(at)
+    script = [e for e in at.sidebar if e.type == "html"]
+    assert len(script) == 1
+    body = script[0].proto.body
+    assert "SameSite=Strict" in body and "Path=/" in body and "'https:'" in body  # Secure over https
+    assert 11 * 3600 < int(re.search(r"Max-Age=(\d+)", body).group(1)) <= 12 * 3600
+    token = at.session_state[auth.COOKIE_WRITE]["value"]
+    assert f"{auth.COOKIE_NAME}={token};" in body
+
+    cookies[auth.COOKIE_NAME] = token  # the refresh sends what the script set
+    assert signed_in(refreshed())
+
+
+@pytest.mark.parametrize("case", ["expired", "tampered", "another key", "role changed", "user removed", "garbage"])
+def test_a_cookie_that_must_not_sign_in_shows_only_the_login_form(cookies, data_dir, case):
+    users = USERS
+    if case == "expired":
+        token = token_for(data_dir, at=dt.datetime.now(dt.timezone.utc) - signin.TOKEN_LIFETIME)
+    elif case == "tampered":
+        body, mac = token_for(data_dir).split(".")
+        payload = json.loads(signin._unb64(body)) | {"r": "admin"}
+        token = signin._b64(json.dumps(payload).encode()) + "." + mac
+        users = {**USERS, "aigerim": {**USERS["aigerim"], "role": "admin"}}  # even where the role exists
+    elif case == "another key":
+        token = token_for(data_dir, secret=b"not the server's key")
+    elif case == "role changed":
+        token = token_for(data_dir, role="admin")
+    elif case == "user removed":
+        token = token_for(data_dir, user="bolat")
+    else:
+        token = "not-a-token"
+    cookies[auth.COOKIE_NAME] = token
+    at = refreshed(users)
+    assert login_form_only(at)
+    for spec in registry.PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(spec.path)
+
+
+def test_signing_out_revokes_the_token_for_every_later_session(cookies, data_dir, audit):
+    cookies[auth.COOKIE_NAME] = token_for(data_dir)
+    at = refreshed()
+    assert signed_in(at)
+    nonce = at.session_state[auth.SESSION_USER]["nonce"]
+
+    sign_out = next(b for b in at.sidebar.button if b.label == "Sign out")
+    sign_out.click().run()
+    assert not at.exception
+    assert kinds(at.main) == LOGIN_ONLY_MAIN  # the same session, though its browser connected with the cookie
+    script = [e for e in at.sidebar if e.type == "html"]
+    assert len(script) == 1 and f"{auth.COOKIE_NAME}=; Path=/; Max-Age=0" in script[0].proto.body
+    [entry] = audit(signin.SIGN_OUT)
+    assert entry.payload == {"user": "aigerim", "key": "aigerim", "nonce": nonce}
+    assert entry.actor == "aigerim [manager]"
+
+    assert login_form_only(refreshed())  # a browser that kept the cookie anyway gets nothing for it
+    assert signed_in(try_password(at, "aigerim", PASSWORD))  # and the password still works
+
+
+def test_cookie_secret_from_secrets_toml_is_used_when_set(cookies, data_dir):
+    cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-secrets-toml")
+    assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
+    assert login_form_only(refreshed())  # without it the server signs with the data folder's key

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -152,3 +153,99 @@ def test_other_audit_entries_do_not_count(store):
     store.append_audit("commission_defaults", {"user": "aigerim", "key": "aigerim"})
     assert entries(store, "aigerim") == []
     assert failures_since_success(store.audit(), "aigerim") == 0
+
+
+# ---------------------------------------------------------------- the sign-in cookie's token
+
+SECRET = bytes.fromhex("11" * 32)
+
+
+def test_a_token_verifies_until_it_expires():
+    token = signin.sign_token(SECRET, "aigerim", "commission", T0, nonce="n1")
+    found = signin.verify_token(SECRET, token, T0)
+    assert found == signin.Token("aigerim", "commission", T0 + signin.TOKEN_LIFETIME, "n1")
+    assert signin.TOKEN_LIFETIME == dt.timedelta(hours=12)
+    assert signin.verify_token(SECRET, token, T0 + signin.TOKEN_LIFETIME - dt.timedelta(seconds=1)) == found
+    assert signin.verify_token(SECRET, token, T0 + signin.TOKEN_LIFETIME) is None
+    assert signin.verify_token(SECRET, token, T0 + dt.timedelta(days=30)) is None
+
+
+def test_every_token_gets_its_own_random_nonce_and_non_latin_names_survive():
+    one, two = (signin.sign_token(SECRET, "Айгерім", "staff", T0) for _ in range(2))
+    assert one != two
+    a, b = signin.verify_token(SECRET, one, T0), signin.verify_token(SECRET, two, T0)
+    assert a.user == b.user == "Айгерім" and a.nonce != b.nonce and len(a.nonce) == 32
+    assert all(c.isalnum() or c in "-_." for c in one)  # a cookie value needs no quoting
+
+
+def _reseal(token: str, change) -> str:
+    """The token's payload edited by `change`, under its original MAC."""
+    body, mac = token.split(".")
+    payload = json.loads(signin._unb64(body))
+    change(payload)
+    return signin._b64(json.dumps(payload).encode()) + "." + mac
+
+
+@pytest.mark.parametrize("change", [
+    lambda p: p.update(r="admin"),
+    lambda p: p.update(u="bolat"),
+    lambda p: p.update(exp=p["exp"] + 86_400),
+    lambda p: p.update(n="someone-elses"),
+])
+def test_a_tampered_token_is_refused(change):
+    token = signin.sign_token(SECRET, "aigerim", "staff", T0)
+    assert signin.verify_token(SECRET, _reseal(token, change), T0) is None
+
+
+def test_a_token_is_refused_under_another_key_or_when_damaged():
+    token = signin.sign_token(SECRET, "aigerim", "staff", T0)
+    body, mac = token.split(".")
+    assert signin.verify_token(bytes.fromhex("22" * 32), token, T0) is None
+    assert signin.verify_token(b"", token, T0) is None
+    flipped = mac[:-2] + ("A" if mac[-2] != "A" else "B") + mac[-1]
+    for bad in [None, "", body, f"{body}.", f".{mac}", f"{body}.{flipped}", f"{token}.{mac}", "x" * 5000,
+                "%%%.%%%", token.replace(".", "")]:
+        assert signin.verify_token(SECRET, bad, T0) is None, bad
+    forged = signin._b64(b'{"v":1,"u":"a","r":"admin","exp":9999999999,"n":"x"}')
+    assert signin.verify_token(SECRET, f"{forged}.{mac}", T0) is None
+
+
+def test_a_well_signed_token_of_the_wrong_shape_is_refused():
+    def signed(payload: dict) -> str:
+        body = signin._b64(json.dumps(payload).encode())
+        return f"{body}.{signin._mac(SECRET, body)}"
+
+    good = {"v": 1, "u": "aigerim", "r": "staff", "exp": int(T0.timestamp()) + 60, "n": "abc"}
+    assert signin.verify_token(SECRET, signed(good), T0) is not None
+    for change in [{"v": 2}, {"u": ""}, {"r": None}, {"n": 7}, {"exp": "soon"}, {"exp": True}, {"exp": 1.5}]:
+        assert signin.verify_token(SECRET, signed({**good, **change}), T0) is None, change
+    assert signin.verify_token(SECRET, signed({k: v for k, v in good.items() if k != "n"}), T0) is None
+    body = signin._b64(b"[1, 2]")
+    assert signin.verify_token(SECRET, f"{body}.{signin._mac(SECRET, body)}", T0) is None
+
+
+def test_a_sign_out_in_the_audit_record_revokes_exactly_its_token(store):
+    mine = signin.verify_token(SECRET, signin.sign_token(SECRET, "aigerim", "staff", T0), T0)
+    other = signin.verify_token(SECRET, signin.sign_token(SECRET, "aigerim", "staff", T0), T0)
+
+    def revoked(nonce: str) -> bool:
+        return signin.revoked(store.latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce,
+                                                 limit=1), nonce)
+
+    assert not revoked(mine.nonce)
+    store.append_audit(signin.SIGN_OUT, signin.sign_out_payload("aigerim", mine.nonce), actor="aigerim [staff]")
+    assert revoked(mine.nonce) and not revoked(other.nonce)
+    assert signin.sign_out_payload(" Aigerim ", "n") == {"user": "Aigerim", "key": "aigerim", "nonce": "n"}
+    assert failures_since_success(store.audit(), "aigerim") == 0  # a sign-out is not a password try
+    assert not signin.revoked([e for e in store.audit() if e.action != signin.SIGN_OUT], mine.nonce)
+
+
+def test_the_secret_is_made_once_readable_by_the_owner_only(tmp_path):
+    folder = tmp_path / "data"
+    first = signin.secret_from_folder(folder)
+    assert len(first) == 32
+    assert (folder / signin.SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert signin.secret_from_folder(folder) == first
+    assert signin.secret_from_folder(tmp_path / "elsewhere") != first
+    with pytest.raises(ValueError):
+        signin.sign_token(b"", "aigerim", "staff", T0)

@@ -1,0 +1,144 @@
+"""A password sign-in survives a refresh in a real browser, and a sign-out does too.
+
+Starts `streamlit run dashboard.py` headless with a secrets.toml of its own (one
+argon2 user) given by `--secrets.files`, signs in through the form in headless
+Chromium, reloads, and expects the same page still signed in; signs out,
+reloads, and expects the login form and nothing else.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SHOTS, _free_port, wait_for_app_run
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "projector-2021"
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[users.aigerim]\nrole = "commission"\n'
+        f'password_hash = "{PasswordHasher().hash(PASSWORD)}"\ndisplay_name = "Aigerim S."\n',
+        encoding="utf-8",
+    )
+    port = _free_port()
+    env = {**os.environ, "PROMOTION_DATA_DIR": str(tmp_path / "data")}
+    for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY", "COOKIE_SECRET"):
+        env.pop(name, None)
+    log = open(tmp_path / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url, tmp_path / "data"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def signed_out_screen(page) -> None:
+    """The login form and nothing else: no page navigation, no sign-out button, no page content."""
+    from playwright.sync_api import expect
+
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    expect(page.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+    expect(page.get_by_text("Signed in as", exact=False)).to_have_count(0)
+    assert main.get_by_role("heading").all_inner_texts() == ["“Business Offer” draw"]
+
+
+def test_sign_in_survives_a_refresh_and_sign_out_does_too(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, data = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            wait_for_app_run(page)
+            signed_out_screen(page)
+
+            page.get_by_role("textbox", name="User name").fill("aigerim")
+            page.get_by_role("textbox", name="Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            wait_for_app_run(page)
+            expect(page.get_by_text("Signed in as Aigerim S. (Commission)")).to_be_visible()
+            page.locator("[data-testid='stSidebarNav']").get_by_text("Live draw").click()
+            wait_for_app_run(page)
+            assert page.url.endswith("/live-draw")
+            main = page.locator("[data-testid='stMain']")
+            headings = main.locator("h1").all_inner_texts()
+
+            cookie = next(c for c in context.cookies() if c["name"] == "iskerlik_signin")
+            assert cookie["sameSite"] == "Strict" and cookie["path"] == "/" and not cookie["httpOnly"]
+            assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600  # the token's 12 hours
+            assert (data / "cookie-secret").stat().st_mode & 0o777 == 0o600
+
+            page.reload()  # the projector's refresh: same page, still signed in, no form
+            wait_for_app_run(page)
+            expect(page.get_by_text("Signed in as Aigerim S. (Commission)")).to_be_visible()
+            expect(main.locator("h1").first).to_be_visible()
+            assert main.locator("h1").all_inner_texts() == headings
+            expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+            assert page.url.endswith("/live-draw")
+            page.screenshot(path=str(SHOTS / "signin-after-refresh.png"))
+
+            page.get_by_role("button", name="Sign out").click()
+            wait_for_app_run(page)
+            signed_out_screen(page)
+            assert not [c for c in context.cookies() if c["name"] == "iskerlik_signin"]
+
+            page.reload()
+            wait_for_app_run(page)
+            signed_out_screen(page)
+            page.screenshot(path=str(SHOTS / "signin-after-sign-out-and-refresh.png"))
+
+            # A copy of the token kept from before the sign-out no longer signs anyone in.
+            stolen = browser.new_context(locale="en-GB")
+            stolen.add_cookies([{**cookie, "expires": time.time() + 3600}])
+            other = stolen.new_page()
+            other.goto(f"{url}/live-draw")
+            wait_for_app_run(other)
+            signed_out_screen(other)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "signin-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
