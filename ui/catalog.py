@@ -222,8 +222,8 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "home.no_open_claims": ("Ашық сыйлық жоқ.", "Невручённых призов нет.", "No open claims."),
     "home.overdue": (
         "{n} жеңімпаздың 14 күндік мерзімі өтіп кетті: «Жеңімпаздар мен сыйлықтар» бетінде қайталама ұтысты бастаңыз.",
-        "У {n} победителей истёк 14-дневный срок: начните повторный розыгрыш на странице «Победители и вручение».",
-        "{n} winners are past their 14-day window: start a re-draw on the “Winners and claims” page.",
+        "У {n, plural, one {# победителя} other {# победителей}} истёк 14-дневный срок: начните повторный розыгрыш на странице «Победители и вручение».",
+        "{n, plural, one {# winner is past the 14-day window} other {# winners are past their 14-day window}}: start a re-draw on the “Winners and claims” page.",
     ),
     # ---- upload
     "upload.source": ("Дереккөз", "Источник", "Source"),
@@ -340,7 +340,7 @@ ENTRIES.update({
         "The live draw starts from this list; before the draw the commission confirms who is present.",
     ),
     "settings.commission_save": ("Комиссияны сақтау", "Сохранить комиссию", "Save the commission"),
-    "settings.commission_saved": ("Сақталды: {n} адам.", "Сохранено: {n} чел.", "Saved: {n} members."),
+    "settings.commission_saved": ("Сақталды: {n} адам.", "Сохранено: {n} чел.", "Saved: {n, plural, one {# member} other {# members}}."),
     "commission.chair": ("Төраға", "Председатель", "Chair"),
     "commission.secretary": ("Хатшы", "Секретарь", "Secretary"),
     "commission.member": ("Мүше", "Член комиссии", "Member"),
@@ -353,7 +353,7 @@ ENTRIES.update({
     "settings.period": ("Акция мерзімі", "Срок акции", "Promotion period"),
     "settings.connections": ("Қосылу мерзімі", "Период подключения", "Connections"),
     "settings.claim_window": ("Жеңімпазға берілетін мерзім", "Срок для победителя", "Claim window"),
-    "settings.days": ("{n} күн", "{n} дней", "{n} days"),
+    "settings.days": ("{n} күн", "{n, plural, one {# день} few {# дня} many {# дней} other {# дня}}", "{n, plural, one {# day} other {# days}}"),
     "settings.minimum_fee": ("Ең төменгі төлем", "Минимальная плата", "Minimum fee"),
     "settings.newness": ("Жаңалық мерзімі, ай", "Новизна, месяцев", "Newness look-back, months"),
     "settings.newness_value": ("ЖК пакеті: {ie} · басқалар: {other}", "пакет ИП: {ie} · прочие: {other}", "IE bundle: {ie} · others: {other}"),
@@ -425,8 +425,8 @@ ENTRIES.update({
     ),
     "draw.empty_pool": (
         "Бұл номиналда қатысушы жоқ: {n} сертификат келесі айға ауысады.",
-        "В этом номинале нет участников: {n} сертификатов переносится на следующий месяц.",
-        "No participant in this tier: {n} certificates carry over to the next month.",
+        "В этом номинале нет участников: {n, plural, one {# сертификат переносится} few {# сертификата переносятся} many {# сертификатов переносятся} other {# сертификата переносятся}} на следующий месяц.",
+        "No participant in this tier: {n, plural, one {# certificate carries} other {# certificates carry}} over to the next month.",
     ),
     "draw.record_empty": ("Ауыстыруды тіркеу", "Зафиксировать перенос", "Record the carry-over"),
     "draw.carry_out": ("Келесі айға ауысады: {n}", "Переносится на следующий месяц: {n}", "Carried over to the next month: {n}"),
@@ -468,15 +468,15 @@ ENTRIES.update({
     "draw.step_request": ("Кездейсоқ сандар", "Случайные числа", "The random numbers"),
     "draw.request_explained": (
         "RANDOM.ORG-тан 1…{size} аралығынан қайталанбайтын {n} сан сұралады, билет `{ticket}`. i-ші сан i-ші сертификаттың жеңімпазын атайды.",
-        "У RANDOM.ORG запрашивается {n} неповторяющихся чисел от 1 до {size}, билет `{ticket}`. i-е число называет победителя i-го сертификата.",
-        "RANDOM.ORG is asked for {n} distinct numbers from 1 to {size}, ticket `{ticket}`. The i-th number names the winner of the i-th certificate.",
+        "У RANDOM.ORG {n, plural, one {запрашивается # число} few {запрашиваются # неповторяющихся числа} many {запрашиваются # неповторяющихся чисел} other {запрашиваются # неповторяющихся числа}} от 1 до {size}, билет `{ticket}`. i-е число называет победителя i-го сертификата.",
+        "RANDOM.ORG is asked for {n, plural, one {# number} other {# distinct numbers}} from 1 to {size}, ticket `{ticket}`. The i-th number names the winner of the i-th certificate.",
     ),
     "draw.request": ("RANDOM.ORG-тан сандарды сұрау", "Запросить числа у RANDOM.ORG", "Request the numbers from RANDOM.ORG"),
     "draw.running": ("Ұтыс жүріп жатыр…", "Идёт розыгрыш…", "Drawing…"),
     "draw.step_requesting": (
         "Сұрау жіберілді: 1…{maximum} аралығынан {n} сан, билет {ticket}",
-        "Запрос отправлен: {n} чисел от 1 до {maximum}, билет {ticket}",
-        "Request sent: {n} numbers from 1 to {maximum}, ticket {ticket}",
+        "Запрос отправлен: {n, plural, one {# число} few {# числа} many {# чисел} other {# числа}} от 1 до {maximum}, билет {ticket}",
+        "Request sent: {n, plural, one {# number} other {# numbers}} from 1 to {maximum}, ticket {ticket}",
     ),
     "draw.step_offline": ("Офлайн әдіс, энтропия: {entropy}", "Офлайн-способ, энтропия: {entropy}", "Offline method, entropy: {entropy}"),
     "draw.step_signature": ("Қолтаңба тексерілді, нәтиже № {serial}", "Подпись проверена, результат № {serial}", "Signature verified, result no. {serial}"),
@@ -486,7 +486,8 @@ ENTRIES.update({
         "The result was recovered through the ticket: no new numbers were asked for.",
     ),
     "draw.step_reveal": ("Жеңімпаздар: {n}", "Победители: {n}", "Winners: {n}"),
-    "draw.done": ("Ұтыс аяқталды: {n} жеңімпаз", "Розыгрыш завершён: {n} победителей", "Draw complete: {n} winners"),
+    "draw.done": ("Ұтыс аяқталды: {n} жеңімпаз", "Розыгрыш завершён: {n, plural, one {# победитель} few {# победителя} many {# победителей} other {# победителя}}",
+                  "Draw complete: {n, plural, one {# winner} other {# winners}}"),
     "draw.failed": ("Ұтыс аяқталмады", "Розыгрыш не завершён", "The draw did not complete"),
     "draw.next_tier": ("Келесі номинал", "Следующий номинал", "Next tier"),
     "draw.offline_title": ("Комиссия шешімі: офлайн әдіс", "Решение комиссии: офлайн-способ", "Commission decision: the offline method"),
@@ -605,20 +606,23 @@ ENTRIES.update({
     "docs.audit_title": ("Аудит журналы", "Журнал аудита", "Audit record"),
     "docs.verify": ("Барлығын тексеру", "Проверить всё", "Verify everything"),
     "docs.verifying": ("Пулдар, қолтаңбалар, жеңімпаздар және журнал тізбегі тексерілуде…", "Проверяем пулы, подписи, победителей и цепочку журнала…", "Checking pools, signatures, winners and the audit chain…"),
-    "docs.verify_ok": ("Барлығы сәйкес: {n} тексеру өтті.", "Всё сходится: пройдено проверок — {n}.", "Everything checks out: {n} checks passed."),
-    "docs.verify_failed": ("{n} тексеру өтпеді: төмендегі тізімді қараңыз.", "Не пройдено проверок: {n}. Смотрите список ниже.", "{n} checks failed: see the list below."),
+    "docs.verify_ok": ("Барлығы сәйкес: {n} тексеру өтті.", "Всё сходится: пройдено проверок — {n}.",
+                        "Everything checks out: {n, plural, one {# check} other {# checks}} passed."),
+    "docs.verify_failed": ("{n} тексеру өтпеді: төмендегі тізімді қараңыз.", "Не пройдено проверок: {n}. Смотрите список ниже.",
+                            "{n, plural, one {# check} other {# checks}} failed: see the list below."),
 })
 
 ENTRIES.update({
     # ---- claims
     "claims.overdue": (
         "{n} сертификат бойынша 14 күндік мерзім өтті: қайталама ұтыс қажет.",
-        "По {n} сертификатам истёк 14-дневный срок: нужен повторный розыгрыш.",
-        "{n} certificates are past their 14-day window: they need a re-draw.",
+        "По {n, plural, one {# сертификату} other {# сертификатам}} истёк 14-дневный срок: нужен повторный розыгрыш.",
+        "{n, plural, one {# certificate is past its 14-day window: it needs} other {# certificates are past their 14-day window: they need}} a re-draw.",
     ),
     "claims.act_title": ("Сертификат бойынша әрекет", "Действие по сертификату", "Act on a certificate"),
     "claims.certificate": ("Сертификат", "Сертификат", "Certificate"),
-    "claims.deadline": ("Мерзімі: {deadline} (қалған күн: {days})", "Срок: {deadline} (осталось дней: {days})", "Deadline: {deadline} ({days} days left)"),
+    "claims.deadline": ("Мерзімі: {deadline} (қалған күн: {days})", "Срок: {deadline} ({days, plural, one {остался # день} few {осталось # дня} many {осталось # дней} other {осталось # дня}})",
+                        "Deadline: {deadline} ({days, plural, one {# day} other {# days}} left)"),
     "claims.contact": ("Байланыс", "Связь", "Contact"),
     "claims.handover": ("Тапсыру", "Вручение", "Handover"),
     "claims.forfeit": ("Сыйлықтан айыру", "Лишение приза", "Forfeit"),
@@ -932,6 +936,102 @@ ENTRIES.update({
     ),
 })
 
+# ---- presentation (issue 9)
+ENTRIES.update({
+    "present.cert": ("№ {n}", "№ {n}", "No. {n}"),
+    "present.drawn_number": ("Түскен нөмір: {n}", "Выпавший номер: {n}", "Drawn number: {n}"),
+    "present.step_pool": ("Пул және хэш", "Пул и хэш", "Pool and hash"),
+    "present.step_commission": ("Комиссия", "Комиссия", "Commission"),
+    "present.step_numbers": ("Кездейсоқ сандар", "Случайные числа", "Random numbers"),
+    "present.step_winners": ("Жеңімпаздар", "Победители", "Winners"),
+    "present.rehearsal": ("РЕПЕТИЦИЯ", "РЕПЕТИЦИЯ", "REHEARSAL"),
+    "present.tier": ("{tier} ₸ сертификаттары", "Сертификаты {tier} ₸", "Certificates of {tier} ₸"),
+    "present.redraw_title": (
+        "№ {certificate} сертификатты қайта ойнату · {tier} ₸",
+        "Повторный розыгрыш сертификата № {certificate} · {tier} ₸",
+        "Re-draw of certificate no. {certificate} · {tier} ₸",
+    ),
+    "present.pool_size": ("Пулдағы қатысушылар", "Участников в пуле", "Participants in the pool"),
+    "present.participants": ("Қатысушылар", "Участников", "Participants"),
+    "present.to_draw": ("Ойнатылады", "Будет разыграно", "To be drawn"),
+    "present.pool_hash": (
+        "Пул хэші (SHA-256): кездейсоқ сандардан бұрын жарияланады",
+        "Хэш пула (SHA-256): объявляется до случайных чисел",
+        "Pool hash (SHA-256): announced before any random number",
+    ),
+    "present.pool_hash_short": ("Пул хэші", "Хэш пула", "Pool hash"),
+    "present.ticket": ("RANDOM.ORG билеті: {ticket}", "Билет RANDOM.ORG: {ticket}", "RANDOM.ORG ticket: {ticket}"),
+    "present.now_waiting": (
+        "Пул жақында бекітіледі: алдымен оның көлемі мен хэші көрсетіледі.",
+        "Сейчас пул будет зафиксирован: сначала показываются его размер и хэш.",
+        "The pool is about to be frozen: its size and hash come first.",
+    ),
+    "present.now_frozen": (
+        "Комиссия пул көлемі мен хэшін дауыстап оқиды.",
+        "Комиссия оглашает размер и хэш пула.",
+        "The commission reads the pool size and hash aloud.",
+    ),
+    "present.now_numbers_randomorg": (
+        "RANDOM.ORG-тан 1…{size} аралығынан {n} сан сұралады.",
+        "У RANDOM.ORG запрашивается {n} чисел от 1 до {size}.",
+        "RANDOM.ORG is asked for {n} numbers from 1 to {size}.",
+    ),
+    "present.now_numbers_offline": (
+        "Офлайн әдіс: комиссия барлығының көзінше энтропия енгізеді.",
+        "Офлайн-способ: комиссия при всех вводит энтропию.",
+        "Offline method: the commission enters the entropy in front of everyone.",
+    ),
+    "present.now_drawing": ("Сандар RANDOM.ORG-тан сұралуда…", "Числа запрашиваются у RANDOM.ORG…", "Asking RANDOM.ORG for the numbers…"),
+    "present.now_drawing_offline": ("Жеңімпаздар есептелуде…", "Победители вычисляются…", "Computing the winners…"),
+    "present.now_empty": (
+        "Бұл номиналда қатысушы жоқ: {n} сертификат келесі айға ауысады.",
+        "В этом номинале нет участников: сертификаты ({n}) переносятся на следующий месяц.",
+        "No participant in this tier: {n} certificates carry over to the next month.",
+    ),
+    "present.nobody": (
+        "Ойнататын қатысушы қалмады: {n} сертификат ауысады.",
+        "Не осталось участников для розыгрыша: сертификаты ({n}) переносятся.",
+        "Nobody is left to draw: {n} certificates carry over.",
+    ),
+    "present.signature_ok": (
+        "RANDOM.ORG қолтаңбасы тексерілді, нәтиже № {serial}",
+        "Подпись RANDOM.ORG проверена, результат № {serial}",
+        "RANDOM.ORG signature verified, result no. {serial}",
+    ),
+    "present.offline": ("Офлайн әдіс, энтропия: {entropy}", "Офлайн-способ, энтропия: {entropy}", "Offline method, entropy: {entropy}"),
+    "present.summary_title": ("{month}: жеңімпаздар", "{month}: победители", "{month}: the winners"),
+    "present.summary_sub": ("Барлығы {n} сертификат", "Всего сертификатов: {n}", "{n} certificates in all"),
+    "present.no_month": ("Ұтысқа бекітілген ай әлі жоқ.", "Месяц для розыгрыша ещё не зафиксирован.", "No month is frozen for a draw yet."),
+    # the operator's control view
+    "present.show_here": ("Осы бетте көрермендер экранын көрсету", "Показать экран для зрителей на этой вкладке", "Show the audience screen in this tab"),
+    "present.show_here_help": (
+        "Проектор үшін: бүйір панелі мен басқару элементтерінсіз, әр секунд сайын жаңарады. Шығу үшін мекенжайдан ?view=audience алып тастаңыз.",
+        "Для проектора: без боковой панели и элементов управления, обновляется каждую секунду. Чтобы выйти, уберите ?view=audience из адреса.",
+        "For the projector: no sidebar and no controls, refreshed every second. To leave it, remove ?view=audience from the address.",
+    ),
+    "present.open": ("Көрермендер экраны (жаңа қойынды)", "Экран для зрителей (новая вкладка)", "Audience screen (new tab)"),
+    "present.open_help": (
+        "Бұл сілтемені проекторға шығарылған екінші экранда ашыңыз: ол осы беттің қадамдарын 1–2 секунд ішінде көрсетеді.",
+        "Откройте эту ссылку на втором экране (проекторе): он показывает шаги этой страницы в течение 1–2 секунд.",
+        "Open this link on the second screen (the projector): it shows this page's steps within 1–2 seconds.",
+    ),
+    "present.randomorg_ready": (
+        "RANDOM.ORG бапталған: сандар RANDOM.ORG-тан қолтаңбамен келеді.",
+        "RANDOM.ORG настроен: числа приходят от RANDOM.ORG с подписью.",
+        "RANDOM.ORG is set up: the numbers come from RANDOM.ORG, signed.",
+    ),
+    "present.randomorg_rehearsal": (
+        "Репетиция: RANDOM.ORG орнына осы компьютердегі алмастырғыш жауап береді; нәтиже есепке алынбайды.",
+        "Репетиция: вместо RANDOM.ORG отвечает заменитель на этом компьютере; результат не засчитывается.",
+        "Rehearsal: a stand-in on this computer answers for RANDOM.ORG; nothing counts.",
+    ),
+    "present.randomorg_missing": (
+        "RANDOM.ORG бұл компьютерде бапталмаған: API кілті жоқ. Ұтыс комиссия шешімімен офлайн әдіспен өтеді: алдымен пул бекітіліп, хэші көрсетіледі, содан кейін комиссия барлығының көзінше энтропия енгізеді. (Әкімші RANDOM_ORG_API_KEY кілтін баптап, қолданбаны қайта іске қоса алады.)",
+        "RANDOM.ORG на этом компьютере не настроен: нет API-ключа. Розыгрыш проводится офлайн-способом по решению комиссии: сначала пул фиксируется и показывается его хэш, затем комиссия при всех вводит энтропию. (Администратор может задать RANDOM_ORG_API_KEY и перезапустить приложение.)",
+        "RANDOM.ORG is not set up on this computer: there is no API key. The draw is held with the offline method, by the commission's decision: the pool is frozen and its hash shown first, then the commission enters the entropy in front of everyone. (An administrator can set RANDOM_ORG_API_KEY and restart the app.)",
+    ),
+})
+
 # ---- sign-in cookie (issue 9)
 ENTRIES.update({
     "auth.sign_out_help": (
@@ -939,4 +1039,159 @@ ENTRIES.update({
         "Выйти в этом браузере. Иначе вход сохраняется в этом браузере {hours} ч, в том числе при обновлении страницы.",
         "Signs you out on this browser. Otherwise the sign-in lasts {hours} hours on this browser, page refreshes included.",
     ),
+})
+
+# ---- claims/upload/documents (issue 9)
+ENTRIES.update({
+    "claims.pick_hint": (
+        "Әрекет ету үшін кестеде жолды немесе төмендегі тізімнен сертификатты таңдаңыз: таңдау мәртебе өзгергенде де сол күйінде қалады.",
+        "Выберите строку в таблице или сертификат в списке ниже: выбор не сдвигается, когда меняется статус.",
+        "Choose a row in the table, or a certificate in the list below: the choice stays put when its status changes.",
+    ),
+    "col.earlier_winners": ("Бұрынғы жеңімпаздар", "Прежние победители", "Earlier winners"),
+    "claims.deadline_closed": ("Мерзімі: {deadline}", "Срок: {deadline}", "Deadline: {deadline}"),
+    "claims.history_title": ("Сертификат тарихы", "История сертификата", "The certificate's history"),
+    "claims.step": ("Не болды", "Что произошло", "What happened"),
+    "col.when_local": ("Уақыты (Алматы)", "Время (Алматы)", "When (Almaty)"),
+    "claims.event_drawn": ("Ұтыс ойынында ұтып алды", "Выиграл в розыгрыше", "Drawn"),
+    "claims.event_redrawn": ("Қайталама ұтыста ұтып алды", "Выиграл в повторном розыгрыше", "Drawn at a re-draw"),
+    "claims.event_contacted": ("Байланысқа шықты", "Вышел на связь", "Contacted"),
+    "claims.event_claimed": ("Сертификат тапсырылды", "Сертификат вручён", "Certificate handed over"),
+    "claims.event_forfeited": ("Сыйлықтан айырылды", "Лишён приза", "Forfeited"),
+    "claims.event_unclaimed": ("14 күн ішінде хабарласпады деп белгіленді", "Отмечен: не вышел на связь за 14 дней", "Marked: no contact within 14 days"),
+    "claims.event_lapsed": ("14 күндік мерзім байланыссыз өтті", "14-дневный срок истёк без связи", "The 14-day window passed without contact"),
+    "claims.event_replaced": ("Қайталама ұтыста басқа жеңімпазбен ауыстырылды", "Заменён новым победителем повторного розыгрыша", "Replaced by the re-draw's winner"),
+    "claims.confirm_forfeit_title": ("Сыйлықтан айыруды растау", "Подтвердите лишение приза", "Confirm the forfeit"),
+    "claims.confirm_forfeit_who": (
+        "Сыйлықтан айыру мына сертификатқа қатысты: **{certificate}**",
+        "Лишение приза касается сертификата **{certificate}**",
+        "The forfeit concerns certificate **{certificate}**",
+    ),
+    "claims.confirm_forfeit_effect": (
+        "Мұны қайтаруға болмайды: жеңімпаз сыйлықтан айырылады (15-тармақ), сертификат комиссияның қайталама ұтысын күтеді.",
+        "Это нельзя отменить: победитель лишается приза (пункт 15), сертификат ждёт повторного розыгрыша комиссией.",
+        "This cannot be undone: the winner loses the prize (clause 15) and the certificate waits for the commission's re-draw.",
+    ),
+    "claims.confirm_forfeit_yes": ("Иә, сыйлықтан айыру", "Да, лишить приза", "Yes, record the forfeit"),
+    "claims.confirm_forfeit_no": ("Болдырмау", "Отмена", "Cancel"),
+    "upload.kept": (
+        "Бұрын жүктелген файл көрсетілуде: {name}.",
+        "Показан файл, загруженный ранее: {name}.",
+        "Showing the file uploaded before: {name}.",
+    ),
+    "upload.forget": ("Басқа файл таңдау", "Выбрать другой файл", "Choose another file"),
+    "col.carry_out_expected": ("Келесі айға (болжам)", "На следующий месяц (ожидается)", "Carry out (expected)"),
+    "upload.empty_tier": (
+        "{tier}: бұл айда қатысушы жоқ, бірақ {carried} сертификат алдыңғы айлардан ауыстырылған. Ұтыс болмайды, {to_draw} сертификат келесі айға өтеді.",
+        "{tier}: в этом месяце нет участников, а перенесено сертификатов: {carried}. Розыгрыша не будет, сертификаты ({to_draw}) перейдут на следующий месяц.",
+        "{tier}: no participant this month, yet {carried} certificates were carried in. Nothing can be drawn; {to_draw} certificates carry over to the next month.",
+    ),
+    "upload.freeze_title": ("Ұтыс ойынына бекіту", "Фиксация для розыгрыша", "Freeze for the draw"),
+    "docs.one_click": (
+        "Әр батырма құжатты басқан сәтте жасап, бірден жүктеп береді.",
+        "Каждая кнопка создаёт документ в момент нажатия и сразу скачивает его.",
+        "Each button makes its document when clicked and downloads it at once.",
+    ),
+    "docs.not_ready": (
+        "{month} үшін аяқталған ұтыс әлі жоқ: басып шығаратын ештеңе жоқ.",
+        "Для {month} ещё нет завершённого розыгрыша: печатать пока нечего.",
+        "{month} has no finished draw yet: there is nothing to print.",
+    ),
+    "docs.audit_rehearsal": ("дайындық", "репетиция", "rehearsal"),
+    "col.seq": ("№", "№", "No."),
+    "col.subject": ("Неге қатысты", "К чему относится", "Concerns"),
+    "col.entry_hash": ("Жазба хэші (SHA-256)", "Хэш записи (SHA-256)", "Entry hash (SHA-256)"),
+    "audit.import": ("Файл ұтыс ойынына бекітілді", "Файл зафиксирован для розыгрыша", "File frozen for the draw"),
+    "audit.rehearsal_started": ("Дайындық басталды", "Начата репетиция", "Rehearsal started"),
+    "audit.commission": ("Комиссия құрамы жазылды", "Записан состав комиссии", "Commission recorded"),
+    "audit.commission_defaults": ("Комиссияның әдепкі құрамы сақталды", "Сохранён состав комиссии по умолчанию", "Default commission saved"),
+    "audit.redraw_commission": ("Қайталама ұтыстағы комиссия жазылды", "Записана комиссия повторного розыгрыша", "Re-draw commission recorded"),
+    "audit.pool_frozen": ("Пул бекітілді, хэші көрсетілді", "Пул зафиксирован, хэш показан", "Pool frozen, hash shown"),
+    "audit.ticket_created": ("RANDOM.ORG билеті жасалды", "Создан билет RANDOM.ORG", "RANDOM.ORG ticket created"),
+    "audit.draw_resumed": ("Ұтыс жалғастырылды", "Розыгрыш продолжен", "Draw resumed"),
+    "audit.entropy_entered": ("Комиссия энтропияны енгізді", "Комиссия ввела энтропию", "Entropy entered by the commission"),
+    "audit.draw_done": ("Ұтыс өтті, жеңімпаздар сақталды", "Розыгрыш проведён, победители сохранены", "Draw done, winners stored"),
+    "audit.draw_failed": ("Ұтыс сәтсіз аяқталды", "Розыгрыш не удался", "Draw failed"),
+    "audit.draw_blocked": ("Ұтыс тоқтатылды: нәтиже расталмады", "Розыгрыш заблокирован: результат не подтверждён", "Draw blocked: the result did not verify"),
+    "audit.ticket_abandoned": ("Комиссия билеттен бас тартты", "Комиссия отказалась от билета", "Ticket abandoned by the commission"),
+    "audit.claim": ("Сертификат мәртебесі өзгертілді", "Изменён статус сертификата", "Certificate status changed"),
+    "audit.sign_in": ("Жүйеге кірді", "Вход в систему", "Signed in"),
+    "audit.sign_in_failed": ("Жүйеге кіру сәтсіз", "Неудачная попытка входа", "Sign-in failed"),
+    "audit.sign_out": ("Жүйеден шықты", "Выход из системы", "Signed out"),
+    "audit.place_default": ("Ұтыс өтетін орын сақталды", "Сохранено место проведения розыгрыша", "Place of the draw saved"),
+})
+
+# ---- charts and formats (issue 9)
+ENTRIES.update({
+    "charts.pick_something": (
+        "Кемінде бір ай мен бір номиналды таңдаңыз.",
+        "Выберите хотя бы один месяц и один номинал.",
+        "Choose at least one month and one tier.",
+    ),
+    "charts.participants_per_tier": ("Номиналдар бойынша қатысушылар", "Участники по номиналам", "Participants per tier"),
+    "charts.participants_axis": ("Қатысушылар", "Участники", "Participants"),
+    "charts.certificates_axis": ("Сертификаттар", "Сертификаты", "Certificates"),
+    "charts.coverage_title": (
+        "Номиналдар бойынша сертификаттар: ойнатылғаны мен квотасы",
+        "Сертификаты по номиналам: разыграно и квота",
+        "Certificates per tier: drawn against the quota",
+    ),
+    "charts.coverage_help": (
+        "Ашық баған — ойнатылуы тиіс сертификаттар (2-кестедегі квота + ауыстырылғандар), қою баған — ойнатылғаны. "
+        "Қатысушылар сертификаттан аз болса, қалғаны келесі айға ауысады.",
+        "Светлый столбец — сертификаты к розыгрышу (квота из таблицы 2 + перенесённые), тёмный — разыграно. "
+        "Если участников меньше, чем сертификатов, остаток переносится на следующий месяц.",
+        "Pale bar: certificates to draw (the Table 2 quota plus those carried in); dark bar: drawn. "
+        "With fewer participants than certificates, the rest carries over to the next month.",
+    ),
+    "charts.to_draw_of": ("{tier}: ойнатылады (квота + ауыстырылған)", "{tier}: к розыгрышу (квота + перенос)",
+                          "{tier}: to draw (quota + carried in)"),
+    "charts.drawn_of": ("{tier}: ойнатылды", "{tier}: разыграно", "{tier}: drawn"),
+    "charts.coverage_hover": (
+        "Квота {quota} + ауыстырылған {carried} = {to_draw}; ойнатылды {drawn}; қатысушылар {pool}",
+        "Квота {quota} + перенос {carried} = {to_draw}; разыграно {drawn}; участников {pool}",
+        "Quota {quota} + carried in {carried} = {to_draw}; drawn {drawn}; participants {pool}",
+    ),
+    "charts.carry_title": (
+        "Келесі айға ауысатын сертификаттар, номиналдар бойынша",
+        "Сертификаты, перенесённые на следующий месяц, по номиналам",
+        "Certificates carried over to the next month, per tier",
+    ),
+    "charts.unplayed_of": ("{tier}: ойнатылмаған", "{tier}: неразыгранные", "{tier}: unplayed"),
+    "charts.claim_rate_title": ("Тапсырылған сыйлықтар үлесі, номиналдар бойынша", "Доля вручённых призов по номиналам",
+                                "Claim rate per tier"),
+    "charts.claim_rate_axis": ("Ойнатылғанның %", "% от разыгранных", "% of drawn"),
+    "charts.claim_rate_hover": (
+        "{drawn} сертификаттың {claimed} тапсырылды",
+        "вручено {claimed} из {drawn}",
+        "{claimed} of {drawn} handed over",
+    ),
+    "charts.empty_draws": (
+        "Таңдалған айларда әлі ұтыс өткізілмеген: график алғашқы ұтыстан кейін пайда болады.",
+        "В выбранных месяцах розыгрышей ещё не было: график появится после первого розыгрыша.",
+        "No draw yet in the chosen months: the chart appears after the first draw.",
+    ),
+    "charts.empty_claims": (
+        "Таңдалған айларда әлі жеңімпаз жоқ: сыйлықтар ұтыстан кейін көрінеді.",
+        "В выбранных месяцах победителей ещё нет: призы появятся после розыгрыша.",
+        "No winners yet in the chosen months: claims appear after a draw.",
+    ),
+    "charts.empty_budget": (
+        "Әзірге ештеңе ойнатылмаған және тапсырылмаған: {budget} ₸ бюджет толық қалды.",
+        "Пока ничего не разыграно и не вручено: бюджет {budget} ₸ не израсходован.",
+        "Nothing drawn or handed over yet: the whole budget of {budget} ₸ remains.",
+    ),
+    "charts.empty_exclusions": (
+        "Таңдалған айларға әлі файл бекітілмеген: шығару себептері файл бекітілгеннен кейін көрінеді.",
+        "Для выбранных месяцев файл ещё не зафиксирован: причины исключения появятся после фиксации файла.",
+        "No file frozen yet for the chosen months: exclusions appear once a file is frozen.",
+    ),
+    "settings.place_title": ("Ұтыс ойынының өткізілетін орны", "Место проведения розыгрыша", "Place of the draw"),
+    "settings.place_help": (
+        "Хаттамада дәл осылай басылады: қазақ және орыс тілдерінде, интерфейс тіліне қарамастан.",
+        "Так место печатается в протоколе: на казахском и русском, независимо от языка интерфейса.",
+        "Printed exactly so in the protocol, in Kazakh and Russian, whatever the interface language.",
+    ),
+    "settings.place_save": ("Орынды сақтау", "Сохранить место", "Save the place"),
+    "settings.place_saved": ("Орын сақталды.", "Место сохранено.", "The place is saved."),
 })

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import formats
 from ui.catalog import ENTRIES
 
 LANGUAGES = ("kk", "ru", "en")
@@ -41,11 +42,16 @@ def current_language() -> str:
 
 
 def t(key: str, /, lang: str | None = None, **params: object) -> str:
-    """The text for `key` in the current language, with `{name}` fields filled in."""
-    catalogue = CATALOGUES[lang or current_language()]
-    text = catalogue.get(key)
+    """The text for `key` in the current language, with `{name}` fields filled in.
+
+    An entry that takes a count words it with an ICU plural block,
+    "{n, plural, one {# день} few {# дня} many {# дней} other {# дня}}": the
+    form is the one CLDR's plural rule of the language gives for `n`."""
+    lang = lang or current_language()
+    text = CATALOGUES[lang].get(key)
     if text is None:
         text = CATALOGUES["en"].get(key, key)
+    text = formats.choose_plurals(text, lang, params)
     if params:
         try:
             return text.format(**params)
@@ -54,36 +60,39 @@ def t(key: str, /, lang: str | None = None, **params: object) -> str:
     return text
 
 
-def fmt_int(value: int | float | None) -> str:
-    """Thousands with a thin space, as written in Kazakhstan: 13 590 000."""
-    if value is None:
-        return "—"
-    return f"{int(value):,}".replace(",", "\u202f")
+# Months, dates, numbers: Babel (CLDR) through ui.formats, which the documents use too.
 
 
-def fmt_money(value: int | float | None) -> str:
-    return f"{fmt_int(value)} ₸"
+def fmt_int(value: int | float | None, lang: str | None = None) -> str:
+    """13 590 000 (kk, ru) / 13,590,000 (en); None -> '—'."""
+    return formats.number(value, lang or current_language())
 
 
-MONTH_NAMES = {
-    "kk": ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"),
-    "ru": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
-}
+def fmt_money(value: int | float | None, lang: str | None = None) -> str:
+    return f"{fmt_int(value, lang)} ₸"
 
 
 def fmt_month(month: str, lang: str | None = None) -> str:
-    """'2021-03' -> 'наурыз 2021' / 'март 2021' / 'March 2021'."""
-    try:
-        year, mon = int(month[:4]), int(month[5:7])
-    except (TypeError, ValueError):
-        return str(month)
-    name = MONTH_NAMES[lang or current_language()][mon - 1]
-    return f"{year} {name}" if (lang or current_language()) == "kk" else f"{name} {year}"
+    """'2021-03' -> '2021 ж. наурыз' / 'март 2021' / 'March 2021'."""
+    return formats.month(month, lang or current_language())
 
 
-def fmt_date(day) -> str:
-    return day.strftime("%d.%m.%Y") if day else "—"
+def fmt_date(day, lang: str | None = None) -> str:
+    """05.04.2021 (kk, ru) / 05/04/2021 (en); None -> '—'."""
+    return formats.date(day, lang or current_language())
+
+
+def fmt_datetime(instant, lang: str | None = None) -> str:
+    """A stored instant (aware UTC; naive is taken as UTC) as a clock in Almaty reads it: '05.04.2021 16:30'.
+
+    The offset is tzdata's: UTC+6 until 1 March 2024, UTC+5 since."""
+    return formats.datetime(instant, lang or current_language())
+
+
+def int_labels():
+    """A format_func for widgets that show numbers (tiers), in the language of this run."""
+    lang = current_language()
+    return lambda value: fmt_int(value, lang)
 
 
 def labels(prefix: str):
