@@ -16,7 +16,7 @@ from reportlab.platypus import PageBreak, Table, TableStyle
 from engine.records import MonthRecord, WinnerRecord
 from engine.rules import Rules, load_rules
 from reports.pdfkit import FRAME_W, P, PageDecor, bi, build_pdf, esc, kv_table, spacer, split_organiser
-from reports.strings import both, date_words, money, month_words, ts
+from reports.strings import both, date_figures, money, month_words, ts
 
 ACT_STATUSES = ("drawn", "contacted", "claimed")  # who may still receive a certificate
 
@@ -75,7 +75,7 @@ def _certificate_pairs(record: MonthRecord, w: WinnerRecord) -> list[tuple[str, 
         ("denomination", f"<b>{money(w.denomination)}</b>"),
         ("value", f"<b>{money(w.denomination)} {esc(tenge_kk)}</b> / {esc(tenge_ru)}"),
         ("certificate_serial", P(esc(w.certificate_serial), "mono") if w.certificate_serial else _line(45)),
-        ("protocol_ref", f"№ {esc(record.protocol_number)}, {record.draw_date:%d.%m.%Y}, "
+        ("protocol_ref", f"№ {esc(record.protocol_number)}, {date_figures(record.draw_date)}, "
                          f"{esc(both('certificate_no'))} {w.certificate}"),
     ]
 
@@ -118,7 +118,7 @@ def _handover_story(record: MonthRecord, w: WinnerRecord, rules: Rules) -> list:
         ("account", P(esc(w.account), "mono")),
         ("certificate", f"{esc(both('certificate_kind'))}, <b>{money(w.denomination)}</b> {esc(both('tenge'))}"),
         ("certificate_serial", P(esc(w.certificate_serial), "mono") if w.certificate_serial else _line(45)),
-        ("protocol_ref", f"№ {esc(record.protocol_number)}, {record.draw_date:%d.%m.%Y}"),
+        ("protocol_ref", f"№ {esc(record.protocol_number)}, {date_figures(record.draw_date)}"),
     ]), spacer(10), _sign_table([("branch_staff", ""), ("winner_sign", w.client_name)])]
     return story
 

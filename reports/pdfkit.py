@@ -20,7 +20,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from reports.strings import both, ts
+from reports.strings import almaty_time, both, ts
 
 PAGE_W, PAGE_H = A4
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 20 * mm, 15 * mm, 27 * mm, 20 * mm
@@ -29,7 +29,6 @@ GRID = colors.HexColor("#9a9a9a")
 HEAD_BG = colors.HexColor("#e9edf2")
 RU_COLOR = colors.HexColor("#3d3d3d")
 ALERT = colors.HexColor("#b00020")
-ALMATY = dt.timezone(dt.timedelta(hours=6))  # Kazakhstan's east zone in 2021 (UTC+6)
 
 register_fonts()
 
@@ -234,7 +233,7 @@ def numbered_canvas(decor: PageDecor) -> type:
                 self.setFont(SANS, 6.3)
                 self.setFillColor(colors.HexColor("#666666"))
                 self.drawString(MARGIN_L, y - 8,
-                                f"{kk} / {ru}: {decor.generated_at.astimezone(ALMATY):%Y-%m-%d %H:%M} (UTC+6)")
+                                f"{kk} / {ru}: {almaty_time(decor.generated_at)}")
                 self.setFillColor(colors.HexColor("#333333"))
             self.setFont(SANS_BOLD, 8)
             self.drawRightString(PAGE_W - MARGIN_R, y, f"{both('page')}  {self._pageNumber} / {total}")

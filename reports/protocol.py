@@ -32,12 +32,13 @@ from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, DrawRecord, MonthR
 from engine.rules import Rules
 from reports.fonts import MONO, SANS_BOLD
 from reports.pdfkit import (
-    ALERT, ALMATY, FRAME_W, STYLES, P, PageDecor, bi, build_pdf, esc, head, kv_table, section,
+    ALERT, FRAME_W, STYLES, P, PageDecor, bi, build_pdf, esc, head, kv_table, section,
     spacer, table,
 )
 from reports.signing import embed_protocol_data
 from reports.strings import (
-    both, date_words, method_name, money, month_words, notice_text, reason_name, role_name, ts,
+    almaty_time, both, clock, date_figures, date_words, method_name, money, month_words, notice_text, reason_name,
+    role_name, status_name, ts,
 )
 
 SIGNING_SELF_SIGNED = "self-signed"
@@ -88,10 +89,9 @@ def _draw_time(record: MonthRecord) -> str:
         return "—"
     start = min(d.started_at for d in originals)
     ends = [d.finished_at for d in originals if d.finished_at]
-    text = f"{start.astimezone(ALMATY):%H:%M}"
-    if ends:
-        text += f" – {max(ends).astimezone(ALMATY):%H:%M}"
-    return text
+    if not ends:
+        return almaty_time(start, date=False)
+    return f"{clock(start)} – {almaty_time(max(ends), date=False)}"  # 11:00 – 11:42 (UTC+6)
 
 
 def _bi_cell(pair: tuple[str, str], style: str = "cell") -> P:
@@ -238,7 +238,7 @@ def _who_when(who: str, when: dt.datetime | None) -> str:
     """"Name<br/>05.04.2021 11:02 (UTC+6)" for a cell; either part may be missing."""
     parts = [f"<b>{esc(who)}</b>"] if who else []
     if when is not None:
-        parts.append(f"<font color='#4a4a4a'>{when.astimezone(ALMATY):%d.%m.%Y %H:%M} (UTC+6)</font>")
+        parts.append(f"<font color='#4a4a4a'>{almaty_time(when)}</font>")
     return "<br/>".join(parts) or "—"
 
 
@@ -305,15 +305,14 @@ def _redraws(num: Iterator[int], record: MonthRecord) -> list:
         old = [w for (den, cert, _), w in previous.items()
                if den == d.denomination and cert == d.redraw_of_certificate and w.draw_id != d.id and not w.current]
         old_text = "<br/>".join(f"<font name='{MONO}'>{esc(w.account)}</font><br/>{esc(w.client_name)}" for w in old)
-        reason = ts(f"reason_{d.redraw_reason}") if d.redraw_reason in ("unclaimed", "forfeited") \
-            else (d.redraw_reason, d.redraw_reason)
+        reason = status_name(d.redraw_reason)  # unclaimed / forfeited, worded as on screen
         if d.winners:
             w = d.winners[0]
             new_text = f"<font name='{MONO}'>{esc(w.account)}</font><br/>{esc(w.client_name)}"
         else:
             new_text = esc(both("redraw_empty"))
         rows.append([P(str(d.redraw_of_certificate), "cell_c"), P(money(d.denomination), "cell_r"),
-                     P(d.draw_date.strftime("%d.%m.%Y"), "cell_c"), P(old_text or "—", "cell"),
+                     P(date_figures(d.draw_date), "cell_c"), P(old_text or "—", "cell"),
                      _bi_cell(reason), P(new_text, "cell")])
     story.append(table(rows, [14 * mm, 18 * mm, 20 * mm, 44 * mm, 38 * mm, FRAME_W - 134 * mm]))
     return story
@@ -344,8 +343,8 @@ def _late(record: MonthRecord, rules: Rules) -> dict | None:
         return None
     first, last = rules.draw_window(record.month)
     month_kk, month_ru = month_words(record.month)
-    return dict(month_kk=month_kk, month_ru=month_ru, first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}",
-                date=f"{record.draw_date:%d.%m.%Y}")
+    return dict(month_kk=month_kk, month_ru=month_ru, first=date_figures(first), last=date_figures(last),
+                date=date_figures(record.draw_date))
 
 
 def _notices(num: Iterator[int], record: MonthRecord, rules: Rules, signing: str | None) -> list:
@@ -451,7 +450,7 @@ def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datet
         kv_table([
             ("reporting_month", f"<b>{esc(month_kk)}</b> / {esc(month_ru)} <font color='#666666'>({record.month})</font>"),
             ("draw_date", f"<b>{esc(date_kk)}</b> / {esc(date_ru)}"),
-            ("draw_time", f"<b>{_draw_time(record)}</b> <font color='#666666'>(UTC+6)</font>"),
+            ("draw_time", f"<b>{_draw_time(record)}</b>"),
             ("place", esc(place) if place else f"<font color='#666666'>{esc(both('not_recorded'))}</font>"),
             ("method", "<br/>".join(
                 f"{esc(method_name(m)[0])}<br/><font color='#4a4a4a'>{esc(method_name(m)[1])}</font>"

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-MONTHS_KK = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-             "қыркүйек", "қазан", "қараша", "желтоқсан")
-MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-             "сентябрь", "октябрь", "ноябрь", "декабрь")
-MONTHS_RU_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                 "сентября", "октября", "ноября", "декабря")
+from ui import formats
+from ui.catalog import ENTRIES  # plain data, no Streamlit: the screen's wording of reasons and statuses
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # Header and titles
@@ -127,9 +123,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "reason": ("Себебі", "Причина"),
     "new_winner": ("Жаңа жеңімпаз", "Новый победитель"),
     "redraw_empty": ("пул бос — сертификат ауыстырылады", "пул пуст — сертификат переносится"),
-    "reason_unclaimed": ("14 күн ішінде байланысқа шықпады (12-т.)",
-                         "не вышел на связь в течение 14 дней (п. 12)"),
-    "reason_forfeited": ("алу құқығынан айырылды (15-т.)", "лишён права на получение (п. 15)"),
     # Abandoned RANDOM.ORG tickets
     "sec_abandoned": ("Комиссия бас тартқан RANDOM.ORG билеттері", "Билеты RANDOM.ORG, от которых отказалась комиссия"),
     "abandoned_note": (
@@ -190,25 +183,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Комиссия жоғарыда көрсетілген жеңімпаздарды бекітті. Жеңімпаздар ұтыс ойыны өткізілген "
         "күннен бастап {days} күн ішінде байланысқа шығуы тиіс (12-тармақ).",
         "Комиссия утвердила указанных выше победителей. Победители должны выйти на связь "
-        "в течение {days} дней со дня розыгрыша (пункт 12).",
+        "в течение {days, plural, one {# дня} other {# дней}} со дня розыгрыша (пункт 12).",
     ),
-    # Exclusion reasons (RULES.md order)
-    "x_client_type": ("клиент түрі ЖК немесе ЖШС емес", "тип клиента не ИП и не ТОО"),
-    "x_outside_period": ("акция кезеңінен тыс қосылған", "подключение вне периода акции"),
-    "x_fee_below_minimum": ("абоненттік төлем ең аз сомадан төмен", "абонентская плата ниже минимальной"),
-    "x_not_new_client": ("жаңа клиент емес (3-тармақ)", "не новый клиент (пункт 3)"),
-    "x_disconnected": ("ұтысқа дейін ажыратылған (11-тармақ)", "отключён до розыгрыша (пункт 11)"),
-    "x_merged_accounts": ("дербес шоттар біріктірілген (11-тармақ)", "объединение лицевых счетов (пункт 11)"),
-    "x_duplicate_account": ("дербес шот қайталанған", "повтор лицевого счёта"),
-    "x_duplicate_client": ("клиент (БСН/ЖСН) қайталанған", "повтор клиента (БИН/ИИН)"),
-    "x_already_participated": ("бұрын ұтысқа қатысқан (7-тармақ)", "уже участвовал в розыгрыше (пункт 7)"),
-    "x_other_month": ("басқа есепті ай", "другой отчётный месяц"),
-    # Winner statuses
-    "s_drawn": ("анықталды", "определён"),
-    "s_contacted": ("байланысқа шықты", "на связи"),
-    "s_claimed": ("тапсырылды", "вручён"),
-    "s_unclaimed": ("байланысқа шықпады", "не вышел на связь"),
-    "s_forfeited": ("құқығынан айырылды", "лишён права"),
     # Acts (clauses 13-15, 18)
     "act_title": ("Сертификатты қабылдау-тапсыру актісі", "Акт приёма-передачи сертификата"),
     "act_intro": (
@@ -268,10 +244,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 def ts(key: str, **params: object) -> tuple[str, str]:
-    """The (Kazakh, Russian) pair for `key`, formatted with `params`."""
+    """The (Kazakh, Russian) pair for `key`, formatted with `params` (plural blocks as in ui.catalog)."""
     kk, ru = CATALOGUE[key]
     if params:
-        kk, ru = kk.format(**params), ru.format(**params)
+        kk = formats.choose_plurals(kk, "kk", params).format(**params)
+        ru = formats.choose_plurals(ru, "ru", params).format(**params)
     return kk, ru
 
 
@@ -280,31 +257,61 @@ def both(key: str, sep: str = " / ", **params: object) -> str:
     return kk if kk == ru else f"{kk}{sep}{ru}"
 
 
+# Months, dates and numbers: Babel (CLDR) through ui.formats, as on screen. A narrow no-break space
+# (CLDR's "2021 г.") becomes a plain no-break space, which every PDF font has.
+
+
+def _nbsp(text: str) -> str:
+    return text.replace("\u202f", "\u00a0")
+
+
 def month_words(month: str) -> tuple[str, str]:
     """'2021-03' -> ('2021 жылғы наурыз', 'март 2021 г.')."""
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{year} жылғы {MONTHS_KK[mon - 1]}", f"{MONTHS_RU[mon - 1]} {year} г."
+    return _nbsp(formats.month_in_document(month, "kk")), _nbsp(formats.month_in_document(month, "ru"))
 
 
 def date_words(day: dt.date) -> tuple[str, str]:
     """date(2021, 4, 5) -> ('2021 жылғы 5 сәуір', '5 апреля 2021 г.')."""
-    return (f"{day.year} жылғы {day.day} {MONTHS_KK[day.month - 1]}",
-            f"{day.day} {MONTHS_RU_GEN[day.month - 1]} {day.year} г.")
+    return _nbsp(formats.date_in_words(day, "kk")), _nbsp(formats.date_in_words(day, "ru"))
+
+
+def date_figures(day: dt.date) -> str:
+    """date(2021, 4, 5) -> '05.04.2021' (the same in Kazakh and Russian)."""
+    return formats.date(day, "ru")
+
+
+def clock(instant: dt.datetime) -> str:
+    """'11:02': an instant as a clock in Almaty reads it."""
+    return f"{formats.local_time(instant):%H:%M}"
+
+
+def almaty_time(instant: dt.datetime, *, date: bool = True) -> str:
+    """'05.04.2021 11:02 (UTC+6)': Almaty time with the offset tzdata gives for that day
+    (Kazakhstan has been on UTC+5 since 1 March 2024)."""
+    local = formats.local_time(instant)
+    hours = int(local.utcoffset().total_seconds() // 3600)
+    text = f"{clock(instant)} (UTC{hours:+d})"
+    return f"{date_figures(local.date())} {text}" if date else text
 
 
 def money(amount: int) -> str:
-    """13590000 -> '13 590 000' (non-breaking thin spaces keep it on one line)."""
-    return f"{amount:,}".replace(",", "\u00a0")
+    """13590000 -> '13 590 000' (no-break spaces keep it on one line)."""
+    return _nbsp(formats.number(amount, "ru"))
+
+
+def _screen_words(key: str) -> tuple[str, str] | None:
+    texts = ENTRIES.get(key)
+    return (texts[0], texts[1]) if texts else None
 
 
 def reason_name(reason: str) -> tuple[str, str]:
-    key = f"x_{reason}"
-    return ts(key) if key in CATALOGUE else (reason, reason)
+    """An exclusion reason worded as the screen words it (ui.catalog "reason.*")."""
+    return _screen_words(f"reason.{reason}") or (reason, reason)
 
 
 def status_name(status: str) -> tuple[str, str]:
-    key = f"s_{status}"
-    return ts(key) if key in CATALOGUE else (status, status)
+    """A winner's status (and a re-draw's cause: unclaimed, forfeited) worded as on screen ("status.*")."""
+    return _screen_words(f"status.{status}") or (status, status)
 
 
 def method_name(method: str) -> tuple[str, str]:
