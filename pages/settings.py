@@ -45,6 +45,15 @@ if st.button(t("settings.commission_save"), type="primary", key="settings_save_c
     services.save_default_commission(saved)
     st.success(t("settings.commission_saved", n=len(saved)))
 
+# ---- the place of the draw, in the documents' languages whatever the screen's
+st.markdown(f"**{t('settings.place_title')}**")
+place = st.text_input(t("settings.place_title"), value=services.default_place(), help=t("settings.place_help"),
+                      key="settings_place", label_visibility="collapsed")
+st.caption(t("settings.place_help"))
+if st.button(t("settings.place_save"), key="settings_save_place", icon=":material/save:"):
+    services.save_default_place(place)
+    st.success(t("settings.place_saved"))
+
 # ---- rules in force
 st.subheader(t("settings.rules_title"))
 st.caption(t("settings.rules_source", path=rules.source))

@@ -246,6 +246,42 @@ def save_default_commission(members: list[CommissionMember]) -> None:
     store().append_audit("commission_defaults", {"members": [[m.role, m.name, m.position] for m in members]})
 
 
+def place_file() -> Path:
+    return data_dir() / "place.txt"
+
+
+def _place_defaults() -> tuple[str, str, str]:
+    from ui.catalog import ENTRIES
+
+    return ENTRIES["draw.place_default"]
+
+
+def default_place() -> str:
+    """The place of the draw as the documents print it, in Kazakh and Russian whatever the screen's
+    language: the admin's wording (Settings), else "Астана қ., «Қазақтелеком» АҚ / г. Астана, АО «Казахтелеком»"."""
+    path = place_file()
+    saved = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    if saved:
+        return saved
+    kk, ru, _ = _place_defaults()
+    return f"{kk} / {ru}"
+
+
+def save_default_place(place: str) -> None:
+    path = place_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(place.strip(), encoding="utf-8")
+    store().append_audit("place_default", {"place": place.strip()})
+
+
+def document_place(place: str) -> str:
+    """The place as it is stored and printed: the default offered in any interface language becomes
+    the documents' Kazakh/Russian wording (a Kazakh/Russian protocol must not say "Astana, Kazakhtelecom JSC");
+    a place the commission typed is kept as typed."""
+    place = (place or "").strip()
+    return default_place() if not place or place in _place_defaults() else place
+
+
 def randomorg_config():
     from engine.randomness import RandomOrgConfig
 
@@ -341,7 +377,7 @@ def randomorg_configured(*, rehearsal: bool) -> bool:
 
 
 def record_commission(month: str, members: list[CommissionMember], place: str, draw_date: dt.date, *, rehearsal: bool) -> None:
-    store().set_commission(month, members, place, draw_date, rehearsal, run=_run(month, rehearsal))
+    store().set_commission(month, members, document_place(place), draw_date, rehearsal, run=_run(month, rehearsal))
 
 
 def start_rehearsal(month: str) -> int:
@@ -355,7 +391,8 @@ def prepare(preview, month: str, denomination: int, *, method: str, rehearsal: b
 
     with randomorg_client(rehearsal=rehearsal) as client:
         return prepare_tier(store(), preview, month, denomination, method=method, rehearsal=rehearsal,
-                            draw_date=draw_date, place=place, client=client, rules=rules(), run=_run(month, rehearsal),
+                            draw_date=draw_date, place=document_place(place), client=client, rules=rules(),
+                            run=_run(month, rehearsal),
                             on_step=on_step)
 
 
@@ -412,7 +449,7 @@ def prepare_redraw(month: str, denomination: int, certificate: int, *, reason: s
 
     with randomorg_client(rehearsal=rehearsal) as client:
         return engine_prepare_redraw(store(), month, denomination, certificate, reason=reason, method=method,
-                                     draw_date=draw_date, rehearsal=rehearsal, client=client, place=place,
+                                     draw_date=draw_date, rehearsal=rehearsal, client=client, place=document_place(place),
                                      on_step=on_step)
 
 
@@ -422,7 +459,7 @@ def record_redraw_commission(month: str, denomination: int, certificate: int, me
     belongs to the month's draw and its protocol, which a re-draw weeks later must not rewrite."""
     store().append_audit("redraw_commission", {
         "month": month, "denomination": denomination, "certificate": certificate, "rehearsal": rehearsal,
-        "run": _run(month, rehearsal), "place": place, "draw_date": draw_date.isoformat(),
+        "run": _run(month, rehearsal), "place": document_place(place), "draw_date": draw_date.isoformat(),
         "members": [[m.role, m.name, m.position] for m in members]})
 
 
@@ -444,37 +481,8 @@ def abandon_ticket(month: str, denomination: int, *, reason: str, certificate: i
 
 def document(kind: str, month: str, *, rehearsal: bool) -> tuple[bytes, str, str]:
     """(content, file name, MIME type) of one document, rendered by `reports` from the store."""
-    s = store()
-    r = rules()
-    prefix = f"{'rehearsal-' if rehearsal else ''}{month}"
-    if kind == "protocol":
-        from reports.signing import protocol_pdf
-
-        return protocol_pdf(s, month, r, rehearsal=rehearsal), f"protocol-{prefix}.pdf", "application/pdf"
-    if kind == "acts":
-        from reports.acts import render_acts
-
-        return render_acts(s.month_record(month, rehearsal=rehearsal), rules=r), f"acts-{prefix}.pdf", "application/pdf"
-    if kind == "publish_xlsx":
-        from reports.publish import publication_xlsx
-
-        return (publication_xlsx([s.month_record(month, rehearsal=rehearsal)], r), f"winners-{prefix}.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    if kind == "publish_html":
-        from reports.publish import publication_html
-
-        html = publication_html([s.month_record(month, rehearsal=rehearsal)], r)
-        return html.encode("utf-8"), f"winners-{prefix}.html", "text/html"
-    if kind == "accounting":
-        from reports.accounting import accounting_xlsx
-
-        return (accounting_xlsx([s.month_record(month, rehearsal=rehearsal)]), f"accounting-{prefix}.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    if kind == "bundle":
-        from reports.bundle import build_bundle
-
-        return build_bundle(s, month, r, rehearsal=rehearsal), f"bundle-{prefix}.zip", "application/zip"
-    raise ValueError(kind)
+    make, name, mime = document_later(kind, month, rehearsal=rehearsal)
+    return make(), name, mime
 
 
 def audit_entries():
@@ -485,3 +493,94 @@ def verify_store():
     from engine.draw import verify
 
     return verify(store())
+
+
+# ---------------------------------------------------------------- claims, upload and documents (issue 9)
+
+_DOCUMENTS = {  # kind -> (file name stem, extension, MIME type)
+    "protocol": ("protocol", "pdf", "application/pdf"),
+    "acts": ("acts", "pdf", "application/pdf"),
+    "publish_xlsx": ("winners", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "publish_html": ("winners", "html", "text/html"),
+    "accounting": ("accounting", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "bundle": ("bundle", "zip", "application/zip"),
+}
+
+
+def document_later(kind: str, month: str, *, rehearsal: bool):
+    """(make, file name, MIME type): `make()` renders the document when called, with no Streamlit
+    call inside (the store and rules are bound now), so a download button can run it on click,
+    on its own thread: one click, and nothing is rendered for documents nobody asks for."""
+    stem, ext, mime = _DOCUMENTS[kind]
+    s, r = store(), rules()
+    name = f"{stem}-{'rehearsal-' if rehearsal else ''}{month}.{ext}"
+
+    def make() -> bytes:
+        if kind == "protocol":
+            from reports.signing import protocol_pdf
+
+            return protocol_pdf(s, month, r, rehearsal=rehearsal)
+        if kind == "bundle":
+            from reports.bundle import build_bundle
+
+            return build_bundle(s, month, r, rehearsal=rehearsal)
+        record = s.month_record(month, rehearsal=rehearsal)
+        if kind == "acts":
+            from reports.acts import render_acts
+
+            return render_acts(record, rules=r)
+        if kind == "publish_xlsx":
+            from reports.publish import publication_xlsx
+
+            return publication_xlsx([record], r)
+        if kind == "publish_html":
+            from reports.publish import publication_html
+
+            return publication_html([record], r).encode("utf-8")
+        from reports.accounting import accounting_xlsx
+
+        return accounting_xlsx([record])
+
+    return make, name, mime
+
+
+def month_record_or_none(month: str, *, rehearsal: bool):
+    """The month's stored record, or None when it has no finished draw (nothing to print yet)."""
+    from engine.store import NotDrawn
+
+    try:
+        return store().month_record(month, rehearsal=rehearsal)
+    except NotDrawn:
+        return None
+
+
+ALMATY = "Asia/Almaty"
+
+
+def fmt_almaty(instant: dt.datetime | None, *, seconds: bool = False) -> str:
+    """A stored UTC instant as staff read it: Almaty time, dd.mm.yyyy hh:mm. (ui.i18n may grow a
+    locale-aware formatter; until then this is the one place that converts.)"""
+    from zoneinfo import ZoneInfo
+
+    if instant is None:
+        return "—"
+    if instant.tzinfo is None:  # the store keeps UTC
+        instant = instant.replace(tzinfo=dt.timezone.utc)
+    return instant.astimezone(ZoneInfo(ALMATY)).strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
+
+
+def certificate_history(month: str, denomination: int, certificate: int, *, rehearsal: bool):
+    """Every winner the certificate had and what happened to each (engine.draw.certificate_history)."""
+    from engine.draw import certificate_history as engine_history
+
+    return engine_history(store(), month, denomination, certificate, today=dt.date.today(), rehearsal=rehearsal)
+
+
+def replaced_winners(*, rehearsal: bool) -> dict[tuple[str, int, int], list[WinnerRecord]]:
+    """Winners a re-draw replaced, by (month, denomination, certificate), oldest first: the table
+    keeps them visible beside the current winner."""
+    out: dict[tuple[str, int, int], list[WinnerRecord]] = {}
+    for w in store().winners(rehearsal=rehearsal):
+        if not w.current:
+            out.setdefault((w.month, w.denomination, w.certificate), []).append(w)
+    return out
