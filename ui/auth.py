@@ -24,12 +24,13 @@ is still configured with the same role. Streamlit reads request cookies
 (`st.context.cookies`, sent when the browser connects) but cannot set them, so
 `write_cookie` sets or clears it from the page's JavaScript (`st.html`): the
 cookie cannot be HttpOnly. It is SameSite=Strict, and Secure over https. The
-signing key is `COOKIE_SECRET` in secrets.toml, else a random one made once
+signing key is `COOKIE_SECRET` (environment or secrets.toml), else a random one made once
 in the data folder. OIDC users keep Streamlit's own session cookie.
 """
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -191,14 +192,16 @@ def request_cookies() -> Mapping[str, str]:
 
 
 def cookie_secret() -> bytes:
-    """The key that signs sign-in tokens: secrets.toml `COOKIE_SECRET`, else one kept in the data folder.
+    """The key that signs sign-in tokens: `COOKIE_SECRET` (environment, then secrets.toml), else one kept in the data folder.
 
     With several servers behind one address, give them the same COOKIE_SECRET.
     """
-    try:
-        configured = st.secrets.get("COOKIE_SECRET")
-    except Exception:  # no secrets file
-        configured = None
+    configured = os.environ.get("COOKIE_SECRET")
+    if not configured:
+        try:
+            configured = st.secrets.get("COOKIE_SECRET")
+        except Exception:  # no secrets file
+            configured = None
     if configured:
         return str(configured).encode("utf-8")
     from ui import services

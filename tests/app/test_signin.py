@@ -31,6 +31,7 @@ def data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     monkeypatch.setenv("PROMOTION_DATA_DIR", str(folder))
     monkeypatch.delenv("PROMOTION_DB_URL", raising=False)
+    monkeypatch.delenv("COOKIE_SECRET", raising=False)
     return folder
 
 
@@ -307,3 +308,9 @@ def test_cookie_secret_from_secrets_toml_is_used_when_set(cookies, data_dir):
     cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-secrets-toml")
     assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
     assert login_form_only(refreshed())  # without it the server signs with the data folder's key
+
+
+def test_cookie_secret_from_the_environment_comes_first(cookies, data_dir, monkeypatch):
+    monkeypatch.setenv("COOKIE_SECRET", "from-the-environment")
+    cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-the-environment")
+    assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
