@@ -53,8 +53,8 @@ show(t("charts.participants_per_tier"), charts.participants(tier_frame, months, 
      name="participants-per-tier", table=tier_frame)
 show(t("charts.coverage_title"), charts.coverage(tier_frame, months, rules.denominations, lang), no_draws,
      name="certificates-against-quota", caption=t("charts.coverage_help"))
-show(t("charts.carry_title"), charts.carry_over(tier_frame, months, rules.denominations, lang), no_draws,
-     name="carry-over-per-tier")
+show(t("charts.carry_title"), charts.carry_over(tier_frame, months, rules.denominations, lang),
+     no_draws if tier_frame.empty else t("charts.no_carry"), name="carry-over-per-tier")
 show(t("charts.claims_title"), charts.claims_by_status(claims, months, lang), t("charts.empty_claims"),
      name="claims-by-status", table=claims)
 show(t("charts.claim_rate_title"), charts.claim_rate(claims, months, rules.denominations, lang), t("charts.empty_claims"),

@@ -1082,9 +1082,9 @@ ENTRIES.update({
     "upload.forget": ("Басқа файл таңдау", "Выбрать другой файл", "Choose another file"),
     "col.carry_out_expected": ("Келесі айға (болжам)", "На следующий месяц (ожидается)", "Carry out (expected)"),
     "upload.empty_tier": (
-        "{tier}: бұл айда қатысушы жоқ, бірақ {carried} сертификат алдыңғы айлардан ауыстырылған. Ұтыс болмайды, {to_draw} сертификат келесі айға өтеді.",
-        "{tier}: в этом месяце нет участников, а перенесено сертификатов: {carried}. Розыгрыша не будет, сертификаты ({to_draw}) перейдут на следующий месяц.",
-        "{tier}: no participant this month, yet {carried} certificates were carried in. Nothing can be drawn; {to_draw} certificates carry over to the next month.",
+        "{tier}: бұл айда қатысушы жоқ, ал алдыңғы айлардан сертификаттар ауыстырылған ({carried}). Ойнататын ешкім жоқ: олар осы айдың квотасымен бірге келесі айға өтеді (барлығы {to_draw}).",
+        "{tier}: в этом месяце нет участников, хотя из прошлых месяцев перенесены сертификаты ({carried}). Разыграть их некому: они переходят на следующий месяц вместе с квотой этого месяца (всего {to_draw}).",
+        "{tier}: no participant this month, though certificates were carried in from earlier months ({carried}). Nobody can win them: they carry over to the next month with this month's quota ({to_draw} in all).",
     ),
     "upload.freeze_title": ("Ұтыс ойынына бекіту", "Фиксация для розыгрыша", "Freeze for the draw"),
     "docs.one_click": (
@@ -1137,11 +1137,11 @@ ENTRIES.update({
         "Certificates per tier: drawn against the quota",
     ),
     "charts.coverage_help": (
-        "Ашық баған — ойнатылуы тиіс сертификаттар (2-кестедегі квота + ауыстырылғандар), қою баған — ойнатылғаны. "
+        "Жиектелген баған — ойнатылуы тиіс сертификаттар (2-кестедегі квота + ауыстырылғандар), толтырылғаны — ойнатылғаны. "
         "Қатысушылар сертификаттан аз болса, қалғаны келесі айға ауысады.",
-        "Светлый столбец — сертификаты к розыгрышу (квота из таблицы 2 + перенесённые), тёмный — разыграно. "
+        "Контур столбца — сертификаты к розыгрышу (квота из таблицы 2 + перенесённые), заливка — разыграно. "
         "Если участников меньше, чем сертификатов, остаток переносится на следующий месяц.",
-        "Pale bar: certificates to draw (the Table 2 quota plus those carried in); dark bar: drawn. "
+        "Outline: certificates to draw (the Table 2 quota plus those carried in); filled: drawn. "
         "With fewer participants than certificates, the rest carries over to the next month.",
     ),
     "charts.to_draw_of": ("{tier}: ойнатылады (квота + ауыстырылған)", "{tier}: к розыгрышу (квота + перенос)",
@@ -1158,6 +1158,11 @@ ENTRIES.update({
         "Certificates carried over to the next month, per tier",
     ),
     "charts.unplayed_of": ("{tier}: ойнатылмаған", "{tier}: неразыгранные", "{tier}: unplayed"),
+    "charts.no_carry": (
+        "Таңдалған айларда ешбір сертификат келесі айға ауыспады: әр номиналда қатысушылар жеткілікті болды.",
+        "В выбранных месяцах ни один сертификат не перенесён: участников в каждом номинале хватило.",
+        "No certificate carried over in the chosen months: every tier had enough participants.",
+    ),
     "charts.claim_rate_title": ("Тапсырылған сыйлықтар үлесі, номиналдар бойынша", "Доля вручённых призов по номиналам",
                                 "Claim rate per tier"),
     "charts.claim_rate_axis": ("Ойнатылғанның %", "% от разыгранных", "% of drawn"),

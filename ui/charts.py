@@ -8,6 +8,7 @@ chart, from `tier_colours`.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -67,8 +68,9 @@ def participants(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequ
 
 
 def coverage(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequence[int], lang: str) -> go.Figure | None:
-    """Certificates per tier on their own scale: a pale bar for what was to draw (quota + carried in),
-    the tier's solid bar for what was drawn inside it, "drawn/to draw" above."""
+    """Certificates per tier on their own scale: an outlined bar for what was to draw (quota + carried
+    in), the tier's filled bar for what was drawn inside it, "drawn/to draw" above. The legend names
+    the tiers only, as in the other charts; the page's caption says what outline and fill mean."""
     if tiers.empty:
         return None
     colours = tier_colours(denominations)
@@ -80,11 +82,13 @@ def coverage(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequence
                    drawn=r.drawn, pool=fmt_int(r.pool_size, lang)) for r in part.itertuples()]
         group = str(den)  # bars of one offset group overlay each other: the drawn bar sits inside its quota
         fig.add_bar(x=x, y=part["to_draw"], name=t("charts.to_draw_of", lang=lang, tier=tier_name(den, lang)),
-                    offsetgroup=group, marker=dict(color=colours[den], opacity=0.3, line=dict(color=colours[den], width=1.5)),
+                    offsetgroup=group, legendgroup=group, showlegend=False,
+                    marker=dict(color="rgba(0,0,0,0)", line=dict(color=colours[den], width=2)),
                     text=[f"{r.drawn}/{r.to_draw}" for r in part.itertuples()], textposition="outside",
                     hovertext=hover, hoverinfo="text")
-        fig.add_bar(x=x, y=part["drawn"], name=t("charts.drawn_of", lang=lang, tier=tier_name(den, lang)),
-                    offsetgroup=group, marker_color=colours[den], hovertext=hover, hoverinfo="text")
+        fig.add_bar(x=x, y=part["drawn"], name=tier_name(den, lang), offsetgroup=group, legendgroup=group,
+                    marker=dict(color=colours[den], line=dict(color=colours[den], width=2)),
+                    hovertext=hover, hoverinfo="text")
     fig.update_layout(barmode="group")
     fig.update_yaxes(rangemode="tozero")
     _months_axis(fig, months, lang)
@@ -92,8 +96,9 @@ def coverage(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequence
 
 
 def carry_over(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequence[int], lang: str) -> go.Figure | None:
-    """Certificates each tier carries to the next month, month by month (dotted: left unplayed at the end)."""
-    if tiers.empty:
+    """Certificates each tier carries to the next month, month by month (dotted: left unplayed at the end).
+    None when nothing carried over: a flat line at zero says less than the page's sentence."""
+    if tiers.empty or not (tiers["carry_out"].sum() or tiers["unplayed"].sum()):
         return None
     colours = tier_colours(denominations)
     fig = go.Figure()
@@ -105,7 +110,8 @@ def carry_over(tiers: pd.DataFrame, months: Sequence[str], denominations: Sequen
             fig.add_scatter(x=_x(part, lang), y=part["unplayed"], mode="lines+markers",
                             name=t("charts.unplayed_of", lang=lang, tier=tier_name(den, lang)),
                             line=dict(color=colours[den], dash="dot"), marker=dict(symbol="x", size=9))
-    fig.update_yaxes(rangemode="tozero")
+    peak = int(max(tiers["carry_out"].max(), tiers["unplayed"].max()))
+    fig.update_yaxes(rangemode="tozero", dtick=max(1, math.ceil(peak / 6)))  # whole certificates, not 0.5 steps
     _months_axis(fig, months, lang)
     return _layout(fig, lang, y_title=t("charts.certificates_axis", lang=lang), height=360)
 
@@ -162,6 +168,7 @@ def budget(claims: pd.DataFrame, months: Sequence[str], total: int, lang: str) -
     fig.add_hline(y=total, line_dash="dash", line_color=BUDGET_COLOUR, annotation_position="top left",
                   annotation_text=t("charts.budget_line", lang=lang, budget=fmt_int(total, lang)))
     fig.update_layout(yaxis_range=[0, total * 1.1])
+    fig.update_yaxes(tickformat=",d")  # 5 000 000, not "5M"
     _months_axis(fig, months, lang)
     return _layout(fig, lang, y_title=t("col.face_value", lang=lang), height=380)
 

@@ -86,3 +86,16 @@ def test_instants_are_shown_in_almaty_time_as_tzdata_says(instant):
     assert fmt_datetime(instant.replace(tzinfo=None), "ru") == fmt_datetime(instant, "ru")  # the store's naive UTC
     assert fmt_datetime(None, "kk") == "—"
 
+
+
+def test_the_place_is_stored_in_the_documents_languages_whatever_the_screen_s(tmp_path, monkeypatch):
+    """The live draw offers the default place in the interface's language; the protocol is Kazakh/Russian."""
+    from ui import services
+
+    monkeypatch.setenv("PROMOTION_DATA_DIR", str(tmp_path))
+    kk, ru, en = ENTRIES["draw.place_default"]
+    for offered in (kk, ru, en, ""):
+        assert services.document_place(offered) == f"{kk} / {ru}"
+    assert services.document_place("Алматы қ. / г. Алматы") == "Алматы қ. / г. Алматы"  # as the commission typed it
+    services.place_file().write_text("Қонаев қ. / г. Конаев", encoding="utf-8")
+    assert services.document_place(en) == "Қонаев қ. / г. Конаев"
