@@ -851,6 +851,50 @@ def set_claim(
                                    at_date=today)
 
 
+@dataclass(frozen=True)
+class CertificateEvent:
+    """One step in a certificate's life: drawn, a claim status, the window lapsing, replaced by a re-draw."""
+
+    at: dt.datetime | None  # when it was recorded (UTC); None for a lapse, which only has a date
+    on: dt.date  # the day it counts for (the claim's date, the deadline for a lapse)
+    event: str  # "drawn" | "redrawn" | a claim status | "lapsed" | "replaced"
+    winner: WinnerRecord
+    note: str = ""
+    actor: str = ""
+
+
+def certificate_history(store: Store, month: str, denomination: int, certificate: int, *,
+                        today: dt.date | None = None, rehearsal: bool = False) -> list[CertificateEvent]:
+    """Every winner a certificate had (replaced ones too) and what happened to each, oldest first,
+    from the stored winners and the audit record: drawn -> contacted -> forfeited -> replaced by ..."""
+    today = today or dt.date.today()
+    run = store.latest_rehearsal_run(month) if rehearsal else None
+    slot_draws = {d.id: d for d in store.tier_draws(month, denomination, rehearsal=rehearsal, run=run)}
+    winners = [w for w in store.winners(month, rehearsal=rehearsal)
+               if w.denomination == denomination and w.certificate == certificate and w.draw_id in slot_draws]
+    by_id = {w.id: w for w in winners}
+    events: list[CertificateEvent] = []
+    for w in winners:
+        d = slot_draws[w.draw_id]
+        events.append(CertificateEvent(d.finished_at, d.draw_date, "redrawn" if d.kind == "redraw" else "drawn", w))
+    for e in store.audit():
+        p = e.payload
+        if e.action == "claim" and p.get("winner_id") in by_id:
+            on = dt.date.fromisoformat(p["date"]) if p.get("date") else e.at.date()
+            events.append(CertificateEvent(e.at, on, p.get("to", ""), by_id[p["winner_id"]], p.get("note", ""), e.actor))
+        elif e.action == "draw_done" and p.get("replaces_winner_id") in by_id and p.get("winners"):
+            old, redraw = by_id[p["replaces_winner_id"]], slot_draws.get(p.get("draw_id"))
+            at = redraw.finished_at if redraw else e.at
+            events.append(CertificateEvent(at, redraw.draw_date if redraw else e.at.date(), "replaced", old,
+                                           p.get("replaced_status") or "", e.actor))
+    for w in winners:  # a window that ran out without contact is a step too (clause 12), stored or not
+        if w.current and effective_status(w, today) == "unclaimed" and w.status == "drawn":
+            events.append(CertificateEvent(None, w.deadline + dt.timedelta(days=1), "lapsed", w))
+    order = {"drawn": 0, "replaced": 8, "redrawn": 9}  # at one instant: the old winner goes, then the new one
+    return sorted(events, key=lambda ev: (ev.on, ev.at or dt.datetime.combine(ev.on, dt.time(), dt.timezone.utc),
+                                          order.get(ev.event, 5)))
+
+
 # --------------------------------------------------------------------------- verification
 
 

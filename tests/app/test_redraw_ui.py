@@ -45,6 +45,7 @@ def forfeit(certificate: int, reason: str = "refused to sign the act") -> None:
     at.selectbox(key="claims_pick").set_value(f"2021-03|50000|{certificate}").run()
     at.tabs[2].text_area(key="claims_forfeit_reason").input(reason).run()
     at.button(key="claims_forfeit").click().run()
+    at.button(key="claims_forfeit_confirm").click().run()  # the dialog that names whom it concerns
     no_exception(at)
     assert any("Saved" in s.value for s in at.success)
 
