@@ -16,15 +16,37 @@ from ui.widgets import chart, csv_download, denomination_label, show_notices
 ctx = page_setup("upload")
 rules = services.rules()
 
+KEPT = "upload_kept"  # (bytes, file name): a plain session key, so it outlives the page's widgets
+
+
+def on_file_change() -> None:
+    """The uploader's own X forgets the file; a new file replaces it."""
+    uploaded = st.session_state.get("upload_file")
+    if uploaded is None:
+        st.session_state.pop(KEPT, None)
+    else:
+        st.session_state[KEPT] = (uploaded.getvalue(), uploaded.name)
+
+
 source = st.radio(
     t("upload.source"), ("file", "demo"), format_func=labels("upload.source_"), horizontal=True, key="upload_source"
 )
 data: bytes | None = None
 file_name = ""
 if source == "file":
-    uploaded = st.file_uploader(t("upload.file"), type=["xlsx", "xlsm", "xls", "csv"], key="upload_file", help=t("upload.file_help"))
+    uploaded = st.file_uploader(t("upload.file"), type=["xlsx", "xlsm", "xls", "csv"], key="upload_file",
+                                help=t("upload.file_help"), on_change=on_file_change)
     if uploaded is not None:
         data, file_name = uploaded.getvalue(), uploaded.name
+        st.session_state[KEPT] = (data, file_name)
+    elif st.session_state.get(KEPT):
+        # Back from another page: the uploader starts empty, the file read before is still here.
+        data, file_name = st.session_state[KEPT]
+        kept_box = st.container(horizontal=True, vertical_alignment="center")
+        kept_box.info(t("upload.kept", name=file_name), icon=":material/attach_file:")
+        if kept_box.button(t("upload.forget"), key="upload_forget", icon=":material/close:"):
+            st.session_state.pop(KEPT, None)
+            st.rerun()
 else:
     with st.spinner(t("upload.demo_preparing")):
         demo = services.demo_files()
@@ -32,6 +54,10 @@ else:
                           placeholder=t("upload.demo_placeholder"))
     if picked is not None:
         data, file_name = picked.read_bytes(), picked.name
+        st.session_state[KEPT] = (data, file_name)
+    elif st.session_state.get(KEPT):
+        data, file_name = st.session_state[KEPT]
+        st.info(t("upload.kept", name=file_name), icon=":material/attach_file:")
 
 with st.expander(t("upload.options")):
     draw_date = st.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="upload_draw_date",
@@ -88,35 +114,75 @@ month = st.selectbox(t("common.month"), months_in_file, index=len(months_in_file
 
 # ---- tiers against Table 2
 st.subheader(t("upload.tiers_title", month=fmt_month(month)))
+tiers = [preview.tier(month, den) for den in rules.denominations]
+any_drawn = any(tier.stored for tier in tiers)  # the engine's ledger: drawn figures come from the store
 ledger_rows = []
-for den in rules.denominations:
-    tier = preview.tier(month, den)
-    ledger_rows.append(
-        {
-            t("col.tier"): denomination_label(den),
-            t("col.eligible"): tier.eligible,
-            t("col.quota"): tier.quota,
-            t("col.carried_in"): tier.carried_in,
-            t("col.to_draw"): tier.to_draw,
-            t("col.drawn"): tier.drawn,
-            t("col.carry_out"): tier.carry_out,
-        }
-    )
+for tier in tiers:
+    row = {
+        t("col.tier"): denomination_label(tier.denomination),
+        t("col.eligible"): tier.eligible,
+        t("col.quota"): tier.quota,
+        t("col.carried_in"): tier.carried_in,
+        t("col.to_draw"): tier.to_draw,
+    }
+    if any_drawn:
+        row[t("col.drawn")] = str(tier.drawn) if tier.stored else "—"
+    row[t("col.carry_out") if tier.stored else t("col.carry_out_expected")] = tier.carry_out
+    ledger_rows.append(row)
 tiers_frame = pd.DataFrame(ledger_rows)
-labels = tiers_frame[t("col.tier")]
+st.dataframe(tiers_frame, hide_index=True, width="stretch")
+for tier in tiers:
+    if tier.eligible == 0 and tier.carried_in > 0:
+        st.warning(t("upload.empty_tier", tier=denomination_label(tier.denomination), carried=tier.carried_in,
+                     to_draw=tier.to_draw), icon=":material/warning:")
+csv_download(tiers_frame, f"tiers-{month}.csv", key="dl_tiers")
+
+# ---- freeze: right under the numbers it freezes, with its confirmation beside the button
+st.subheader(t("upload.freeze_title"))
+stored = services.stored_imports(month, rehearsal=ctx.rehearsal)
+last = stored[-1] if stored else None
+already_frozen = last is not None and last.file_sha256 == preview.file_sha256
+drawn_already = not ctx.rehearsal and any((month, den) in history.drawn for den in rules.denominations)
+freeze_row = st.container(horizontal=True, vertical_alignment="center")
+clicked = freeze_row.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze",
+                            disabled=drawn_already or already_frozen, help=t("upload.freeze_help"))
+if clicked:
+    services.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
+    # Run the page again so the button and the comparison already show the frozen file.
+    st.session_state["upload_frozen"] = month
+    st.rerun()
+frozen = st.session_state.pop("upload_frozen", None)
+if drawn_already:
+    freeze_row.warning(t("upload.already_drawn", month=fmt_month(month)), icon=":material/block:")
+elif frozen == month:
+    freeze_row.success(t("upload.frozen", month=fmt_month(frozen)), icon=":material/lock:")
+elif already_frozen:
+    freeze_row.success(t("upload.same_file", name=last.file_name, at=services.fmt_almaty(last.imported_at)),
+                       icon=":material/lock:")
+if (frozen == month or already_frozen) and not drawn_already and registry.allowed(ctx.role, "draw"):
+    st.page_link(registry.BY_KEY["draw"].path, label=t("upload.go_draw"), icon=":material/arrow_forward:")
+if last is not None and not already_frozen:
+    st.warning(t("upload.other_file", name=last.file_name, at=services.fmt_almaty(last.imported_at)))
+    # Like with like: the store keeps the row counts of the whole file, so compare those.
+    compare = pd.DataFrame(
+        {
+            "": [t("col.file"), t("col.eligible"), t("col.excluded"), t("col.errors")],
+            t("upload.stored"): [last.file_name, last.eligible, last.excluded, last.errors],
+            t("upload.this_file"): [preview.file_name, preview.rows.eligible, preview.rows.excluded, preview.rows.errors],
+        }
+    ).astype(str)
+    st.dataframe(compare, hide_index=True)
+
+labels_x = tiers_frame[t("col.tier")]
 fig = go.Figure()
-fig.add_bar(x=labels, y=tiers_frame[t("col.quota")], name=t("col.quota"), offsetgroup="q", marker_color="#0b5cad")
-fig.add_bar(x=labels, y=tiers_frame[t("col.carried_in")], base=tiers_frame[t("col.quota")], name=t("col.carried_in"),
-            offsetgroup="q", marker_color="#7fb2e5")
-fig.add_bar(x=labels, y=tiers_frame[t("col.eligible")], name=t("col.eligible"), offsetgroup="e", marker_color="#15803d",
-            text=tiers_frame[t("col.eligible")], textposition="outside")
-fig.update_layout(title=t("upload.chart_title"), barmode="group", yaxis_title=t("col.count"), height=380)
-left, right = st.columns([3, 2])
-with left:
-    chart(fig, f"tiers-{month}", key="upload_tiers_chart")
-with right:
-    st.dataframe(tiers_frame, hide_index=True)
-    csv_download(tiers_frame, f"tiers-{month}.csv", key="dl_tiers")
+fig.add_bar(x=labels_x, y=[tier.quota for tier in tiers], name=t("col.quota"), offsetgroup="q", marker_color="#0b5cad")
+fig.add_bar(x=labels_x, y=[tier.carried_in for tier in tiers], base=[tier.quota for tier in tiers],
+            name=t("col.carried_in"), offsetgroup="q", marker_color="#7fb2e5")
+fig.add_bar(x=labels_x, y=[tier.eligible for tier in tiers], name=t("col.eligible"), offsetgroup="e",
+            marker_color="#15803d", text=[tier.eligible for tier in tiers], textposition="outside")
+fig.update_layout(title=t("upload.chart_title"), barmode="group", yaxis_title=t("col.count"), height=340)
+fig.update_xaxes(tickangle=0)
+chart(fig, f"tiers-{month}", key="upload_tiers_chart")
 
 # ---- exclusions by reason, with the rows behind each
 st.subheader(t("upload.excluded_title"))
@@ -148,43 +214,3 @@ else:
         hide_index=True,
     )
     csv_download(errors, f"errors-{preview.file_name}.csv", key="dl_errors")
-
-# ---- what is already stored for this month
-st.subheader(t("upload.compare_title"))
-stored = services.stored_imports(month, rehearsal=ctx.rehearsal)
-if not stored:
-    st.info(t("upload.nothing_stored", month=fmt_month(month)))
-else:
-    last = stored[-1]
-    at = last.imported_at.strftime("%d.%m.%Y %H:%M UTC")  # the store keeps UTC
-    if last.file_sha256 == preview.file_sha256:
-        st.success(t("upload.same_file", name=last.file_name, at=at))
-    else:
-        st.warning(t("upload.other_file", name=last.file_name, at=at))
-    # Like with like: the store keeps the row counts of the whole file, so compare those.
-    compare = pd.DataFrame(
-        {
-            "": [t("col.file"), t("col.eligible"), t("col.excluded"), t("col.errors")],
-            t("upload.stored"): [last.file_name, last.eligible, last.excluded, last.errors],
-            t("upload.this_file"): [preview.file_name, preview.rows.eligible, preview.rows.excluded, preview.rows.errors],
-        }
-    ).astype(str)
-    st.dataframe(compare, hide_index=True)
-
-drawn_already = not ctx.rehearsal and any((month, den) in history.drawn for den in rules.denominations)
-if drawn_already:
-    st.warning(t("upload.already_drawn", month=fmt_month(month)))
-
-if st.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze", disabled=drawn_already,
-             help=t("upload.freeze_help")):
-    services.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
-    st.session_state.pop("upload_preview", None)
-    # Run the page again so "Compared with what is stored" already shows the frozen file.
-    st.session_state["upload_frozen"] = month
-    st.rerun()
-
-frozen = st.session_state.pop("upload_frozen", None)
-if frozen:
-    st.success(t("upload.frozen", month=fmt_month(frozen)), icon=":material/lock:")
-    if registry.allowed(ctx.role, "draw"):
-        st.page_link(registry.BY_KEY["draw"].path, label=t("upload.go_draw"), icon=":material/arrow_forward:")
