@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from ui import services
-from ui.i18n import labels, month_labels, t
+from ui.catalog import ENTRIES
+from ui.i18n import fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import NOTICE_CODES, csv_download, finding_words
 
@@ -17,26 +18,19 @@ if not months:
     st.info(t("common.nothing_drawn"))
 else:
     month = st.selectbox(t("common.month"), months, index=len(months) - 1, format_func=month_labels(), key="docs_month")
-    st.caption(t("docs.on_demand"))
+    st.caption(t("docs.one_click"))
     describe = labels("docs.help_")
-    for kind in KINDS:
-        c1, c2 = st.columns([2, 3])
-        made = st.session_state.get(f"doc_{kind}")
-        if c1.button(t(f"docs.{kind}"), key=f"docs_make_{kind}", icon=":material/description:", width="stretch",
-                     type="primary" if kind == "protocol" else "secondary"):
-            with st.spinner(t("docs.rendering")):
-                try:
-                    made = (month, ctx.rehearsal, *services.document(kind, month, rehearsal=ctx.rehearsal))
-                except Exception as exc:  # noqa: BLE001 - reports say in words why a document cannot be made
-                    made = None
-                    c2.error(t("docs.cannot", message=str(exc)))
-            st.session_state[f"doc_{kind}"] = made
-        if made and made[0] == month and made[1] == ctx.rehearsal:
-            _, _, data, name, mime = made
-            c2.download_button(t("docs.download", name=name), data, file_name=name, mime=mime, key=f"docs_dl_{kind}",
-                               icon=":material/download:", on_click="ignore")
-        else:
-            c2.caption(describe(kind))
+    if services.month_record_or_none(month, rehearsal=ctx.rehearsal) is None:
+        st.info(t("docs.not_ready", month=month_labels()(month)))
+    else:
+        for kind in KINDS:
+            # One click: the button itself makes the document, on its own thread, when it is clicked.
+            make, name, mime = services.document_later(kind, month, rehearsal=ctx.rehearsal)
+            c1, c2 = st.columns([2, 3], vertical_alignment="center")
+            c1.download_button(t(f"docs.{kind}"), make, file_name=name, mime=mime, key=f"docs_dl_{kind}",
+                               icon=":material/download:", on_click="ignore", width="stretch",
+                               type="primary" if kind == "protocol" else "secondary")
+            c2.caption(f"{describe(kind)} · `{name}`")
 
 # ---- the audit record
 st.subheader(t("docs.audit_title"))
@@ -67,19 +61,46 @@ if st.button(t("docs.verify"), key="docs_verify", icon=":material/verified_user:
                                    for f in findings]), hide_index=True)
 entries = services.audit_entries()
 if entries:
+    action_fmt = labels("audit.")
+    month_fmt = month_labels()
+
+    def action_words(action: str) -> str:
+        return action_fmt(action) if f"audit.{action}" in ENTRIES else action  # a new action shows its code
+
+    def subject(payload: dict) -> str:
+        """What an entry is about, in the page's words: month, tier, certificate."""
+        parts = []
+        if payload.get("month"):
+            parts.append(month_fmt(str(payload["month"])))
+        if payload.get("denomination"):
+            parts.append(f"{fmt_int(payload['denomination'])} ₸")
+        if payload.get("certificate"):
+            parts.append(f"№ {payload['certificate']}")
+        if payload.get("from") and payload.get("to"):
+            parts.append(f"{status_fmt(payload['from'])} → {status_fmt(payload['to'])}")
+        if payload.get("rehearsal"):
+            parts.append(t("docs.audit_rehearsal"))
+        return " · ".join(parts)
+
+    status_fmt = labels("status.")
     frame = pd.DataFrame(
         [
-            {"seq": e.id, "at": e.at.strftime("%Y-%m-%d %H:%M:%S"), "action": e.action, "actor": e.actor,
+            {"seq": e.id, "at": services.fmt_almaty(e.at, seconds=True), "action": e.action, "actor": e.actor,
              "sha256": e.sha256, "prev_sha256": e.prev_sha256, "payload": str(e.payload)}
             for e in entries
         ]
     )
-    st.dataframe(
-        frame[["seq", "at", "action", "actor", "sha256"]].rename(
-            columns={"at": t("col.when_utc"), "action": t("col.action"), "actor": t("col.actor")}
-        ).iloc[::-1],
-        hide_index=True,
-    )
-    csv_download(frame, "audit.csv", key="dl_audit")
+    shown = pd.DataFrame(
+        {
+            t("col.seq"): frame["seq"],
+            t("col.when_local"): frame["at"],
+            t("col.action"): frame["action"].map(action_words),
+            t("col.subject"): [subject(e.payload) for e in entries],
+            t("col.actor"): frame["actor"],
+            t("col.entry_hash"): frame["sha256"],
+        }
+    ).iloc[::-1]
+    st.dataframe(shown, hide_index=True)
+    csv_download(frame.assign(action_text=frame["action"].map(action_words)), "audit.csv", key="dl_audit")
 else:
     st.caption(t("common.none_yet"))
