@@ -66,9 +66,9 @@ def login_page() -> None:
 
 
 user = auth.current_user()  # a refresh restores a password user from the sign-in cookie
-with st.sidebar:
-    auth.write_cookie()  # set it after a sign-in, clear it after a sign-out
 if user is None:
+    with st.sidebar:
+        auth.write_cookie()  # clears the cookie after a sign-out
     st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
     st.stop()
 
@@ -89,6 +89,7 @@ with st.sidebar:
             st.rerun()
     remembered(REHEARSAL_KEY, st.toggle(t("rehearsal.toggle"), value=bool(st.session_state.get(REHEARSAL_KEY)),
                                         help=t("rehearsal.help")))
+    auth.write_cookie()  # sets the cookie after a sign-in; last, so its empty element leaves no gap
 
 if not user.role:
     st.warning(t("auth.no_role", name=user.display_name))

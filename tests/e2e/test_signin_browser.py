@@ -100,6 +100,8 @@ def test_sign_in_survives_a_refresh_and_sign_out_does_too(server):
             page.get_by_role("button", name="Sign in").click()
             wait_for_app_run(page)
             expect(page.get_by_text("Signed in as Aigerim S. (Commission)")).to_be_visible()
+            wait_for_app_run(page)
+            page.screenshot(path=str(SHOTS / "signin-signed-in.png"))
             page.locator("[data-testid='stSidebarNav']").get_by_text("Live draw").click()
             wait_for_app_run(page)
             assert page.url.endswith("/live-draw")
