@@ -17,7 +17,7 @@ import streamlit as st
 
 from engine.draw import ClaimRefused
 from ui import registry, services
-from ui.i18n import fmt_date, fmt_int, labels, month_labels, t
+from ui.i18n import fmt_date, fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import csv_download, mask_account
 
@@ -182,7 +182,7 @@ with info:
     st.markdown(f"{w.client_name}  \n`{w.account}`")
     st.markdown(f"{t('col.status')}: **{status_fmt(view.status)}**")
     if view.status in OPEN:
-        st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=days_text(view)))
+        st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=int(view.days_left)))
     else:
         st.caption(t("claims.deadline_closed", deadline=fmt_date(view.deadline)))
 with history_col:
@@ -195,7 +195,7 @@ with history_col:
         if ev.event == "replaced" and ev.note:
             what = f"{what} ({status_fmt(ev.note)})"
         steps.append({
-            t("col.when_local"): services.fmt_almaty(ev.at) if ev.at else fmt_date(ev.on),
+            t("col.when_local"): fmt_datetime(ev.at) if ev.at else fmt_date(ev.on),
             t("claims.step"): what,
             t("col.client"): ev.winner.client_name,
             t("col.account"): ev.winner.account,

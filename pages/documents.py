@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import services
 from ui.catalog import ENTRIES
-from ui.i18n import fmt_int, labels, month_labels, t
+from ui.i18n import fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import NOTICE_CODES, csv_download, finding_words
 
@@ -85,7 +85,7 @@ if entries:
     status_fmt = labels("status.")
     frame = pd.DataFrame(
         [
-            {"seq": e.id, "at": services.fmt_almaty(e.at, seconds=True), "action": e.action, "actor": e.actor,
+            {"seq": e.id, "at": fmt_datetime(e.at), "action": e.action, "actor": e.actor,
              "sha256": e.sha256, "prev_sha256": e.prev_sha256, "payload": str(e.payload)}
             for e in entries
         ]

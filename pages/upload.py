@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import registry, services
-from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
+from ui.i18n import fmt_datetime, fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import chart, csv_download, denomination_label, show_notices
 
@@ -157,12 +157,12 @@ if drawn_already:
 elif frozen == month:
     freeze_row.success(t("upload.frozen", month=fmt_month(frozen)), icon=":material/lock:")
 elif already_frozen:
-    freeze_row.success(t("upload.same_file", name=last.file_name, at=services.fmt_almaty(last.imported_at)),
+    freeze_row.success(t("upload.same_file", name=last.file_name, at=fmt_datetime(last.imported_at)),
                        icon=":material/lock:")
 if (frozen == month or already_frozen) and not drawn_already and registry.allowed(ctx.role, "draw"):
     st.page_link(registry.BY_KEY["draw"].path, label=t("upload.go_draw"), icon=":material/arrow_forward:")
 if last is not None and not already_frozen:
-    st.warning(t("upload.other_file", name=last.file_name, at=services.fmt_almaty(last.imported_at)))
+    st.warning(t("upload.other_file", name=last.file_name, at=fmt_datetime(last.imported_at)))
     # Like with like: the store keeps the row counts of the whole file, so compare those.
     compare = pd.DataFrame(
         {

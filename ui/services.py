@@ -554,21 +554,6 @@ def month_record_or_none(month: str, *, rehearsal: bool):
         return None
 
 
-ALMATY = "Asia/Almaty"
-
-
-def fmt_almaty(instant: dt.datetime | None, *, seconds: bool = False) -> str:
-    """A stored UTC instant as staff read it: Almaty time, dd.mm.yyyy hh:mm. (ui.i18n may grow a
-    locale-aware formatter; until then this is the one place that converts.)"""
-    from zoneinfo import ZoneInfo
-
-    if instant is None:
-        return "—"
-    if instant.tzinfo is None:  # the store keeps UTC
-        instant = instant.replace(tzinfo=dt.timezone.utc)
-    return instant.astimezone(ZoneInfo(ALMATY)).strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
-
-
 def certificate_history(month: str, denomination: int, certificate: int, *, rehearsal: bool):
     """Every winner the certificate had and what happened to each (engine.draw.certificate_history)."""
     from engine.draw import certificate_history as engine_history

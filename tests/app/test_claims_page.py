@@ -140,3 +140,6 @@ def test_days_left_are_whole_days(march_file):
     assert not any("None" in str(d) or "." in str(d) for d in days)
     caption = " ".join(c.value for c in at.caption)
     assert "None" not in caption and ".000" not in caption
+    assert "(11 days left)" in caption  # drawn 3 days ago, a 14-day window
+    ru = " ".join(c.value for c in open_page(app("staff", lang="ru"), "claims").caption)
+    assert "осталось 11 дней" in ru, ru  # a number, so the plural form is chosen right
