@@ -33,6 +33,9 @@ if not months or not tiers:
 tier_frame = frames["tiers"][frames["tiers"]["month"].isin(months) & frames["tiers"]["denomination"].isin(tiers)]
 claims = frames["claims"][frames["claims"]["month"].isin(months) & frames["claims"]["denomination"].isin(tiers)]
 exclusions = frames["exclusions"][frames["exclusions"]["month"].isin(months)]
+if tier_frame.empty and claims.empty and exclusions.empty:  # one sentence, not seven empty boxes
+    st.info(t("charts.empty_all", budget=fmt_int(rules.total_face_value)), icon=":material/info:")
+    st.stop()
 
 
 def show(title: str, figure, empty: str, *, name: str, table=None, caption: str | None = None) -> None:

@@ -123,10 +123,23 @@ def test_nothing_drawn_is_said_in_words_not_with_empty_axes():
     at = open_page(app("manager", lang="ru"), "charts")
     no_exception(at)
     assert not at.get("plotly_chart")
+    [info] = [i.value for i in at.info]  # one sentence, not an empty box per chart
+    assert "нет ни розыгрышей, ни зафиксированных файлов" in info
+    assert f"Бюджет {number(load_rules().total_face_value, 'ru')} ₸ не израсходован" in info
+
+
+def test_a_frozen_file_without_a_draw_shows_its_exclusions_and_says_why_the_rest_is_empty(tmp_path):
+    store = Store()
+    march = with_exclusions(write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
+                            MARCH, other_type=1, low_fee=2, seed=7)
+    store.record_import(preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history()), MARCH)
+    store.close()
+    at = open_page(app("manager", lang="ru"), "charts")
+    [fig] = figures(at)
+    assert fig["layout"]["barmode"] == "stack"  # the exclusions
     infos = [i.value for i in at.info]
-    assert any("розыгрышей ещё не было" in i for i in infos), infos
-    assert any("бюджет" in i and number(load_rules().total_face_value, "ru") in i for i in infos), infos
-    assert any("файл ещё не зафиксирован" in i for i in infos), infos
+    assert sum("розыгрышей ещё не было" in i for i in infos) == 3, infos
+    assert any(f"бюджет {number(load_rules().total_face_value, 'ru')} ₸ не израсходован" in i for i in infos), infos
 
 
 def test_no_month_picked_says_what_to_do(two_months):
