@@ -176,17 +176,12 @@ flash = st.session_state.pop("claims_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
 
-info, history_col = st.columns([1, 3])
-with info:
-    st.markdown(f"**{cert_label(chosen)}**")
-    st.markdown(f"{w.client_name}  \n`{w.account}`")
-    st.markdown(f"{t('col.status')}: **{status_fmt(view.status)}**")
-    if view.status in OPEN:
-        st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=int(view.days_left)))
-    else:
-        st.caption(t("claims.deadline_closed", deadline=fmt_date(view.deadline)))
-with history_col:
-    st.markdown(f"**{t('claims.history_title')}**")
+st.markdown(f"**{cert_label(chosen)}** · {w.client_name} · `{w.account}` · {t('col.status')}: **{status_fmt(view.status)}**")
+if view.status in OPEN:
+    st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=int(view.days_left)))
+else:
+    st.caption(t("claims.deadline_closed", deadline=fmt_date(view.deadline)))
+with st.expander(t("claims.history_title"), expanded=True, icon=":material/history:"):
     history = services.certificate_history(w.month, w.denomination, w.certificate, rehearsal=ctx.rehearsal)
     event_fmt = labels("claims.event_")
     steps = []
@@ -203,7 +198,7 @@ with history_col:
             t("col.actor"): ev.actor,
         })
     st.dataframe(pd.DataFrame(steps), hide_index=True, key="claims_history", column_config={
-        t("col.when_local"): st.column_config.TextColumn(width="small"),
+        t("col.when_local"): st.column_config.TextColumn(width="medium"),
         t("claims.step"): st.column_config.TextColumn(width="large"),
         t("col.note"): st.column_config.TextColumn(width="medium"),
     })
