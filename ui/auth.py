@@ -29,10 +29,12 @@ in the data folder. OIDC users keep Streamlit's own session cookie.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import format_datetime
 
 import streamlit as st
 
@@ -45,7 +47,7 @@ NAME_MAX_CHARS = 120  # a user name longer than this is not a name; keeps the au
 FORM_ACTOR = "sign-in form (not signed in)"  # who the audit record names for a failed try
 COOKIE_NAME = "iskerlik_signin"
 COOKIE_HOURS = int(signin.TOKEN_LIFETIME.total_seconds() // 3600)  # what the sign-out button's help tells the user
-COOKIE_WRITE = "auth_cookie_write"  # session key: the cookie this browser must get ({"value", "max_age"}) or lose
+COOKIE_WRITE = "auth_cookie_write"  # session key: the cookie this browser must get ({"value", "expires"}) or lose
 SIGNED_OUT = "auth_signed_out"  # session key: signed out here, so the cookie the browser connected with is stale
 CHECKED_COOKIE = "auth_checked_cookie"  # session key: the cookie checked in this session, not checked again each run
 
@@ -256,13 +258,13 @@ def sign_in(user: User) -> None:
     found = signin.verify_token(cookie_secret(), token, now)
     _remember(user, found.nonce)
     st.session_state.pop(SIGNED_OUT, None)
-    st.session_state[COOKIE_WRITE] = {"value": token, "max_age": int((found.expires - now).total_seconds())}
+    st.session_state[COOKIE_WRITE] = {"value": token, "expires": found.expires}
 
 
 def sign_out(user: User, store=None) -> None:
     """Forget the user here, revoke the cookie's token for every server (audit `sign_out`), clear the cookie."""
     st.session_state[SIGNED_OUT] = True  # first: from now on the cookie this browser connected with is stale
-    st.session_state[COOKIE_WRITE] = {"value": "", "max_age": 0}
+    st.session_state[COOKIE_WRITE] = {"value": "", "expires": None}
     stored = st.session_state.pop(SESSION_USER, None) or {}
     nonce = stored.get("nonce")
     if nonce:
@@ -276,9 +278,14 @@ def sign_out(user: User, store=None) -> None:
         st.logout()
 
 
-def cookie_script(value: str, max_age: int) -> str:
-    """The script that sets (or, with max_age 0, deletes) the sign-in cookie in this browser."""
-    attributes = f"Path=/; Max-Age={max(0, int(max_age))}; SameSite=Strict"
+def cookie_script(value: str, expires: dt.datetime | None) -> str:
+    """The script that sets the sign-in cookie until `expires` (the token's own expiry), or deletes it (None).
+
+    An absolute expiry, not a Max-Age: the script runs again on later runs of
+    the session, and must not push the cookie's end further each time.
+    """
+    until = f"Expires={format_datetime(expires.astimezone(dt.timezone.utc), usegmt=True)}" if expires else "Max-Age=0"
+    attributes = f"Path=/; {until}; SameSite=Strict"
     return (
         "<script>(function () {"
         f"var cookie = {json.dumps(f'{COOKIE_NAME}={value}; {attributes}')};"
@@ -297,7 +304,7 @@ def write_cookie() -> None:
     """
     pending = st.session_state.get(COOKIE_WRITE)
     if pending:
-        st.html(cookie_script(pending["value"], pending["max_age"]), unsafe_allow_javascript=True)
+        st.html(cookie_script(pending["value"], pending["expires"]), unsafe_allow_javascript=True)
 
 
 def start_oidc_login() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -250,7 +251,10 @@ def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_ses
     assert len(script) == 1
     body = script[0].proto.body
     assert "SameSite=Strict" in body and "Path=/" in body and "'https:'" in body  # Secure over https
-    assert 11 * 3600 < int(re.search(r"Max-Age=(\d+)", body).group(1)) <= 12 * 3600
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+);", body).group(1))
+    assert expires == signin.verify_token(signin.secret_from_folder(data_dir),
+                                          at.session_state[auth.COOKIE_WRITE]["value"], expires - dt.timedelta(hours=1)).expires
+    assert dt.timedelta(hours=11) < expires - dt.datetime.now(dt.timezone.utc) <= signin.TOKEN_LIFETIME
     token = at.session_state[auth.COOKIE_WRITE]["value"]
     assert f"{auth.COOKIE_NAME}={token};" in body
 
