@@ -1,9 +1,11 @@
-"""The live draw, for the projector: one tier at a time, every step shown before the next.
+"""The live draw: the commission's control view, and (with `?view=audience`) the audience screen.
 
-Pool size and hash first; the commission confirms it is present; the ticket;
-the request; the signature check; the winners one by one with masked
-accounts. The draw itself runs in the engine and is stored; this screen only
-shows what the store holds, so a second screen in "follow" mode sees the same.
+One tier at a time, every step shown before the next: pool size and hash
+first; the commission confirms it is present; the ticket; the request; the
+signature check; the winners one by one with masked accounts. The draw itself
+runs in the engine and is stored. This page is the operator's; what it shows
+now is published to the audience screen (ui.presentation), the projector in
+another tab or on a second computer, which redraws itself every second.
 
 Re-draws of certificates whose winner lapsed or forfeited are the commission's
 act with the very same steps (RULES.md, integrity rule 3), and a RANDOM.ORG
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 
 import streamlit as st
 
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
-from ui import registry, services
+from ui import presentation, registry, services
 from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import (
@@ -42,10 +45,14 @@ PROJECTOR_CSS = """
 [data-testid="stMainBlockContainer"] h2 {font-size: 2.1rem;}
 [data-testid="stMainBlockContainer"] input {font-size: 1.4rem;}
 [data-testid="stMainBlockContainer"] p code {font-size: 1.25rem;}
+.winner-card .drawn {font-size: 1.2rem; font-weight: 400; color: #444; margin-left: .8rem;}
 </style>
 """
 
 ctx = page_setup("draw")
+if presentation.requested():  # the projector: the audience screen, nothing else
+    presentation.show_audience(rehearsal=ctx.rehearsal)
+    st.stop()
 st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
 rules = services.rules()
 
@@ -63,7 +70,9 @@ with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     draw_date = c2.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="draw_date")
     place = c3.text_input(t("draw.place"), value=t("draw.place_default"), key="draw_place")
     reveal = c1.number_input(t("draw.reveal_seconds"), 0.0, 10.0, 1.5, 0.5, key="draw_reveal_seconds")
-    follow = c2.toggle(t("draw.follow"), key="draw_follow", help=t("draw.follow_help"))
+    follow = c2.toggle(t("present.show_here"), key="draw_follow", help=t("present.show_here_help"))
+    c2.link_button(t("present.open"), presentation.audience_link(month, rehearsal=ctx.rehearsal),
+                   help=t("present.open_help"), icon=":material/slideshow:")
     if ctx.rehearsal and c3.button(t("draw.new_rehearsal"), key="draw_new_rehearsal", icon=":material/replay:"):
         services.start_rehearsal(month)
         st.session_state.pop(f"draw_commission_ok_{month}_True", None)  # a new run: the commission confirms again
@@ -73,35 +82,19 @@ may_redraw = registry.may(ctx.role, "redraw")
 may_abandon = registry.may(ctx.role, "abandon_ticket")
 
 
-def board() -> None:
-    """Every tier of the month as stored, re-draws included: what a second screen shows."""
-    pending_redraws = services.pending_redraws(month, rehearsal=ctx.rehearsal)
-    for den in rules.denominations:
-        state = services.tier_state(month, den, rehearsal=ctx.rehearsal)
-        st.header(t("draw.tier_title", tier=fmt_int(den)))
-        draw = state.done or state.pending
-        if draw is None:
-            st.caption(t("draw.waiting"))
-            continue
-        draw_facts(draw)
-        if state.done:
-            winner_cards(state.done.winners)
-        else:
-            st.caption(t("draw.in_progress"))
-        for redraw in [*state.redraws, *(d for d in pending_redraws if d.denomination == den)]:
-            st.subheader(t("draw.redraw_of", certificate=redraw.redraw_of_certificate))
-            draw_facts(redraw)
-            if redraw.status == "done":
-                winner_cards(redraw.winners)
-            else:
-                st.caption(t("draw.in_progress"))
+if follow:  # this tab becomes the audience screen (the address says so, and survives a refresh)
+    st.query_params.update({"view": presentation.AUDIENCE, "month": month, **({"rehearsal": "1"} if ctx.rehearsal else {})})
+    st.rerun()
 
 
-if follow:
-    st.title(t("draw.title", month=fmt_month(month)))
-    st.caption(t("draw.following"))
-    st.fragment(board, run_every=2)()
-    st.stop()
+def randomorg_status() -> None:
+    """Before any button: where the random numbers will come from."""
+    if ctx.rehearsal:
+        st.caption(t("present.randomorg_rehearsal"))
+    elif configured:
+        st.caption(":material/verified: " + t("present.randomorg_ready"))
+    else:
+        st.info(t("present.randomorg_missing"), icon=":material/casino:")
 
 
 # ---------------------------------------------------------------- the steps, for a tier or a re-draw
@@ -127,6 +120,7 @@ def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) ->
             if info.get("recovered"):
                 steps.markdown(":material/history: " + t("draw.step_recovered"))
 
+    presentation.update(rehearsal=ctx.rehearsal, step="drawing", draw_id=draw.id, revealed=0)
     try:
         done = services.execute(draw.id, rehearsal=ctx.rehearsal, entropy=entropy, on_step=on_step)
     except DrawFailed as exc:
@@ -143,10 +137,13 @@ def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) ->
     st.session_state.pop(failure_key, None)
     steps.markdown(":material/celebration: " + t("draw.step_reveal", n=len(done.winners)))
     cards = st.container()
-    for w in done.winners:
+    presentation.update(rehearsal=ctx.rehearsal, step="reveal", draw_id=done.id, revealed=0)
+    for k, w in enumerate(done.winners, start=1):
         if reveal:
             time.sleep(reveal)
         winner_cards([w], cards)
+        presentation.update(rehearsal=ctx.rehearsal, revealed=k)  # the audience screen shows it within a second
+    presentation.update(rehearsal=ctx.rehearsal, step="done")
     status.update(label=t("draw.done", n=len(done.winners)), state="complete")
     if done.kind == "redraw":
         if done.winners:
@@ -161,18 +158,34 @@ def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) ->
 
 
 def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, confirmed_key: str, record_presence,
-             request_text, empty_text: str) -> None:
+             request_text, empty_text: str, stage: presentation.Stage) -> None:
     """The steps of a draw, the same for a month's tier and a re-draw:
     1. freeze the pool and show its hash (RANDOM.ORG's ticket with it), before anything random;
     2. the commission confirms it is present;
     3. the random numbers: RANDOM.ORG by default, the offline method only by the commission's decision.
     `prefix` names the widgets, `state_key` what is remembered of this very tier or certificate;
     `freeze(method, on_step)` stores the pool (services.prepare or services.prepare_redraw);
-    `before_freeze(size)` shows what is known before (size: of a pool frozen by a failed attempt)."""
+    `before_freeze(size)` shows what is known before (size: of a pool frozen by a failed attempt).
+    `stage` is what the audience screen is told; its step follows the ceremony's.
+    When RANDOM.ORG is not set up, the pool is frozen for the offline method straight away: its hash is
+    stored and shown (and on the audience screen), and the commission then decides and enters the entropy.
+    A draw, once asked for, runs in a run of its own, so nothing of the steps before stays on screen."""
     from engine.draw import DrawFailed, DrawRefused
 
     failure_key = f"{state_key}_failure"
     failure = st.session_state.get(failure_key)  # (kind, message, pool hash, pool size) of the last attempt
+    go_key = f"{state_key}_go"
+    go = st.session_state.pop(go_key, None)  # {"draw_id": …, "entropy": …}: asked for in the last run
+    if go is not None and pending is not None and pending.id == go["draw_id"]:
+        draw_facts(pending)  # the pool and its hash stay on screen above the winners
+        run_draw(prefix, pending, failure_key, entropy=go.get("entropy"))
+        return
+
+    confirmed = bool(st.session_state.get(confirmed_key))
+    step = "waiting" if pending is None else ("commission" if confirmed else "frozen")
+    presentation.publish(replace(stage, step=step, draw_id=None, revealed=None), rehearsal=ctx.rehearsal)
+    randomorg_status()
+    freeze_method = METHOD_RANDOM_ORG if configured else METHOD_OFFLINE
 
     # Step 1: the pool and its hash, before anything random
     if pending is None:
@@ -193,7 +206,7 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
                     frozen.update(info)
 
             try:
-                freeze(METHOD_RANDOM_ORG, seen)
+                freeze(freeze_method, seen)
                 st.session_state.pop(failure_key, None)
             except DrawFailed as exc:
                 st.session_state[failure_key] = (exc.kind, exc.message, frozen.get("pool_sha256", ""),
@@ -220,18 +233,23 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
     if pending is not None and pending.method == METHOD_NONE:
         st.info(empty_text)
         if st.button(t("draw.record_empty"), type="primary", key=f"{prefix}_record_empty"):
-            run_draw(prefix, pending, failure_key)
+            st.session_state[go_key] = {"draw_id": pending.id}
+            st.rerun()
         st.stop()
 
     can_request = pending is not None and pending.method == METHOD_RANDOM_ORG
     request_area = st.container()
     # Drawn before any draw runs, so that nothing of the previous screen lingers under the draw.
     offline_open = bool(failure) or not configured
-    entropy = offline_step(prefix, expanded=offline_open, container=st.container())
+    entropy = offline_step(prefix, expanded=offline_open, container=st.container(), section=not configured)
     with request_area:
         if can_request and st.button(t("draw.request"), type="primary", key=f"{prefix}_request",
                                      icon=":material/casino:"):
-            run_draw(prefix, pending, failure_key)
+            st.session_state[go_key] = {"draw_id": pending.id}
+            st.rerun()
+        elif entropy is not None and pending is not None and pending.method == METHOD_OFFLINE:
+            st.session_state[go_key] = {"draw_id": pending.id, "entropy": entropy}  # frozen for it already
+            st.rerun()
         elif entropy is not None:
             try:
                 offline = freeze(METHOD_OFFLINE, None)
@@ -240,7 +258,8 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
             except DrawFailed as exc:
                 failure_box(exc.kind, exc.message, configured=configured)
             else:
-                run_draw(prefix, offline, failure_key, entropy=entropy)
+                st.session_state[go_key] = {"draw_id": offline.id, "entropy": entropy}
+                st.rerun()
 
 
 def held_by_ticket(state_key: str, blocked, certificate: int | None) -> None:
@@ -287,9 +306,12 @@ def month_draw() -> None:
     st.header(t("draw.tier_title", tier=fmt_int(den)))
 
     if state.done:  # a tier is drawn once: show what is stored
+        all_done = all(s.done for s in states.values())
+        presentation.publish(presentation.Stage(month, "summary" if all_done else "tier", den, step="done"),
+                             rehearsal=ctx.rehearsal)
         draw_facts(state.done)
         winner_cards(state.done.winners)
-        if all(s.done for s in states.values()):
+        if all_done:
             st.success(t("draw.month_done", month=fmt_month(month)), icon=":material/task_alt:")
             if registry.allowed(ctx.role, "documents"):
                 st.page_link(registry.BY_KEY["documents"].path, label=t("draw.go_documents"),
@@ -313,6 +335,7 @@ def month_draw() -> None:
         big_metric(t("col.quota"), fmt_int(tier.quota), c2)
         big_metric(t("col.carried_in"), fmt_int(tier.carried_in), c3)
         big_metric(t("col.to_draw"), fmt_int(tier.to_draw), c4)
+        presentation.update(rehearsal=ctx.rehearsal, facts={"pool_size": tier.eligible, "to_draw": tier.to_draw})
 
     def freeze(method: str, on_step):
         return services.prepare(preview, month, den, method=method, rehearsal=ctx.rehearsal, draw_date=draw_date,
@@ -326,6 +349,7 @@ def month_draw() -> None:
         request_text=lambda d: t("draw.request_explained", n=min(d.to_draw, d.pool.size), size=d.pool.size,
                                  ticket=d.ticket_id),
         empty_text=t("draw.empty_pool", n=state.pending.to_draw if state.pending else 0),
+        stage=presentation.Stage(month, "tier", den),
     )
 
 
@@ -371,6 +395,7 @@ def redraw() -> None:
         request_text=lambda d: t("draw.redraw_request_explained", size=d.pool.size, ticket=d.ticket_id,
                                  certificate=w.certificate),
         empty_text=t("draw.redraw_empty"),
+        stage=presentation.Stage(w.month, "redraw", w.denomination, w.certificate),
     )
 
 

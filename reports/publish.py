@@ -19,11 +19,17 @@ _QUOTES = "«»\"'“”„"
 _DIGIT = re.compile(r"\d")
 
 
+MASK_LENGTH = 8
+MASK_DOT = "\u2022"  # •
+
+
 def mask_account(account: str) -> str:
-    """'1234564821' -> '******4821': the last four characters at most, never more than half."""
+    """'1234564821' -> '••••4821': always MASK_LENGTH characters, so the mask does not tell the
+    account's length; the last four characters at most, never more than half of the account.
+    The one masking of the app: the published list and every screen use it."""
     account = str(account).strip()
     keep = min(4, len(account) // 2)
-    return "*" * (len(account) - keep) + (account[-keep:] if keep else "")
+    return MASK_DOT * (MASK_LENGTH - keep) + (account[-keep:] if keep else "")
 
 
 def _mask_word(word: str, first: bool) -> str:

@@ -25,7 +25,8 @@ def show_notices(notices, kind: str = "warning") -> None:
 
 
 def mask_account(account: str) -> str:
-    """`******4821`: the same masking as the published list (reports.publish)."""
+    """`••••4821`, always the same length: the one masking of the app, that of the published list
+    (reports.publish)."""
     from reports.publish import mask_account as publish_mask
 
     return publish_mask(account)
@@ -85,12 +86,13 @@ def denomination_label(denomination: int) -> str:
 
 
 def winner_cards(winners, container=None) -> None:
-    """Winners as big cards for the projector, accounts masked."""
+    """Winners as cards, accounts masked, each with the drawn number (its position in the pool)."""
     target = container or st
     for w in winners:
         target.markdown(
             f"<div class='winner-card'><span class='cert'>№ {w.certificate}</span> "
-            f"<span class='acct'>{mask_account(w.account)}</span> · {fmt_int(w.denomination)} ₸</div>",
+            f"<span class='acct'>{mask_account(w.account)}</span> · {fmt_int(w.denomination)} ₸ "
+            f"<span class='drawn'>{t('present.drawn_number', n=fmt_int(w.ordinal))}</span></div>",
             unsafe_allow_html=True,
         )
 
@@ -201,10 +203,17 @@ def commission_step(prefix: str, confirmed_key: str, members, on_confirm) -> boo
     return False
 
 
-def offline_step(prefix: str, *, expanded: bool, container=None) -> str | None:
+def offline_step(prefix: str, *, expanded: bool, container=None, section: bool = False) -> str | None:
     """The offline method, only as the commission's explicit decision. Shown only after the pool
-    hash is on the screen (rule 4). Returns the entropy when the commission runs it."""
-    with (container or st).expander(t("draw.offline_title"), expanded=expanded, icon=":material/casino:"):
+    hash is on the screen (rule 4). Returns the entropy when the commission runs it.
+    `section`: the way of this draw (RANDOM.ORG is not set up), not a fallback folded away."""
+    target = container or st
+    if section:
+        box = target.container()
+        box.subheader(t("draw.offline_title"))
+    else:
+        box = target.expander(t("draw.offline_title"), expanded=expanded, icon=":material/casino:")
+    with box:
         st.markdown(t("draw.offline_explained"))
         entropy = st.text_input(t("draw.entropy"), key=f"{prefix}_entropy", help=t("draw.entropy_help"))
         decided = st.checkbox(t("draw.offline_decided"), key=f"{prefix}_offline_decided")
