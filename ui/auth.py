@@ -49,6 +49,7 @@ COOKIE_NAME = "iskerlik_signin"
 COOKIE_HOURS = int(signin.TOKEN_LIFETIME.total_seconds() // 3600)  # what the sign-out button's help tells the user
 COOKIE_WRITE = "auth_cookie_write"  # session key: the cookie this browser must get ({"value", "expires"}) or lose
 SIGNED_OUT = "auth_signed_out"  # session key: signed out here, so the cookie the browser connected with is stale
+REVOCATION_CHECK = 30  # seconds: how soon another open tab notices a sign-out, at its next run
 CHECKED_COOKIE = "auth_checked_cookie"  # session key: the cookie checked in this session, not checked again each run
 
 
@@ -174,7 +175,7 @@ def current_user() -> User | None:
     stored = st.session_state.get(SESSION_USER)
     if stored:
         entry = configured_users().get(stored.get("name", ""))
-        if entry and entry.get("role") == stored.get("role"):  # still configured, same role
+        if entry and entry.get("role") == stored.get("role") and not _revoked_elsewhere(stored):
             return User(stored["name"], stored["role"], stored.get("display_name", stored["name"]), "password")
         st.session_state.pop(SESSION_USER, None)
     restored = _restore_from_cookie()
@@ -183,6 +184,28 @@ def current_user() -> User | None:
     if oidc_configured():
         return _oidc_user()
     return None
+
+
+def _revoked_elsewhere(stored: dict) -> bool:
+    """True once another tab of this browser signed out (its `sign_out` names this session's token).
+
+    Looked up at most every REVOCATION_CHECK seconds, not on every run; the
+    time is noted first, because the look-up opens the store, which asks who
+    the user is.
+    """
+    nonce = stored.get("nonce")
+    now = signin.now()
+    last = stored.get("checked_at")
+    if not nonce or (last is not None and (now - last).total_seconds() < REVOCATION_CHECK):
+        return False
+    stored["checked_at"] = now
+    from ui import services
+
+    entries = services.store().latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce, limit=1)
+    if not signin.revoked(entries, nonce):
+        return False
+    st.session_state[SIGNED_OUT] = True  # the cookie this browser connected with is revoked too
+    return True
 
 
 def request_cookies() -> Mapping[str, str]:
@@ -248,7 +271,7 @@ def _restore_from_cookie() -> User | None:
 
 def _remember(user: User, nonce: str) -> None:
     st.session_state[SESSION_USER] = {"name": user.name, "role": user.role, "display_name": user.display_name,
-                                      "nonce": nonce}
+                                      "nonce": nonce, "checked_at": signin.now()}
 
 
 def sign_in(user: User) -> None:

@@ -318,3 +318,18 @@ def test_cookie_secret_from_the_environment_comes_first(cookies, data_dir, monke
     monkeypatch.setenv("COOKIE_SECRET", "from-the-environment")
     cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-the-environment")
     assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
+
+
+def test_a_sign_out_in_one_tab_signs_the_other_open_tabs_out_at_their_next_step(cookies, data_dir, clock):
+    cookies[auth.COOKIE_NAME] = token_for(data_dir)
+    projector, control = refreshed(), refreshed()  # two tabs of one browser, both from the cookie
+    assert signed_in(projector) and signed_in(control)
+
+    next(b for b in control.sidebar.button if b.label == "Sign out").click().run()
+    assert kinds(control.main) == LOGIN_ONLY_MAIN
+
+    projector.run()  # within the check interval: not looked up yet
+    assert signed_in(projector)
+    clock.at += dt.timedelta(seconds=auth.REVOCATION_CHECK)
+    projector.run()
+    assert not projector.exception and login_form_only(projector)
