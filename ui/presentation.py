@@ -44,7 +44,7 @@ header, footer, .promo-banner {display: none !important;}
 .pres {position: fixed; inset: 0; z-index: 1000; background: #fff; color: #111;
   display: flex; flex-direction: column; padding: 2.2vh 2.4vw; gap: 1.6vh; box-sizing: border-box;
   font-family: "Source Sans Pro", "DejaVu Sans", sans-serif; overflow: hidden;}
-.pres-head {display: flex; justify-content: space-between; align-items: flex-start; gap: 2vw;
+.pres-head {display: flex; justify-content: space-between; align-items: flex-start; gap: 2vw; flex-wrap: wrap;
   border-bottom: .5vh solid #0b5cad; padding-bottom: 1vh; flex: none;}
 .pres-title {font-size: min(5.6vh, 3.3vw); font-weight: 700; line-height: 1.1;}
 .pres-sub {font-size: min(3.6vh, 2.2vw); color: #333; line-height: 1.2; margin-top: .4vh;}
@@ -344,7 +344,8 @@ def _month_winners(month: str, rehearsal: bool, denominations) -> list:
 
 
 def _tier_titles(month: str, den: int) -> tuple[str, str]:
-    return t("draw.title", month=fmt_month(month)), t("present.tier", tier=fmt_int(den))
+    """(title, subtitle): the tier is what the room is waiting for; the month under it."""
+    return t("present.tier", tier=fmt_int(den)), t("draw.title", month=fmt_month(month))
 
 
 def screen_html(month: str | None, *, rehearsal: bool) -> str:

@@ -197,3 +197,38 @@ def test_grid_shapes_keep_25_on_one_screen():
     assert presentation.grid_shape(1) == (1, 1)
     cols, rows = presentation.grid_shape(40)
     assert cols * rows >= 40 and cols >= rows
+
+
+def test_a_redraw_gets_the_same_presentation(march_file):
+    from tests.app.test_redraw_ui import forfeit
+
+    operator = freeze_and_open_draw(app("admin"), march_file)
+    draw_month_offline(operator)
+    forfeit(3)
+    at = open_page(app("commission"), "draw")
+    at.number_input(key="draw_reveal_seconds").set_value(0.0).run()
+    at.segmented_control(key="draw_mode").set_value("redraw").run()
+    at.selectbox(key="redraw_pick").set_value("2021-03|50000|3").run()
+    viewer = audience()
+    assert "data-screen='waiting'" in screen(viewer)
+    assert "Re-draw of certificate no. 3" in screen(viewer)
+    at.button(key="redraw_freeze").click().run()
+    no_exception(at)
+    viewer.run()
+    shown = screen(viewer)
+    pending = services.pending_redraw("2021-03", 50000, 3, rehearsal=False)
+    assert "data-screen='pool'" in shown
+    assert "".join(re.findall(r"<span>([0-9a-f]{8})</span>", shown)) == pending.pool.sha256
+    at.checkbox(key="redraw_confirm_commission").check().run()
+    at.button(key="redraw_confirm").click().run()
+    at.text_input(key="redraw_entropy").input("6 6 2 5 1").run()
+    at.checkbox(key="redraw_offline_decided").check().run()
+    at.button(key="redraw_offline").click().run()
+    no_exception(at)
+    assert not stale(at), stale(at)
+    viewer.run()
+    shown = screen(viewer)
+    new = services.tier_state("2021-03", 50000, rehearsal=False).redraws[0].winners[0]
+    assert "data-screen='revealed'" in shown
+    assert re.findall(r"class='pcard newest' data-certificate='(\d+)'", shown) == ["3"]
+    assert f"Drawn number: {new.ordinal}" in shown and new.account not in shown

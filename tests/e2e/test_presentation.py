@@ -20,7 +20,8 @@ from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, server, wait_f
 pytestmark = pytest.mark.browser
 
 SHOTS = ROOT / "artifacts" / "presentation"
-SIZES = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
+# (width, height, browser locale): the Kazakh words are the longest, so the small projector gets them too
+SIZES = {"1920x1080": (1920, 1080, "en-GB"), "1366x768": (1366, 768, "en-GB"), "1366x768-kk": (1366, 768, "kk-KZ")}
 MONTH = "2021-03"
 
 # Everything the audience sees fits the window: no scrolling anywhere, no card clipped.
@@ -149,8 +150,8 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
             main.get_by_text("Draw settings (for the operator)").click()
 
             screens = {}
-            for size, (width, height) in SIZES.items():
-                screen = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB").new_page()
+            for size, (width, height, locale) in SIZES.items():
+                screen = browser.new_context(viewport={"width": width, "height": height}, locale=locale).new_page()
                 screen.set_default_timeout(60_000)
                 screen.goto(f"{url}/live-draw?view=audience&month={MONTH}")
                 screen.locator(".pres[data-screen='waiting']").wait_for()
@@ -183,7 +184,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                     main.get_by_role("button", name="Confirm").click()
                     wait_for_app_run(operator)
                     for size, screen in screens.items():
-                        expect(screen.locator(".pres-step.now")).to_have_text(re.compile("Commission"))
+                        expect(screen.locator(".pres-step:nth-child(2).now")).to_have_count(1)
                         shot(screen, f"{size}-2-commission.png")
                 entropy = main.get_by_role("textbox", name="Entropy (for example dice numbers)")
                 entropy.fill(f"3 6 1 4 4 {n + 2}")
