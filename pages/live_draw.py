@@ -71,8 +71,6 @@ with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     place = c3.text_input(t("draw.place"), value=t("draw.place_default"), key="draw_place")
     reveal = c1.number_input(t("draw.reveal_seconds"), 0.0, 10.0, 1.5, 0.5, key="draw_reveal_seconds")
     follow = c2.toggle(t("present.show_here"), key="draw_follow", help=t("present.show_here_help"))
-    c2.link_button(t("present.open"), presentation.audience_link(month, rehearsal=ctx.rehearsal),
-                   help=t("present.open_help"), icon=":material/slideshow:")
     if ctx.rehearsal and c3.button(t("draw.new_rehearsal"), key="draw_new_rehearsal", icon=":material/replay:"):
         services.start_rehearsal(month)
         st.session_state.pop(f"draw_commission_ok_{month}_True", None)  # a new run: the commission confirms again
@@ -85,6 +83,12 @@ may_abandon = registry.may(ctx.role, "abandon_ticket")
 if follow:  # this tab becomes the audience screen (the address says so, and survives a refresh)
     st.query_params.update({"view": presentation.AUDIENCE, "month": month, **({"rehearsal": "1"} if ctx.rehearsal else {})})
     st.rerun()
+
+
+def audience_button(target_month: str) -> None:
+    """The way to the projector: the audience screen in a new tab (or on the second screen)."""
+    st.link_button(t("present.open"), presentation.audience_link(target_month, rehearsal=ctx.rehearsal),
+                   help=t("present.open_help"), icon=":material/slideshow:")
 
 
 def randomorg_status() -> None:
@@ -295,6 +299,7 @@ flash = st.session_state.pop("draw_flash", None)
 
 def month_draw() -> None:
     st.title(t("draw.title", month=fmt_month(month)))
+    audience_button(month)
     if flash:
         st.success(flash)
     states = {den: services.tier_state(month, den, rehearsal=ctx.rehearsal) for den in rules.denominations}
@@ -361,6 +366,7 @@ def redraw() -> None:
     label = {k: f"{month_fmt(v.winner.month)} · {fmt_int(v.winner.denomination)} ₸ · № {v.winner.certificate} · "
                 f"{status_fmt(v.status)}" for k, v in choices.items()}
     st.title(t("draw.redraws_title"))
+    audience_button(month)
     picked = st.selectbox(t("draw.redraw_pick"), list(choices), format_func=label.get, key="redraw_pick")
     view = choices[picked]
     w = view.winner

@@ -113,9 +113,9 @@ def wait_revealed(page, n: int, timeout: float = 30_000) -> None:
     page.wait_for_function(f"() => document.querySelectorAll('.pcard:not(.pending)').length >= {n}", timeout=timeout)
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name))
+    page.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
 def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
@@ -138,6 +138,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
             # Before any button: RANDOM.ORG is not set up, and the offline way is named (not an error)
             expect(main.get_by_text("RANDOM.ORG is not set up on this computer", exact=False)).to_be_visible()
             expect(main.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+            shot(operator, "operator-1-before.png", full_page=True)
             # The operator shortens the pause between revealed winners
             main.get_by_text("Draw settings (for the operator)").click()
             pause = main.get_by_role("spinbutton", name="Pause between winners, s")
@@ -179,6 +180,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                         shot(screen, f"{size}-1-pool.png")
                 wait_for_app_run(operator)
                 if n == 0:
+                    shot(operator, "operator-1b-frozen.png", full_page=True)
                     main.get_by_text("The commission is present; the pool size and hash were read aloud").click()
                     wait_for_app_run(operator)
                     main.get_by_role("button", name="Confirm").click()
@@ -216,6 +218,8 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                     assert screen.locator(".pcard").count() == total
                     if n == 0:
                         shot(screen, f"{size}-4-reveal-done.png")
+                if n == 0:
+                    shot(operator, "operator-2-after-draw.png", full_page=True)
                 # Nothing stale under the winners on the control view
                 expect(main.locator("[data-testid='stAlertContentError']")).to_have_count(0)
                 expect(main.get_by_text("No random number has been asked for yet")).to_have_count(0)
