@@ -172,9 +172,12 @@ st.selectbox(t("claims.certificate"), list(by_key), format_func=cert_label, key=
 view = by_key[chosen]
 w = view.winner
 
+# One slot, always there: a message coming or going must not shift the tabs below (a shifted
+# element is a new one to the browser, and the tabs would jump back to the first one).
+message = st.empty()
 flash = st.session_state.pop("claims_flash", None)
 if flash:
-    st.success(flash, icon=":material/check_circle:")
+    message.success(flash, icon=":material/check_circle:")
 
 st.markdown(f"**{cert_label(chosen)}** · {w.client_name} · `{w.account}` · {t('col.status')}: **{status_fmt(view.status)}**")
 if view.status in OPEN:
@@ -240,10 +243,12 @@ def confirm_forfeit(key: str, reason: str) -> None:
 
 refused = st.session_state.pop("claims_flash_error", None)
 if refused:
-    st.error(refused)
+    message.error(refused)
 
 if view.status in OPEN:
-    tab_contact, tab_handover, tab_forfeit = st.tabs([t("claims.contact"), t("claims.handover"), t("claims.forfeit")])
+    # Keyed, so the open tab stays open across reruns (typing a reason reruns the page).
+    tab_contact, tab_handover, tab_forfeit = st.tabs([t("claims.contact"), t("claims.handover"), t("claims.forfeit")],
+                                                     key="claims_tab", on_change="rerun")
 
     with tab_contact:
         note = st.text_input(t("col.note"), key="claims_contact_note")
