@@ -38,7 +38,7 @@ AUDIENCE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
-header, footer, .promo-banner {display: none !important;}
+[data-testid="stDialog"], header, footer, .promo-banner {display: none !important;}
 [data-testid="stMain"], [data-testid="stAppViewContainer"] {overflow: hidden !important;}
 [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: none !important;}
 .pres {position: fixed; inset: 0; z-index: 1000; background: #fff; color: #111;

@@ -258,3 +258,23 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
             browser.close()
     print("follow latency (s):", {k: round(v, 2) for k, v in latencies.items()})
     assert max(latencies.values()) < 2.5, latencies
+
+
+def test_the_projector_opened_first_after_a_restart_shows_only_the_presentation(server):
+    """A fresh process answers its first request in Streamlit's folder mode (with a "Page not found"
+    dialog): on the audience screen nothing of it may show, nor any control."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            screen = browser.new_page(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+            screen.goto(f"{url}/live-draw?view=audience")
+            screen.locator(".pres").wait_for(timeout=60_000)
+            wait_for_app_run(screen)
+            assert not screen.evaluate(NO_CHROME), screen.evaluate(NO_CHROME)
+            check_fits(screen, "first request")
+            shot(screen, "first-request-ru.png")
+        finally:
+            browser.close()
