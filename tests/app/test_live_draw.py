@@ -232,3 +232,29 @@ def test_a_redraw_gets_the_same_presentation(march_file):
     assert "data-screen='revealed'" in shown
     assert re.findall(r"class='pcard newest' data-certificate='(\d+)'", shown) == ["3"]
     assert f"Drawn number: {new.ordinal}" in shown and new.account not in shown
+
+
+def test_a_rehearsal_with_randomorg_on_the_audience_screen(march_file):
+    operator = freeze_and_open_draw(app("admin", rehearsal=True), march_file)
+    assert any(ENTRIES["present.randomorg_rehearsal"][EN] in c.value for c in operator.caption)
+    operator.button(key="draw_freeze").click().run()
+    viewer = app("commission")
+    viewer.query_params["view"] = "audience"
+    viewer.query_params["rehearsal"] = "1"
+    open_page(viewer, "draw")
+    pending = services.tier_state("2021-03", 50000, rehearsal=True).pending
+    shown = screen(viewer)
+    assert "data-screen='pool'" in shown and ENTRIES["present.rehearsal"][EN] in shown
+    assert f"RANDOM.ORG ticket: {pending.ticket_id}" in shown
+    confirm_commission(operator)
+    viewer.run()
+    assert "RANDOM.ORG is asked for 15 numbers from 1 to 20." in screen(viewer)
+    operator.button(key="draw_request").click().run()
+    no_exception(operator)
+    viewer.run()
+    done = services.tier_state("2021-03", 50000, rehearsal=True).done
+    assert f"RANDOM.ORG signature verified, result no. {done.serial_number}" in screen(viewer)
+    assert screen(viewer).count("class='pcard pending'") == 0
+    # The official audience screen does not show a rehearsal
+    official = audience()
+    assert "data-screen='waiting'" in screen(official) and ENTRIES["present.rehearsal"][EN] not in screen(official)
