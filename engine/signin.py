@@ -160,13 +160,18 @@ def _mac(secret: bytes, body: str) -> str:
     return _b64(hmac.new(secret, body.encode("ascii"), hashlib.sha256).digest())
 
 
+def new_nonce() -> str:
+    """128 random bits, in hex: what tells one token (and its revocation) from every other."""
+    return _secrets.token_hex(16)
+
+
 def sign_token(secret: bytes, user: str, role: str, now: dt.datetime, *,
                lifetime: dt.timedelta = TOKEN_LIFETIME, nonce: str | None = None) -> str:
     """A token for `user` in `role`, valid from `now` for `lifetime`."""
     if not secret:
         raise ValueError("a sign-in token needs a non-empty secret")
     payload = {"v": TOKEN_VERSION, "u": user, "r": role, "exp": int((now + lifetime).timestamp()),
-               "n": nonce or _secrets.token_hex(16)}
+               "n": nonce or new_nonce()}
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return f"{body}.{_mac(secret, body)}"
 

@@ -205,6 +205,7 @@ def _revoked_elsewhere(stored: dict) -> bool:
     if not signin.revoked(entries, nonce):
         return False
     st.session_state[SIGNED_OUT] = True  # the cookie this browser connected with is revoked too
+    st.session_state.pop(COOKIE_WRITE, None)  # the browser's cookie is the other tab's business now
     return True
 
 
@@ -281,13 +282,13 @@ def sign_in(user: User) -> None:
     found = signin.verify_token(cookie_secret(), token, now)
     _remember(user, found.nonce)
     st.session_state.pop(SIGNED_OUT, None)
-    st.session_state[COOKIE_WRITE] = {"value": token, "expires": found.expires}
+    st.session_state[COOKIE_WRITE] = {"value": token, "expires": found.expires, "id": found.nonce}
 
 
 def sign_out(user: User, store=None) -> None:
     """Forget the user here, revoke the cookie's token for every server (audit `sign_out`), clear the cookie."""
     st.session_state[SIGNED_OUT] = True  # first: from now on the cookie this browser connected with is stale
-    st.session_state[COOKIE_WRITE] = {"value": "", "expires": None}
+    st.session_state[COOKIE_WRITE] = {"value": "", "expires": None, "id": f"out-{signin.new_nonce()}"}
     stored = st.session_state.pop(SESSION_USER, None) or {}
     nonce = stored.get("nonce")
     if nonce:
@@ -301,19 +302,24 @@ def sign_out(user: User, store=None) -> None:
         st.logout()
 
 
-def cookie_script(value: str, expires: dt.datetime | None) -> str:
+def cookie_script(value: str, expires: dt.datetime | None, write_id: str) -> str:
     """The script that sets the sign-in cookie until `expires` (the token's own expiry), or deletes it (None).
 
-    An absolute expiry, not a Max-Age: the script runs again on later runs of
-    the session, and must not push the cookie's end further each time.
+    It acts once per `write_id` in a tab (noted in sessionStorage), however
+    often it is rendered again: a tab that signed in earlier must never put its
+    old cookie back over a newer one another tab has set since. The expiry is
+    absolute for the same reason: running again must not extend it.
     """
     until = f"Expires={format_datetime(expires.astimezone(dt.timezone.utc), usegmt=True)}" if expires else "Max-Age=0"
     attributes = f"Path=/; {until}; SameSite=Strict"
     return (
         "<script>(function () {"
+        f"var done = {json.dumps(COOKIE_NAME + '_written')}, id = {json.dumps(write_id)};"
+        "try { if (window.sessionStorage.getItem(done) === id) { return; } } catch (e) {}"
         f"var cookie = {json.dumps(f'{COOKIE_NAME}={value}; {attributes}')};"
         "if (window.location.protocol === 'https:') { cookie += '; Secure'; }"
         "document.cookie = cookie;"
+        "try { window.sessionStorage.setItem(done, id); } catch (e) {}"
         "})();</script>"
     )
 
@@ -322,12 +328,12 @@ def write_cookie() -> None:
     """Give the browser the cookie this session owes it (set after a sign-in, cleared after a sign-out).
 
     Rendered on every run of the session, not once: a rerun that starts before
-    the browser has run the script would otherwise drop it. The value is the
-    same each time, so running it again changes nothing.
+    the browser has run the script would otherwise drop it (the script itself
+    acts only once).
     """
     pending = st.session_state.get(COOKIE_WRITE)
     if pending:
-        st.html(cookie_script(pending["value"], pending["expires"]), unsafe_allow_javascript=True)
+        st.html(cookie_script(pending["value"], pending["expires"], pending["id"]), unsafe_allow_javascript=True)
 
 
 def start_oidc_login() -> None:

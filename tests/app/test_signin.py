@@ -257,6 +257,8 @@ def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_ses
     assert dt.timedelta(hours=11) < expires - dt.datetime.now(dt.timezone.utc) <= signin.TOKEN_LIFETIME
     token = at.session_state[auth.COOKIE_WRITE]["value"]
     assert f"{auth.COOKIE_NAME}={token};" in body
+    write_id = at.session_state[auth.COOKIE_WRITE]["id"]
+    assert "sessionStorage" in body and json.dumps(write_id) in body  # it acts once per write in a tab
 
     cookies[auth.COOKIE_NAME] = token  # the refresh sends what the script set
     assert signed_in(refreshed())

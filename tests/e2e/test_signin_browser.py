@@ -144,3 +144,62 @@ def test_sign_in_survives_a_refresh_and_sign_out_does_too(server):
             raise
         finally:
             browser.close()
+
+
+def test_a_tab_that_signed_in_earlier_never_puts_back_an_old_cookie(server):
+    """Tab A signs in; tab B signs out and in again: A's later runs must not write A's old cookie over B's."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+
+            def token(until=lambda value: True) -> str | None:
+                """The cookie's value once `until` holds for it (the page's script sets it a moment after a run)."""
+                deadline = time.monotonic() + 10
+                while True:
+                    value = next((c["value"] for c in context.cookies() if c["name"] == "iskerlik_signin"), None)
+                    if until(value) or time.monotonic() > deadline:
+                        return value
+                    time.sleep(0.1)
+
+            def sign_in(page) -> None:
+                page.get_by_role("textbox", name="User name").fill("aigerim")
+                page.get_by_role("textbox", name="Password").fill(PASSWORD)
+                page.get_by_role("button", name="Sign in").click()
+                wait_for_app_run(page)
+                expect(page.get_by_text("Signed in as", exact=False)).to_be_visible()
+
+            a = context.new_page()
+            a.set_default_timeout(60_000)
+            a.goto(url)
+            wait_for_app_run(a)
+            sign_in(a)
+            first = token(until=bool)
+            assert first
+
+            b = context.new_page()
+            b.set_default_timeout(60_000)
+            b.goto(url)
+            wait_for_app_run(b)
+            expect(b.get_by_text("Signed in as", exact=False)).to_be_visible()  # from the cookie
+            b.get_by_role("button", name="Sign out").click()
+            wait_for_app_run(b)
+            assert token(until=lambda v: v is None) is None
+            sign_in(b)
+            second = token(until=lambda v: v and v != first)
+            assert second and second != first
+
+            for name in ("Live draw", "Home", "Documents"):  # tab A goes on working
+                a.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
+                wait_for_app_run(a)
+            a.wait_for_timeout(1000)
+            assert token() == second
+
+            a.reload()  # a refresh of A signs in with B's new cookie
+            wait_for_app_run(a)
+            expect(a.get_by_text("Signed in as", exact=False)).to_be_visible()
+        finally:
+            browser.close()
