@@ -201,7 +201,7 @@ def grid(cells: list[str], n: int | None = None) -> str:
     cols, rows = grid_shape(n if n is not None else len(cells))
     # The font follows the smaller of the cell's height and width (8 monospace characters must fit);
     # cq units are the grid's own size (a size container), whatever the screen puts above it.
-    font = f"min(calc((100cqh - {rows - 1} * 1.2vh) / {rows} / 3.2), calc((100cqw - {cols - 1}vw) / {cols} / 6.3), 11vh)"
+    font = f"min(calc((100cqh - {rows - 1} * 1.2vh) / {rows} / 3.2), calc((100cqw - {cols - 1}vw) / {cols} / 6.3), 15vh)"
     return (f"<div class='pres-grid' style='--cols:{cols};--rows:{rows};--f:{font}'>" + "".join(cells) + "</div>")
 
 
