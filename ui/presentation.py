@@ -40,6 +40,8 @@ AUDIENCE_CSS = """
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"],
 [data-testid="stDialog"], header, footer, .promo-banner {display: none !important;}
 [data-testid="stMain"], [data-testid="stAppViewContainer"] {overflow: hidden !important;}
+/* A refresh that takes a moment must not dim the projector (Streamlit fades "stale" elements). */
+[data-stale="true"] {opacity: 1 !important; transition: none !important;}
 [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: none !important;}
 .pres {position: fixed; inset: 0; z-index: 1000; background: #fff; color: #111;
   display: flex; flex-direction: column; padding: 2.2vh 2.4vw; gap: 1.6vh; box-sizing: border-box;
