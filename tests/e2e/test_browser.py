@@ -293,7 +293,9 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
             page.screenshot(path=str(SHOTS / "16-claims.png"), full_page=True)
             nav.get_by_text("Monthly charts").click()
             wait_for_app_run(page)
-            expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(5)
+            # seven sections: six charts, and the carry-over in words (every tier of the demo month was full)
+            expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(6)
+            expect(main.get_by_text("No certificate carried over in the chosen months")).to_be_visible()
             page.wait_for_timeout(500)  # let Plotly lay the charts out
             page.screenshot(path=str(SHOTS / "17-charts.png"), full_page=True)
         except Exception:
