@@ -68,7 +68,7 @@ with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     month = c1.selectbox(t("common.month"), months, index=months.index(undrawn[0]) if undrawn else len(months) - 1,
                          format_func=month_labels(), key="draw_month")
     draw_date = c2.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="draw_date")
-    place = c3.text_input(t("draw.place"), value=t("draw.place_default"), key="draw_place")
+    place = c3.text_input(t("draw.place"), value=services.default_place(), key="draw_place")
     reveal = c1.number_input(t("draw.reveal_seconds"), 0.0, 10.0, 1.5, 0.5, key="draw_reveal_seconds")
     follow = c2.toggle(t("present.show_here"), key="draw_follow", help=t("present.show_here_help"))
     if ctx.rehearsal and c3.button(t("draw.new_rehearsal"), key="draw_new_rehearsal", icon=":material/replay:"):

@@ -1,0 +1,104 @@
+"""Screenshot every page of the app in Kazakh, Russian and English, to look at them.
+
+    python scripts/screenshot_pages.py [OUT_DIR]      (default: artifacts/pages)
+
+Draws March 2021 of the demo spreadsheet offline into a throw-away data folder,
+starts `streamlit run dashboard.py` on a free port (demo mode: every page), and
+takes a full-page PNG of each page per language with Debian's Chromium
+(the browser's locale picks the language, as for a real user).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+CHROMIUM = "/usr/bin/chromium"
+LOCALES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
+
+
+def _drawn_data_dir(folder: Path) -> Path:
+    from engine.demo import file_name, write_month
+    from engine.draw import draw_month
+    from engine.preview import preview
+    from engine.records import CommissionMember
+    from engine.store import Store
+
+    data = folder / "data"
+    data.mkdir(parents=True)
+    demo = write_month(folder / file_name("2021-03"), "2021-03")
+    store = Store(f"sqlite:///{data / 'promotion.sqlite'}", actor="screenshot script")
+    try:
+        day = dt.date(2021, 4, 5)
+        pv = preview(demo, month="2021-03", draw_date=day, history=store.history())
+        draw_month(store, pv, "2021-03", method="offline", entropy="3 6 1 4 4 2", draw_date=day,
+                   commission=[CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор")])
+    finally:
+        store.close()
+    return data
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(out: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from ui.registry import PAGES
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = _drawn_data_dir(Path(tmp))
+        port = _free_port()
+        env = {**os.environ, "PROMOTION_DATA_DIR": str(data)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+                for lang, locale in LOCALES.items():
+                    page = browser.new_page(viewport={"width": 1600, "height": 900}, locale=locale)
+                    for spec in PAGES:
+                        page.goto(f"{url}/{spec.url_path}")
+                        page.wait_for_selector("[data-testid='stApp']")
+                        page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
+                                                  .getAttribute('data-test-script-state') !== 'running'""")
+                        page.wait_for_timeout(1500)  # let charts and fonts settle before the picture
+                        path = out / f"{lang}-{spec.key}.png"
+                        page.screenshot(path=str(path), full_page=True)
+                        errors = page.locator("[data-testid='stException']").count()
+                        print(f"{path}{'  EXCEPTION SHOWN' if errors else ''}")
+                    page.close()
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "artifacts" / "pages"))
