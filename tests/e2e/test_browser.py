@@ -7,6 +7,7 @@ stand-in and saves screenshots to artifacts/screenshots/.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -33,19 +34,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def running_app(tmp_path: Path, *extra_args: str, unset: tuple[str, ...] = ()):
+    """`streamlit run dashboard.py` headless on a free port with its own data folder, RANDOM.ORG not
+    configured (a fresh install); yields (url, env) once /_stcore/health answers."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
     port = _free_port()
     env = {**os.environ, "PROMOTION_DATA_DIR": str(tmp_path / "data")}
-    for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY"):
-        env.pop(name, None)  # a fresh install: RANDOM.ORG not configured
+    for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY", *unset):
+        env.pop(name, None)
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", *extra_args],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -69,6 +72,12 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with running_app(tmp_path) as started:
+        yield started
 
 
 def wait_for_app_run(page, timeout: float = 60_000) -> None:

@@ -7,17 +7,12 @@ reloads, and expects the login form and nothing else.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SHOTS, _free_port, wait_for_app_run
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, running_app, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -26,46 +21,14 @@ PASSWORD = "projector-2021"
 
 @pytest.fixture
 def server(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
         '[users.aigerim]\nrole = "commission"\n'
         f'password_hash = "{PasswordHasher().hash(PASSWORD)}"\ndisplay_name = "Aigerim S."\n',
         encoding="utf-8",
     )
-    port = _free_port()
-    env = {**os.environ, "PROMOTION_DATA_DIR": str(tmp_path / "data")}
-    for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY", "COOKIE_SECRET"):
-        env.pop(name, None)
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.3)
+    with running_app(tmp_path, "--secrets.files", str(secrets), unset=("COOKIE_SECRET",)) as (url, _env):
         yield url, tmp_path / "data"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def signed_out_screen(page) -> None:
