@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from engine.cli_args import date_arg, month_arg
-from engine.preview import IngestError, Preview, preview
-from engine.rules import RulesError, load_rules
+
+if TYPE_CHECKING:  # the preview (pandas) is imported when the command runs, so `--help` stays instant
+    from engine.preview import Preview
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.preview import IngestError, preview
+    from engine.rules import RulesError, load_rules
+
     try:
         rules = load_rules()
         history = None
@@ -37,14 +41,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # one encode and one write: json.dump writes token by token through the pure-Python encoder
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_text(result))
     return 0
 
 
-def render_text(result: Preview) -> str:
+def render_text(result: "Preview") -> str:
     r = result.rows
     lines = [
         f"{result.file_name}" + (f" [{result.sheet}]" if result.sheet else "") + f"  sha256 {result.file_sha256}",

@@ -56,3 +56,14 @@ def test_unreadable_file_exits_2_with_message(tmp_path):
     assert "missing required columns" in done.stderr and "client_name" in done.stderr and "Traceback" not in done.stderr
     done = cli(tmp_path / "nothing.xlsx")
     assert done.returncode == 2 and "cannot open" in done.stderr
+
+
+def test_help_imports_no_pandas():
+    """`python -m engine --help` answers at once: no command module imports pandas at load time."""
+    code = ("import sys, contextlib, io\nfrom engine.__main__ import build_parser\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+            "    build_parser().parse_args(['--help'])\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
