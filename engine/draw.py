@@ -29,6 +29,7 @@ from engine.records import (
     METHOD_NONE,
     METHOD_OFFLINE,
     METHOD_RANDOM_ORG,
+    OPEN_STATUSES,
     CommissionMember,
     DrawRecord,
     MonthRecord,
@@ -779,6 +780,16 @@ class ClaimView:
     days_left: int  # negative once the deadline has passed
 
     @property
+    def is_open(self) -> bool:
+        """The winner may still come forward or is being handed the certificate."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def late(self) -> bool:
+        """Clause 12's window has passed: lapsed without contact, or still open past the deadline."""
+        return self.status == "unclaimed" or (self.is_open and self.days_left < 0)
+
+    @property
     def reason(self) -> str:
         """The re-draw reason this status gives (clause 12: unclaimed; clause 15: forfeited)."""
         return "forfeited" if self.status == "forfeited" else "unclaimed"
@@ -794,8 +805,12 @@ def claims(store: Store, month: str | None = None, *, today: dt.date | None = No
            rehearsal: bool = False) -> list[ClaimView]:
     """Current winners with status, deadline and days left (clause 12)."""
     today = today or dt.date.today()
-    return [ClaimView(w, effective_status(w, today), w.deadline, (w.deadline - today).days)
-            for w in store.winners(month, rehearsal=rehearsal) if w.current]
+    return [claim_view(w, today) for w in store.winners(month, rehearsal=rehearsal) if w.current]
+
+
+def claim_view(winner: WinnerRecord, today: dt.date) -> ClaimView:
+    """One winner with the deadline applied on `today` (the one home of clause 12's arithmetic)."""
+    return ClaimView(winner, effective_status(winner, today), winner.deadline, (winner.deadline - today).days)
 
 
 def awaiting_redraw(store: Store, month: str | None = None, *, today: dt.date | None = None,

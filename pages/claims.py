@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.draw import ClaimRefused
+from engine.records import WINNER_STATUSES
 from ui import registry, services
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
@@ -27,7 +28,6 @@ if not views:
     st.info(t("common.nothing_drawn"))
     st.stop()
 
-OPEN = ("drawn", "contacted")
 CHOSEN, PICK, TABLE, TABLE_KEYS, PENDING = "claims_chosen", "claims_pick", "claims_table", "claims_table_keys", "claims_forfeit_pending"
 INPUTS = ("claims_contact_note", "claims_serial", "claims_handover_note", "claims_forfeit_reason")
 
@@ -75,7 +75,7 @@ def on_pick() -> None:
 
 
 if st.session_state.get(CHOSEN) not in by_key:  # first visit: the first certificate still open, else the first
-    st.session_state[CHOSEN] = next((k for k, v in by_key.items() if v.status in OPEN), next(iter(by_key)))
+    st.session_state[CHOSEN] = next((k for k, v in by_key.items() if v.is_open), next(iter(by_key)))
 chosen = st.session_state[CHOSEN]
 
 
@@ -89,7 +89,7 @@ def redraw_link() -> None:
 
 def days_text(view) -> str:
     """Whole days, only while the claim is open."""
-    return str(int(view.days_left)) if view.status in OPEN else "—"
+    return str(int(view.days_left)) if view.is_open else "—"
 
 
 def earlier_text(view) -> str:
@@ -101,12 +101,12 @@ def earlier_text(view) -> str:
 c1, c2 = st.columns(2)
 months = sorted({v.winner.month for v in views})
 month_filter = c1.multiselect(t("common.months"), months, default=months, format_func=month_fmt, key="claims_months")
-statuses = ["drawn", "contacted", "claimed", "unclaimed", "forfeited"]
+statuses = list(WINNER_STATUSES)
 status_filter = c2.multiselect(t("col.status"), statuses, default=statuses, format_func=status_fmt, key="claims_statuses")
 shown = [v for v in views if v.winner.month in month_filter and v.status in status_filter]
 shown_keys = [key_of(v) for v in shown]
 
-overdue = [v for v in views if v.status == "unclaimed" or (v.status in OPEN and v.days_left < 0)]
+overdue = [v for v in views if v.late]
 if overdue:
     st.error(t("claims.overdue", n=len(overdue)), icon=":material/alarm:")
 
@@ -146,8 +146,8 @@ if not frame.empty:
         "days_left": t("col.days_left"), "certificate_serial": t("col.serial"), "earlier": t("col.earlier_winners"),
         "note": t("col.note"),
     })
-    late = [v.status == "unclaimed" or (v.status in OPEN and v.days_left < 0) for v in shown]
-    soon = [v.status in OPEN and 0 <= v.days_left <= 3 for v in shown]
+    late = [v.late for v in shown]
+    soon = [v.is_open and 0 <= v.days_left <= 3 for v in shown]
 
     def highlight(row):
         if late[row.name]:
@@ -180,7 +180,7 @@ if flash:
     message.success(flash, icon=":material/check_circle:")
 
 st.markdown(f"**{cert_label(chosen)}** · {w.client_name} · `{w.account}` · {t('col.status')}: **{status_fmt(view.status)}**")
-if view.status in OPEN:
+if view.is_open:
     st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=int(view.days_left)))
 else:
     st.caption(t("claims.deadline_closed", deadline=fmt_date(view.deadline)))
@@ -245,7 +245,7 @@ refused = st.session_state.pop("claims_flash_error", None)
 if refused:
     message.error(refused)
 
-if view.status in OPEN:
+if view.is_open:
     # Keyed, so the open tab stays open across reruns (typing a reason reruns the page).
     tab_contact, tab_handover, tab_forfeit = st.tabs([t("claims.contact"), t("claims.handover"), t("claims.forfeit")],
                                                      key="claims_tab", on_change="rerun")
@@ -276,7 +276,7 @@ if view.status in OPEN:
             st.session_state[PENDING] = (chosen, reason.strip())
 
 pending = st.session_state.get(PENDING)
-if pending and pending[0] in by_key and by_key[pending[0]].status in OPEN:
+if pending and pending[0] in by_key and by_key[pending[0]].is_open:
     confirm_forfeit(*pending)
 elif pending:
     st.session_state.pop(PENDING, None)

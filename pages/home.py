@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from engine.draw import claim_view
 from ui import registry, services
 from ui.i18n import fmt_date, fmt_int, fmt_money, fmt_month, t
 from ui.setup import page_setup
@@ -58,7 +59,7 @@ else:
                 t("col.account"): mask_account(w.account),
                 t("col.status"): t(f"status.{w.status}"),
                 t("col.deadline"): fmt_date(w.deadline),
-                t("col.days_left"): (w.deadline - today).days,
+                t("col.days_left"): claim_view(w, today).days_left,
             }
             for w in open_claims
         ]
@@ -68,6 +69,6 @@ else:
         frame.style.map(lambda v: "color: #b91c1c; font-weight: 700" if v < 0 else "", subset=[days]),
         hide_index=True,
     )
-    overdue = sum(1 for w in open_claims if w.deadline < today)
+    overdue = sum(1 for w in open_claims if claim_view(w, today).late)
     if overdue:
         st.error(t("home.overdue", n=overdue))

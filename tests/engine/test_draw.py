@@ -395,3 +395,26 @@ def test_a_preview_without_stored_history_is_refused(tmp_path, store):
         prepare_tier(store, blind, "2021-04", 50000, method="offline", draw_date=april_date)
     aware = preview(april, month="2021-04", draw_date=april_date, history=store.history())
     assert aware.pool("2021-04", 50000) == []
+
+
+def test_claim_window_boundaries_live_in_one_place():
+    """Clause 12: the deadline day itself is still in the window; the day after, an uncontacted
+    winner is unclaimed and late; a contacted one past the deadline is late; a closed claim never is."""
+    from engine.draw import claim_view
+    from engine.records import WinnerRecord
+
+    deadline = dt.date(2021, 4, 19)
+
+    def view(status, today):
+        w = WinnerRecord(id=1, draw_id=1, month="2021-03", denomination=50000, certificate=1, ordinal=1,
+                         account="1", client_id="1", client_name="", status=status,
+                         status_changed_at=dt.datetime(2021, 4, 5, tzinfo=dt.timezone.utc), deadline=deadline)
+        return claim_view(w, today)
+
+    on_the_day = view("drawn", deadline)
+    assert (on_the_day.status, on_the_day.days_left, on_the_day.late, on_the_day.is_open) == ("drawn", 0, False, True)
+    after = view("drawn", deadline + dt.timedelta(days=1))
+    assert (after.status, after.days_left, after.late, after.reason) == ("unclaimed", -1, True, "unclaimed")
+    assert view("contacted", deadline + dt.timedelta(days=1)).late
+    assert not view("claimed", deadline + dt.timedelta(days=30)).late
+    assert view("forfeited", deadline).reason == "forfeited"
