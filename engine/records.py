@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
 # Exclusion reasons of RULES.md, in the order in which they are tried.
 EXCLUSION_REASONS = (
@@ -224,3 +225,13 @@ class History:
 
     participated: dict[str, str] = field(default_factory=dict)
     drawn: dict[tuple[str, int], int] = field(default_factory=dict)
+    # The store's indexed lookup (client_ids -> {client_id: earliest month}); None: use `participated`.
+    lookup: Callable[[Iterable[str]], dict[str, str]] | None = field(default=None, repr=False, compare=False)
+
+    def first_months(self, client_ids: Iterable[str]) -> dict[str, str]:
+        """The earliest stored month of each of `client_ids` that took part in a drawn month;
+        ids that never took part are absent. What a preview asks, for the clients of its file only."""
+        if self.lookup is not None:
+            return self.lookup(client_ids)
+        known = self.participated
+        return {c: known[c] for c in client_ids if c in known}
