@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth, registry
+from ui import auth, incidents, registry
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, SESSION_KEY, browser_language, labels, t
 from ui.setup import REHEARSAL_KEY, mark_routed
 
@@ -48,7 +48,7 @@ with st.sidebar:
 def login_page() -> None:
     st.title(t("app.title"))
     if auth.oidc_configured():
-        st.button(t("auth.sign_in_oidc"), type="primary", on_click=auth.start_oidc_login)
+        st.button(t("auth.sign_in_oidc"), type="primary", on_click=incidents.guarded(auth.start_oidc_login))
     if auth.configured_users():
         with st.form("login"):
             name = st.text_input(t("auth.user_name"), max_chars=auth.NAME_MAX_CHARS)
@@ -69,7 +69,8 @@ user = auth.current_user()  # a refresh restores a password user from the sign-i
 if user is None:
     with st.sidebar:
         auth.write_cookie()  # clears the cookie after a sign-out
-    st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
+    with incidents.guard("login"):
+        st.navigation([st.Page(login_page, title=t("page.login"), icon=":material/login:", url_path="login")]).run()
     st.stop()
 
 with st.sidebar:
@@ -99,4 +100,6 @@ pages = [
     st.Page(spec.path, title=t(f"page.{spec.key}"), icon=spec.icon, url_path=spec.url_path, default=spec.key == "home")
     for spec in registry.pages_for(user.role)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with incidents.guard(page.url_path or "home"):  # no traceback reaches a page: a message and an incident id
+    page.run()

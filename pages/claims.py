@@ -17,7 +17,7 @@ import streamlit as st
 
 from engine.draw import ClaimRefused
 from engine.records import WINNER_STATUSES
-from ui import registry, services
+from ui import incidents, registry, services
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import csv_download, mask_account
@@ -168,7 +168,7 @@ if not frame.empty:
 # ---- act on one certificate
 st.subheader(t("claims.act_title"))
 st.session_state[PICK] = chosen
-st.selectbox(t("claims.certificate"), list(by_key), format_func=cert_label, key=PICK, on_change=on_pick)
+st.selectbox(t("claims.certificate"), list(by_key), format_func=cert_label, key=PICK, on_change=incidents.guarded(on_pick))
 view = by_key[chosen]
 w = view.winner
 

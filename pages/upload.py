@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import registry, services
+from engine.ingest import IngestError
+from ui import incidents, registry, services
 from ui.i18n import fmt_datetime, fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import chart, csv_download, denomination_label, show_notices
@@ -35,7 +36,7 @@ data: bytes | None = None
 file_name = ""
 if source == "file":
     uploaded = st.file_uploader(t("upload.file"), type=["xlsx", "xlsm", "xls", "csv"], key="upload_file",
-                                help=t("upload.file_help"), on_change=on_file_change)
+                                help=t("upload.file_help"), on_change=incidents.guarded(on_file_change))
     if uploaded is not None:
         data, file_name = uploaded.getvalue(), uploaded.name
         st.session_state[KEPT] = (data, file_name)
@@ -69,7 +70,7 @@ if data is None:
     st.stop()
 
 history = services.history()
-cache_key = (hashlib.sha256(data).hexdigest(), draw_date, sheet, repr(sorted(history.drawn.items())), len(history.participated))
+cache_key = (hashlib.sha256(data).hexdigest(), draw_date, sheet, repr(sorted(history.drawn.items())))  # a draw that adds participants also adds to `drawn`
 cached = st.session_state.get("upload_preview")
 if cached and cached[0] == cache_key:
     preview = cached[1]
@@ -77,12 +78,8 @@ else:
     progress = st.progress(0.1, text=t("upload.reading", name=file_name))
     try:
         preview = services.run_preview(data, file_name, draw_date=draw_date, sheet=sheet)
-    except Exception as exc:  # IngestError says what is wrong with the file in plain words
+    except IngestError as exc:  # says what is wrong with the file in plain words
         progress.empty()
-        from engine.preview import IngestError
-
-        if not isinstance(exc, IngestError):
-            raise
         st.error(t("upload.cannot_read", message=str(exc)), icon=":material/error:")
         st.stop()
     progress.progress(1.0, text=t("upload.read_done"))

@@ -23,6 +23,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "auth.user_name": ("Пайдаланушы аты", "Имя пользователя", "User name"),
     "auth.password": ("Құпиясөз", "Пароль", "Password"),
     "auth.sign_in": ("Кіру", "Войти", "Sign in"),
+    "error.incident": (
+        "Күтпеген қате шықты. Әкімшіге оқиға нөмірін айтыңыз: {id}. Толық мәлімет сервер журналында.",
+        "Произошла непредвиденная ошибка. Сообщите администратору номер инцидента: {id}. Подробности — в журнале сервера.",
+        "Something unexpected went wrong. Give the administrator incident number {id}. The details are in the server log.",
+    ),
     "auth.wrong": ("Пайдаланушы аты немесе құпиясөз қате.", "Неверное имя пользователя или пароль.", "Wrong user name or password."),
     "auth.wait": (
         "Бұл пайдаланушы атымен қате әрекет тым көп. {seconds} секундтан кейін қайталап көріңіз.",
