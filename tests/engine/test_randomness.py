@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from tests.reference import reference_select
 from engine.randomness import (
-    DEFAULT_URL,
     ERROR_KINDS,
     OFFLINE_ALGORITHM_TEXT,
     PINNED_PUBLIC_KEY_PATH,
@@ -49,8 +48,9 @@ def flip(text: str, position: int) -> str:
 def test_pinned_key_is_randomorgs_key():
     assert PINNED_PUBLIC_KEY_PATH.name == "randomorg-public-key.pem"
     assert load_public_key().startswith(b"-----BEGIN PUBLIC KEY-----")
-    if (SHARED / "randomorg-public-key.pem").exists():
-        assert load_public_key() == (SHARED / "randomorg-public-key.pem").read_bytes()
+    shared_key = SHARED / "randomorg-public-key.pem"
+    assert shared_key.exists(), f"{shared_key}: ../shared/randomorg must be beside the checkout (CI has it)"
+    assert load_public_key() == shared_key.read_bytes()
 
 
 def test_real_2014_example_verifies_with_pinned_key():
@@ -192,7 +192,12 @@ def test_config_defaults(monkeypatch):
     for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY"):
         monkeypatch.delenv(name, raising=False)
     cfg = RandomOrgConfig.from_env()
-    assert cfg == RandomOrgConfig("", DEFAULT_URL, str(PINNED_PUBLIC_KEY_PATH))
+    # Written out, not taken from the module: the real endpoint and the pinned key are the defaults.
+    assert cfg.url == "https://api.random.org/json-rpc/4/invoke"
+    assert Path(cfg.public_key_path) == Path(__file__).resolve().parents[2] / "engine" / "keys" / "randomorg-public-key.pem"
+    assert cfg.api_key == ""
+    monkeypatch.setenv("RANDOM_ORG_URL", "http://127.0.0.1:9/x")
+    assert RandomOrgConfig.from_env().url == "http://127.0.0.1:9/x"
 
 
 def test_error_kinds_are_stable():
@@ -249,8 +254,25 @@ def test_offline_refuses(args):
         offline_select(*args)
 
 
-def test_offline_algorithm_text_names_the_method():
-    assert "RFC 3797" in OFFLINE_ALGORITHM_TEXT and "SHA-256" in OFFLINE_ALGORITHM_TEXT
+def test_offline_algorithm_text_is_what_the_code_does():
+    """The protocol prints OFFLINE_ALGORITHM_TEXT for anyone to recompute the winners: read literally,
+    step by step, it must give offline_select's winners."""
+    text = OFFLINE_ALGORITHM_TEXT
+    for step in ("the 32 bytes of pool_sha256 followed by", "without leading and trailing spaces, in UTF-8",
+                 "SHA-256(i as 4 bytes big-endian + seed + i as 4 bytes big-endian)",
+                 "read as a big-endian integer", "(x mod R) of the R participants not yet drawn, in ordinal order"):
+        assert step in text, step
+
+    def as_the_text_says(pool_sha256: str, entropy: str, size: int, n: int) -> list[int]:
+        seed = bytes.fromhex(pool_sha256) + entropy.strip().encode("utf-8")
+        left, winners = list(range(1, size + 1)), []
+        for i in range(n):
+            x = int.from_bytes(hashlib.sha256(i.to_bytes(4, "big") + seed + i.to_bytes(4, "big")).digest(), "big")
+            winners.append(left.pop(x % len(left)))
+        return winners
+
+    for entropy, size, n in (("3 5 1 6 2 4", 10, 4), ("  кубик 6 6 1 ", 261, 25), ("x", 1, 1)):
+        assert offline_select(POOL_SHA, entropy, size, n) == as_the_text_says(POOL_SHA, entropy, size, n)
 
 
 @settings(max_examples=200, deadline=None)
