@@ -41,9 +41,10 @@ def _month(value: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> bytes:
+    # Each command imports what it uses, when it runs: the accounting workbook needs no PDF
+    # library, and no document needs Streamlit, matplotlib or pandas (tests/reports/test_light_imports.py).
     from engine.rules import load_rules
     from engine.store import NotDrawn, Store
-    from reports.protocol import ProtocolError, check_drawn
 
     month = _month(args.month)
     rules = load_rules()
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace) -> bytes:
 
             months = [month] if month else store.months()
             return accounting_xlsx([store.month_record(m) for m in months])
+        from reports.protocol import check_drawn
+
         record = store.month_record(month, rehearsal=args.rehearsal)
         check_drawn(record, rules)
         if args.command == "protocol":
@@ -81,7 +84,12 @@ def run(args: argparse.Namespace) -> bytes:
             from reports.bundle import build_bundle
 
             return build_bundle(store, month, rules, rehearsal=args.rehearsal)
-    except (NotDrawn, ProtocolError) as exc:
+    except NotDrawn as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # reports.protocol.ProtocolError, from a command that imported it
+        protocol = sys.modules.get("reports.protocol")
+        if protocol is None or not isinstance(exc, protocol.ProtocolError):
+            raise
         raise UsageError(str(exc)) from None
     finally:
         store.close()

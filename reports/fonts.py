@@ -1,10 +1,10 @@
 """Fonts for every PDF the project prints.
 
 reportlab's built-in Helvetica has no Kazakh letters (ә ғ қ ң ө ұ ү һ і), so the
-documents embed DejaVu Sans, which matplotlib ships with its wheels: a fresh
-`pip install -r requirements.txt` is enough, no system fonts needed. TrueType
-fonts are embedded as subsets with a ToUnicode map, so text survives copying
-and extraction.
+documents embed DejaVu Sans, shipped with the project in reports/fonts/ with
+its licence (LICENSE_DEJAVU): no system fonts and no font package needed.
+TrueType fonts are embedded as subsets with a ToUnicode map, so text survives
+copying and extraction.
 """
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ _FILES = {
 }
 
 
-def font_dir() -> Path:
-    import matplotlib
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+LICENCE = FONT_DIR / "LICENSE_DEJAVU"
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+def font_dir() -> Path:
+    return FONT_DIR
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +45,7 @@ def register_fonts() -> None:
     for name, file_name in _FILES.items():
         path = directory / file_name
         if not path.is_file():
-            raise RuntimeError(f"font file missing: {path} (is matplotlib installed?)")
+            raise RuntimeError(f"font file missing: {path} (reports/fonts/ ships with the project)")
         pdfmetrics.registerFont(TTFont(name, str(path)))
     # <b>/<i> inside Paragraph markup pick the right face.
     addMapping(SANS, 0, 0, SANS)

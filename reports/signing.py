@@ -2,7 +2,8 @@
 
 The organisation's certificate comes from a PKCS#12 file named by
 `PROTOCOL_SIGNING_P12` with its password in `PROTOCOL_SIGNING_PASSWORD`
-(environment, or Streamlit secrets when the app runs). With none configured,
+(environment, else the app's secrets: `st.secrets` when Streamlit runs, secrets.toml read
+directly otherwise, so the command line does not import Streamlit). With none configured,
 a local self-signed certificate is created once under the data directory
 (`<data>/signing/protocol-signing.p12`, password in a 0600 file next to it) and
 the protocol says on its face that it is not the organisation's certificate.
@@ -23,6 +24,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -67,15 +69,37 @@ def default_data_dir() -> Path:
 
 
 def _secret(name: str) -> str | None:
+    """`name` from the environment, else from the app's secrets: through Streamlit when the
+    process already runs it (the app, with whatever secrets files it was started with), else read
+    straight from secrets.toml where Streamlit looks by default. A command line never imports
+    Streamlit (a second of start-up) just to read one value."""
     value = os.environ.get(name)
     if value:
         return value
-    try:  # the app's secrets.toml, when running under Streamlit; optional
-        import streamlit as st
+    if "streamlit" in sys.modules:
+        try:
+            import streamlit as st
 
-        return str(st.secrets[name]) if name in st.secrets else None
-    except Exception:
-        return None
+            return str(st.secrets[name]) if name in st.secrets else None
+        except Exception:  # no secrets file: optional
+            return None
+    found = _secrets_toml().get(name)
+    return None if found is None else str(found)
+
+
+def _secrets_toml() -> dict:
+    """The top-level values of Streamlit's default secrets files, read without Streamlit:
+    ~/.streamlit/secrets.toml, then ./.streamlit/secrets.toml (the later wins, as in Streamlit).
+    An unreadable file counts as absent, as it does for the app's `st.secrets` lookup here."""
+    import tomllib
+
+    merged: dict = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
+        try:
+            merged.update(tomllib.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, RuntimeError):
+            continue
+    return merged
 
 
 def signing_identity(*, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
