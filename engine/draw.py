@@ -22,7 +22,6 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import attrgetter
 from typing import Any
 
 from engine.records import (
@@ -40,6 +39,7 @@ from engine.records import (
 from engine.rules import Rules, load_rules
 from engine.store import (
     ABANDONED,
+    MEMBER_COLUMNS,
     BLOCKED,
     GENESIS_SHA256,
     OFFICIAL,
@@ -53,6 +53,8 @@ from engine.store import (
     canonical_json,
     fields_sha256,
     import_fields,
+    members_sha256,
+    string_bytes,
     winner_details,
 )
 
@@ -114,7 +116,9 @@ class FrozenPool:
     """A month and tier's participants sorted by account and numbered 1..N.
 
     `text` is the canonical form (one `ordinal,account,client_id,denomination` line
-    each) and `sha256` its hash. `members` is built on first use: the hash of a
+    each) and `sha256` its hash. `table` holds the members as columns (MEMBER_COLUMNS:
+    ordinal, account, client_id, client_name, phone, region), what the store keeps one row
+    each; `members` (PoolMember objects) is built on first use only: the hash of a
     million-member pool must not wait for a million small objects.
     """
 
@@ -122,34 +126,92 @@ class FrozenPool:
     denomination: int
     text: str
     sha256: str
-    participants: tuple[Participant, ...] = field(repr=False, compare=False)  # in ordinal order
+    table: Any = field(repr=False, compare=False)  # pyarrow.Table, ordinal order
 
     @property
     def size(self) -> int:
-        return len(self.participants)
+        return self.table.num_rows
 
     @cached_property
     def members(self) -> tuple[PoolMember, ...]:
         den = self.denomination
-        return tuple(
-            PoolMember(ordinal=i, account=p.account, client_id=p.client_id, denomination=den,
-                       client_name=p.client_name)
-            for i, p in enumerate(self.participants, 1)
-        )
+        cols = [self.table.column(c).to_pylist() for c in MEMBER_COLUMNS]
+        return tuple(PoolMember(ordinal=o, account=a, client_id=c, denomination=den, client_name=n, phone=p,
+                                region=r) for o, a, c, n, p, r in zip(*cols))
 
-    def member(self, ordinal: int) -> Participant:
-        return self.participants[ordinal - 1]
+    def member(self, ordinal: int) -> PoolMember:
+        return self.members[ordinal - 1]
 
 
-def freeze_pool(participants: Iterable[Participant], month: str, denomination: int) -> FrozenPool:
-    """RULES.md step 1: sort by account (plain string order), number 1..N, hash the text."""
-    ordered = sorted(participants, key=attrgetter("account"))
-    den = denomination
-    text = "".join([f"{i},{p.account},{p.client_id},{den}\n" for i, p in enumerate(ordered, 1)])
-    if text.count("\n") != len(ordered):
+_POOL_SOURCE_COLUMNS = ("account", "client_id", "client_name", "phone", "region")
+
+
+def _participants_table(participants: Iterable[Participant]) -> Any:
+    """Participant objects as the columns a pool is frozen from."""
+    import pyarrow as pa
+
+    people = list(participants)
+    return pa.table({c: pa.array([getattr(p, c) for p in people], pa.string()) for c in _POOL_SOURCE_COLUMNS})
+
+
+def _pool_columns(source: Any) -> Any:
+    """A pyarrow Table with the pool's source columns as plain strings (details: "" for missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = source if isinstance(source, pa.Table) else _participants_table(source)
+    columns = {}
+    for c in _POOL_SOURCE_COLUMNS:
+        if c not in table.column_names:
+            if c in ("account", "client_id"):
+                raise ValueError(f"the pool has no {c} column")
+            columns[c] = pa.array([""] * table.num_rows, pa.string())
+            continue
+        col = table.column(c)
+        col = pc.cast(col, pa.string()) if col.type != pa.string() else col
+        if c in ("account", "client_id"):
+            if col.null_count:
+                raise ValueError(f"a member of the pool has no {c}; the pool cannot be frozen")
+        else:
+            col = pc.fill_null(col, "")
+        columns[c] = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return pa.table(columns)
+
+
+def canonical_pool_bytes(ordinals: Any, accounts: Any, client_ids: Any, denomination: int) -> bytes:
+    """RULES.md step 1's text from columns: `ordinal,account,client_id,denomination` and a line
+    break per member, joined by Arrow and taken whole from its value buffer (UTF-8)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(ordinals) == 0:
+        return b""
+    lines = pc.binary_join_element_wise(pc.cast(ordinals, pa.string()), accounts, client_ids,
+                                        pa.scalar(f"{denomination}\n"), ",")
+    return string_bytes(lines)[0]
+
+
+def freeze_pool(participants: Any, month: str, denomination: int) -> FrozenPool:
+    """RULES.md step 1: sort by account (plain string order), number 1..N, hash the text.
+
+    `participants`: a pyarrow Table (account, client_id, client_name, phone, region; other
+    columns such as row are ignored) or Participant objects. Arrow compares strings by their
+    UTF-8 bytes, which is the order of their code points: Python's plain string order."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = _pool_columns(participants)
+    n = table.num_rows
+    if n:
+        table = table.take(pc.sort_indices(table.column("account")))
+    ordinals = pa.array(np.arange(1, n + 1, dtype=np.int64))
+    members = pa.table({"ordinal": ordinals, **{c: table.column(c).combine_chunks() for c in _POOL_SOURCE_COLUMNS}})
+    data = canonical_pool_bytes(ordinals, members.column("account"), members.column("client_id"), denomination)
+    if data.count(b"\n") != n:
         raise ValueError("an account or client id contains a line break; the pool cannot be frozen")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return FrozenPool(month, denomination, text, digest, tuple(ordered))
+    digest = hashlib.sha256(data).hexdigest()
+    return FrozenPool(month, denomination, data.decode("utf-8"), digest, members)
 
 
 def parse_pool_text(text: str) -> list[tuple[int, str, str, int]]:
@@ -163,8 +225,18 @@ def parse_pool_text(text: str) -> list[tuple[int, str, str, int]]:
     return out
 
 
-def _details_json(pool: FrozenPool) -> str:
-    return json.dumps([[p.client_name, p.phone, p.region] for p in pool.participants], ensure_ascii=False)
+def _members_match_text(members: Any, text: str, denomination: int) -> bool:
+    """The member rows say exactly what the pool text says: ordinals 1..N, and each row's account
+    and client id on its own line (the text rebuilt from the rows is the stored text)."""
+    import numpy as np
+
+    n = members.num_rows
+    ordinals = members.column("ordinal").to_numpy()
+    if not np.array_equal(ordinals, np.arange(1, n + 1)):
+        return False
+    data = canonical_pool_bytes(members.column("ordinal"), members.column("account").combine_chunks(),
+                                members.column("client_id").combine_chunks(), denomination)
+    return data == text.encode("utf-8")
 
 
 # --------------------------------------------------------------------------- preparing
@@ -235,7 +307,7 @@ def _rehearsal_run(store: Store, month: str, denomination: int, run: int | None)
     return store.start_rehearsal(month)
 
 
-def _check_preview_is_current(store: Store, preview: Any, participants: list, month: str,
+def _check_preview_is_current(store: Store, preview: Any, pool: Any, month: str,
                               draw_date: dt.date, rehearsal: bool) -> None:
     """Refuse a pool built from a stale preview: one made for another draw date
     (reason 5, disconnections, depends on it) or without the stored history
@@ -246,10 +318,16 @@ def _check_preview_is_current(store: Store, preview: Any, participants: list, mo
                           f"{draw_date}; build the preview again for the draw date")
     if rehearsal:
         return
-    earlier = store.history().participated
-    repeat = [p.account for p in participants if earlier.get(p.client_id, month) < month]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pool.column("client_id")
+    earlier = store.history().first_months(ids.to_pylist())
+    repeat = sorted(c for c, m in earlier.items() if m < month)
     if repeat:
-        raise DrawRefused(f"{month}: {len(repeat)} participants (e.g. account {repeat[0]}) already took part in an "
+        count = int(pc.sum(pc.is_in(ids, value_set=pa.array(repeat, ids.type))).as_py() or 0)
+        account = pool.column("account")[pc.index(ids, repeat[0]).as_py()].as_py()
+        raise DrawRefused(f"{month}: {count} participants (e.g. account {account}) already took part in an "
                           "earlier drawn month; build the preview with the database (history)")
 
 
@@ -276,22 +354,20 @@ def prepare_tier(
     _check_method(method)
     rules = rules or load_rules()
     tier = preview.tier(month, denomination)
-    participants = preview.pool(month, denomination)
-    if any(p.month != month or p.denomination != denomination for p in participants):
-        raise ValueError(f"the pool of {month} {denomination} holds participants of another month or tier")
-    if len({p.account for p in participants}) != len(participants):
+    columns = _pool_columns(_preview_pool(preview, month, denomination))
+    if columns.num_rows and _count_distinct(columns.column("account")) != columns.num_rows:
         raise ValueError(f"the pool of {month} {denomination} names an account twice")
     check_draw_allowed(store, rules, month, draw_date, rehearsal=rehearsal)
     if not rehearsal:
         _check_not_drawn_before(store, month, denomination)
-    _check_preview_is_current(store, preview, participants, month, draw_date, rehearsal)
+    _check_preview_is_current(store, preview, columns, month, draw_date, rehearsal)
     if not rehearsal:
         expected = _expected_carried_in(store, rules, month, denomination)
         if expected is not None and expected != tier.carried_in:
             raise DrawRefused(
                 f"{month} {denomination}: the preview carries in {tier.carried_in} certificates but the stored "
                 f"draws carry in {expected}; build the preview with the database (history)")
-    pool = freeze_pool(participants, month, denomination)
+    pool = freeze_pool(columns, month, denomination)
     n = min(tier.to_draw, pool.size)
     tier_method = method if n > 0 else METHOD_NONE
     if rehearsal:
@@ -301,11 +377,28 @@ def prepare_tier(
         month=month, denomination=denomination, kind="draw", method=tier_method, rehearsal=rehearsal,
         run=run or 0, quota=tier.quota, carried_in=tier.carried_in, to_draw=tier.to_draw,
         draw_date=draw_date, place=place, pool_text=pool.text, pool_sha256=pool.sha256,
-        pool_size=pool.size, pool_details=_details_json(pool),
+        pool_size=pool.size, pool_members=pool.table,
     )
     _emit(on_step, "pool_frozen", draw_id=draw.id, month=month, denomination=denomination,
           pool_size=pool.size, pool_sha256=pool.sha256, to_draw=tier.to_draw, resumed=resumed)
     return _ensure_ticket(store, draw, client, on_step)
+
+
+def _preview_pool(preview: Any, month: str, denomination: int) -> Any:
+    """The tier's participants as columns: `preview.pool_table(month, denomination)` (row, account,
+    client_id, client_name, phone, region) when the preview has it, else its Participant objects."""
+    if hasattr(preview, "pool_table"):
+        return preview.pool_table(month, denomination)
+    participants = preview.pool(month, denomination)
+    if any(p.month != month or p.denomination != denomination for p in participants):
+        raise ValueError(f"the pool of {month} {denomination} holds participants of another month or tier")
+    return _participants_table(participants)
+
+
+def _count_distinct(column: Any) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.count_distinct(column, mode="all").as_py())
 
 
 def _release_stale_ticket_for_offline(store: Store, month: str, den: int, method: str, rehearsal: bool,
@@ -435,8 +528,6 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
     draw = store.draw(draw_id)
     size = draw.pool.size if draw.pool else 0
     n = min(draw.to_draw, size)
-    members = parse_pool_text(draw.pool.text) if draw.pool else []
-    details = store.pool_details(draw.pool.id) if draw.pool else []
     deadline = rules.claim_deadline(draw.draw_date)
     replaces = _replaced(store, draw)
     if draw.method == METHOD_NONE or n == 0:
@@ -450,12 +541,9 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
         result = _run_random_org(store, draw, n, client, on_step)
     ordinals = result.pop("ordinals")
     first_certificate = draw.redraw_of_certificate or 1
-    winners = []
-    for i, ordinal in enumerate(ordinals):
-        _, account, client_id, _ = members[ordinal - 1]
-        name, phone, region = (details[ordinal - 1] + ["", "", ""])[:3] if details else ("", "", "")
-        winners.append(WinnerInput(certificate=first_certificate + i, ordinal=ordinal, account=account,
-                                   client_id=client_id, client_name=name, phone=phone, region=region))
+    winners = [WinnerInput(certificate=first_certificate + i, ordinal=m.ordinal, account=m.account,
+                           client_id=m.client_id, client_name=m.client_name, phone=m.phone, region=m.region)
+               for i, m in enumerate(_winning_members(store, draw, ordinals))]
     done = store.finish_draw(draw_id, winners, deadline=deadline, method=draw.method, **result, **replaces)
     for w in done.winners:
         _emit(on_step, "winner", draw_id=draw_id, denomination=w.denomination, certificate=w.certificate,
@@ -463,6 +551,26 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
     _emit(on_step, "tier_done", draw_id=draw_id, denomination=draw.denomination, drawn=done.drawn,
           carry_out=done.carry_out)
     return done
+
+
+def _winning_members(store: Store, draw: DrawRecord, ordinals: Sequence[int]) -> list[PoolMember]:
+    """The members at the drawn ordinals, read by key. Each row is checked against the pool text
+    (its line is in the hashed text): a member row changed by hand cannot name a winner; the
+    winner then comes from the text itself (details left empty) and `verify` names the change."""
+    assert draw.pool is not None
+    text, den = draw.pool.text, draw.denomination
+    rows = {m.ordinal: m for m in store.pool_members(draw.pool.id, ordinals)}
+    out: list[PoolMember] = []
+    lines: list[tuple[int, str, str, int]] | None = None
+    for o in ordinals:
+        m = rows.get(o)
+        line = f"{o},{m.account},{m.client_id},{den}\n" if m is not None else ""
+        if m is None or not (text.startswith(line) or f"\n{line}" in text):
+            lines = lines or parse_pool_text(text)
+            _, account, client_id, _ = lines[o - 1]
+            m = PoolMember(ordinal=o, account=account, client_id=client_id, denomination=den)
+        out.append(m)
+    return out
 
 
 def _replaced(store: Store, draw: DrawRecord) -> dict[str, Any]:
@@ -642,16 +750,7 @@ def prepare_redraw(
     if any(d.kind == "redraw" and d.redraw_of_certificate == certificate and d.drawn == 0 for d in draws):
         raise DrawRefused(f"{month} {denomination} certificate {certificate} was already carried over")
     taken = {w.account for d in draws for w in d.winners}
-    details = store.pool_details(original.pool.id)
-    remaining = []
-    for ordinal, account, client_id, _ in parse_pool_text(original.pool.text):
-        if account in taken:
-            continue
-        name, phone, region = (details[ordinal - 1] + ["", "", ""])[:3] if details else ("", "", "")
-        remaining.append(Participant(row=0, account=account, client_id=client_id, client_name=name,
-                                     client_type="", month=month, denomination=denomination, monthly_fee=0.0,
-                                     phone=phone, region=region))
-    pool = freeze_pool(remaining, month, denomination)
+    pool = freeze_pool(_remaining_members(store, original, taken), month, denomination)
     tier_method = method if pool.size else METHOD_NONE
     _release_stale_ticket_for_offline(store, month, denomination, tier_method, rehearsal, run, client, certificate)
 
@@ -663,12 +762,32 @@ def prepare_redraw(
     draw, resumed = store.claim_draw(
         month=month, denomination=denomination, kind="redraw", method=tier_method, rehearsal=rehearsal,
         run=run or 0, quota=0, carried_in=0, to_draw=1, draw_date=draw_date, place=place,
-        pool_text=pool.text, pool_sha256=pool.sha256, pool_size=pool.size, pool_details=_details_json(pool),
+        pool_text=pool.text, pool_sha256=pool.sha256, pool_size=pool.size, pool_members=pool.table,
         redraw_certificate=certificate, redraw_reason=reason, precheck=precheck,
     )
     _emit(on_step, "pool_frozen", draw_id=draw.id, month=month, denomination=denomination, pool_size=pool.size,
           pool_sha256=pool.sha256, to_draw=1, certificate=certificate, resumed=resumed)
     return _ensure_ticket(store, draw, client, on_step)
+
+
+def _remaining_members(store: Store, original: DrawRecord, taken: set[str]) -> Any:
+    """The original pool's members (as columns) less the accounts in `taken`. The stored member
+    rows are used only when they rebuild the original's hashed text exactly; otherwise the
+    re-draw is refused (someone changed them: `verify` says where)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    assert original.pool is not None
+    members = store.pool_member_table(original.pool.id)
+    if not _members_match_text(members, original.pool.text, original.denomination):
+        raise DrawRefused(f"{original.month} {original.denomination}: the stored members of pool "
+                          f"{original.pool.sha256} differ from its frozen text; the database was changed by hand. "
+                          "Nothing is drawn: run `python -m engine verify`", "pool_members_changed",
+                          month=original.month, denomination=original.denomination)
+    if taken:
+        members = members.filter(pc.invert(pc.is_in(members.column("account"),
+                                                    value_set=pa.array(sorted(taken), pa.string()))))
+    return members
 
 
 def _check_redraw_allowed(current: WinnerRecord, reason: str, draw_date: dt.date) -> None:
@@ -920,6 +1039,13 @@ def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | 
     rules = rules or load_rules()
     raw = store.raw_rows()
     pools = {p["id"]: p for p in raw["pools"]}
+    members = {p["id"]: store.pool_member_table(p["id"]) for p in raw["pools"]}
+    lines: dict[int, list[tuple[int, str, str, int]] | None] = {}
+    for p in raw["pools"]:
+        try:
+            lines[p["id"]] = parse_pool_text(p["text"])
+        except ValueError:
+            lines[p["id"]] = None
     winners_by_draw: dict[int, list[dict]] = {}
     for w in raw["winners"]:
         winners_by_draw.setdefault(w["draw_id"], []).append(w)
@@ -927,12 +1053,13 @@ def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | 
     log = _AuditLog(audit)
     findings: list[Finding] = []
     for p in raw["pools"]:
-        findings.append(_check_pool(p))
+        findings.append(_check_pool(p, lines[p["id"]], members[p["id"]]))
     for d in raw["draws"]:
         if d["status"] != "done":
             continue
         pool = pools.get(d["pool_id"])
-        findings.extend(_check_draw(d, pool, winners_by_draw.get(d["id"], []), official_key))
+        findings.extend(_check_draw(d, pool, lines.get(d["pool_id"]) or [], winners_by_draw.get(d["id"], []),
+                                    official_key))
         findings.extend(_check_ticket(d, log))
     findings.append(_check_chain(audit))
     findings.append(_check_audit_matches(audit, raw["draws"], raw["winners"]))
@@ -940,7 +1067,8 @@ def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | 
     findings.extend(_check_serials(raw["draws"], log))
     findings.extend(_check_abandoned(raw["draws"], pools, official_key))
     findings.extend(_check_entropy(raw["draws"], log))
-    findings.extend(_check_fields(raw, pools, winners_by_draw, log))
+    findings.extend(_check_fields(raw, pools, members, winners_by_draw, log))
+    findings.append(_check_participations(raw["draws"], lines, store.participations()))
     findings.extend(_check_months_order(log, rules))
     return findings
 
@@ -972,23 +1100,24 @@ def _label(d: dict) -> str:
     return f"{kind}{what} #{d['id']} {d['month']} {d['denomination']}"
 
 
-def _check_pool(p: dict) -> Finding:
+def _check_pool(p: dict, lines: list[tuple[int, str, str, int]] | None, members: Any) -> Finding:
     name = f"pool #{p['id']} {p['month']} {p['denomination']} ({p['purpose']}): hash and order"
     text = p["text"]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != p["sha256"]:
         return Finding(name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}",
                        "pool")
-    try:
-        lines = parse_pool_text(text)
-    except ValueError as exc:
-        return Finding(name, False, f"unreadable line: {exc}", "pool")
+    if lines is None:
+        return Finding(name, False, "unreadable line in the pool text", "pool")
     if len(lines) != p["size"]:
         return Finding(name, False, f"{len(lines)} members stored, size recorded {p['size']}", "pool")
     for i, (ordinal, account, _, den) in enumerate(lines, 1):
         if ordinal != i or den != p["denomination"] or (i > 1 and not lines[i - 2][1] < account):
             return Finding(name, False, f"line {i} is out of order or names another tier", "pool")
-    return Finding(name, True, f"{p['size']} members, sha256 {digest}", "pool")
+    if not _members_match_text(members, text, p["denomination"]):
+        return Finding(name, False, f"the stored member rows ({members.num_rows}) differ from the pool text: an "
+                       "ordinal, account or client id was changed, added or deleted", "pool")
+    return Finding(name, True, f"{p['size']} members, sha256 {digest}, member rows match", "pool")
 
 
 def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list[Finding]]:
@@ -1027,7 +1156,8 @@ def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list
     return list(signed.data), findings
 
 
-def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes) -> list[Finding]:
+def _check_draw(d: dict, pool: dict | None, members: list[tuple[int, str, str, int]], winners: list[dict],
+                key: bytes) -> list[Finding]:
     label = _label(d)
     if pool is None:
         return [Finding(f"{label}: pool", False, "the draw has no stored pool", "pool")]
@@ -1035,7 +1165,6 @@ def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes) -> 
         ordinals, findings = _expected_ordinals(d, pool, key)
     except ValueError as exc:
         return [Finding(f"{label}: winners", False, f"cannot re-derive: {exc}", "winners")]
-    members = parse_pool_text(pool["text"])
     first = d["redraw_certificate"] or 1
     expected = []
     for i, o in enumerate(ordinals):
@@ -1308,8 +1437,37 @@ def _check_entropy(draws: list[dict], log: _AuditLog) -> list[Finding]:
     return findings
 
 
-def _check_fields(raw: dict, pools: dict[int, dict], winners_by_draw: dict[int, list[dict]],
-                  log: _AuditLog) -> list[Finding]:
+def _check_participations(draws: list[dict], lines: dict[int, list[tuple[int, str, str, int]] | None],
+                          stored: list[tuple[str, str, int]]) -> Finding:
+    """RULES.md reason 9 as stored rows: every client of every official completed original draw's
+    pool text (the hashed one, not the member rows) with its earliest month; nothing else."""
+    name = "participations (reason 9)"
+    expected: dict[str, str] = {}
+    originals = [d for d in draws if d["slot"] == OFFICIAL and d["status"] == "done" and d["kind"] == "draw"]
+    for d in sorted(originals, key=lambda d: (d["month"], d["id"])):
+        for _, _, client_id, _ in lines.get(d["pool_id"]) or []:
+            expected.setdefault(client_id, d["month"])
+    got = {client_id: month for client_id, month, _ in stored}
+    if got == expected:
+        return Finding(name, True, f"{len(got)} clients took part in official draws, each in its earliest month",
+                       "pool")
+    missing = sorted(set(expected) - set(got))
+    extra = sorted(set(got) - set(expected))
+    moved = sorted(c for c in set(got) & set(expected) if got[c] != expected[c])
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} pool members missing (e.g. client {missing[0]})")
+    if extra:
+        parts.append(f"{len(extra)} clients in no official pool (e.g. client {extra[0]})")
+    if moved:
+        parts.append(f"{len(moved)} with another month (e.g. client {moved[0]}: {got[moved[0]]}, the pools say "
+                     f"{expected[moved[0]]})")
+    return Finding(name, False, "the stored participations differ from the official pools: " + "; ".join(parts),
+                   "pool")
+
+
+def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
+                  winners_by_draw: dict[int, list[dict]], log: _AuditLog) -> list[Finding]:
     """Rule 7: every stored field a document prints is covered by a hash (or a copy) in the audit
     record: winners' names and phones, pool members' details, commission, place, draw date,
     protocol number, import files, claim notes. Fields stored before a hash existed are listed
@@ -1329,14 +1487,16 @@ def _check_fields(raw: dict, pools: dict[int, dict], winners_by_draw: dict[int, 
         frozen = log.last(d["id"], "pool_frozen")
         pool = pools.get(d["pool_id"])
         if frozen is not None and pool is not None:
-            if "details_sha256" in frozen:
-                digest = hashlib.sha256(pool["details"].encode("utf-8")).hexdigest()
-                if digest != frozen["details_sha256"]:
+            if "details_sha256" in frozen or "members_sha256" in frozen:
+                if not _details_match(pool, members.get(pool["id"]), frozen):
                     bad.append(Finding(f"{label}: pool members' names and phones", False,
                                        "the stored details differ from their hash in the audit record", "field_hash"))
                 compare(label, "draw date", d["draw_date"].isoformat(), frozen.get("draw_date"))
                 compare(label, "place", d["place"], frozen.get("place"))
             else:
+                if not _rows_agree_with_json(pool, members.get(pool["id"])):
+                    bad.append(Finding(f"{label}: pool members' names and phones", False,
+                                       "the member rows differ from the pool's stored details", "field_hash"))
                 uncovered.append(f"{label}: pool members' names and phones, draw date, place")
         done = log.last(d["id"], "draw_done")
         if d["status"] == "done" and done is not None:
@@ -1373,6 +1533,30 @@ def _check_fields(raw: dict, pools: dict[int, dict], winners_by_draw: dict[int, 
         bad.append(Finding("printed fields", True, "names, phones, commission, place, import files and claim notes "
                            "match the audit record", "field_hash"))
     return bad
+
+
+def _details_match(pool: dict, members: Any, frozen: dict) -> bool:
+    """A pool's member details are the ones the audit record hashed when it was frozen: the
+    member rows' hash (members_sha256), or, for a pool frozen before revision 0004, the details
+    JSON's hash (details_sha256) and member rows that say the same as that JSON."""
+    if members is None:
+        return False
+    if "members_sha256" in frozen:
+        return members_sha256(members) == frozen["members_sha256"]
+    if hashlib.sha256(pool["details"].encode("utf-8")).hexdigest() != frozen["details_sha256"]:
+        return False
+    return _rows_agree_with_json(pool, members)
+
+
+def _rows_agree_with_json(pool: dict, members: Any) -> bool:
+    """The member rows of a pool frozen before revision 0004 hold what its details JSON holds."""
+    try:
+        details = json.loads(pool["details"] or "[]")
+    except ValueError:
+        return False
+    padded = [[("" if v is None else str(v)) for v in [*row, "", "", ""][:3]] for row in details]
+    rows = [list(r) for r in zip(*(members.column(c).to_pylist() for c in ("client_name", "phone", "region")))]
+    return padded == rows or (not details and all(r == ["", "", ""] for r in rows))
 
 
 def _check_claim_fields(winners: list[dict], log: _AuditLog, compare: Callable[..., None]) -> None:

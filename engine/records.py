@@ -57,6 +57,8 @@ class PoolMember:
     client_id: str
     denomination: int
     client_name: str = ""  # not part of the canonical text
+    phone: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,20 +215,40 @@ class AuditEntry:
     sha256: str = ""
 
 
-@dataclass(frozen=True)
 class History:
     """What the store knows that a preview must respect (RULES.md reason 9 and carry-over).
 
-    participated: client_id -> earliest month whose stored (non-rehearsal) draw
-    pool contains the client. drawn: (month, denomination) -> certificates
-    drawn there (the original draw, less certificates whose re-draw found an
-    empty pool), for tiers already drawn.
+    drawn: (month, denomination) -> certificates drawn there (the original draw, less
+    certificates whose re-draw found an empty pool), for tiers already drawn.
+
+    first_months(client_ids): client_id -> earliest month whose stored official draw pool
+    contains the client, for the given ids only. The store answers it with an indexed query
+    (`lookup`), so a preview asks about the clients of its file and never reads everyone.
+
+    participated: the whole client_id -> earliest month mapping. Given directly (tests, a
+    preview without a database) or loaded from the store on first use (`load`): with a
+    million stored participants that read costs a second, so callers ask `first_months`.
     """
 
-    participated: dict[str, str] = field(default_factory=dict)
-    drawn: dict[tuple[str, int], int] = field(default_factory=dict)
-    # The store's indexed lookup (client_ids -> {client_id: earliest month}); None: use `participated`.
-    lookup: Callable[[Iterable[str]], dict[str, str]] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("drawn", "lookup", "_participated", "_load")
+
+    def __init__(
+        self,
+        participated: dict[str, str] | None = None,
+        drawn: dict[tuple[str, int], int] | None = None,
+        lookup: Callable[[Iterable[str]], dict[str, str]] | None = None,
+        load: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
+        self.drawn: dict[tuple[str, int], int] = dict(drawn or {})
+        self.lookup = lookup
+        self._participated = None if participated is None and load is not None else dict(participated or {})
+        self._load = load
+
+    @property
+    def participated(self) -> dict[str, str]:
+        if self._participated is None:
+            self._participated = dict(self._load()) if self._load is not None else {}
+        return self._participated
 
     def first_months(self, client_ids: Iterable[str]) -> dict[str, str]:
         """The earliest stored month of each of `client_ids` that took part in a drawn month;
@@ -235,3 +257,14 @@ class History:
             return self.lookup(client_ids)
         known = self.participated
         return {c: known[c] for c in client_ids if c in known}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        return self.drawn == other.drawn and self.participated == other.participated
+
+    __hash__ = None  # type: ignore[assignment]  # mutable contents, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        loaded = "not loaded" if self._participated is None else f"{len(self._participated)} clients"
+        return f"History(drawn={self.drawn!r}, participated: {loaded})"

@@ -29,7 +29,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +69,7 @@ from engine.records import (
     History,
     ImportRecord,
     MonthRecord,
+    PoolMember,
     PoolRecord,
     WinnerRecord,
 )
@@ -83,6 +84,7 @@ GENESIS_SHA256 = "0" * 64  # prev_sha256 of the first audit entry
 # resumed by someone else (longer than RANDOM.ORG's 120 s timeout plus delays).
 LEASE_SECONDS = 300
 SQLITE_BUSY_MS = 30_000
+_CHUNK = 900  # ids per IN (...) query: under every SQLite build's limit of bound values
 
 
 # --------------------------------------------------------------------------- errors
@@ -142,6 +144,62 @@ def import_fields(r: Any) -> list:
 def winner_details(rows: Sequence[Any]) -> list:
     """[certificate, name, phone, region] of a draw's winners, by certificate (printed in protocol and acts)."""
     return [[r.certificate, r.client_name, r.phone, r.region] for r in sorted(rows, key=lambda r: r.certificate)]
+
+
+# A frozen pool's members as columns (a pyarrow Table, ordinal order): what the pool_members
+# table holds. Details = the last three, printed for a winner and hashed into the audit record.
+MEMBER_COLUMNS = ("ordinal", "account", "client_id", "client_name", "phone", "region")
+DETAIL_COLUMNS = ("client_name", "phone", "region")
+
+
+def string_bytes(column: Any) -> tuple[bytes, Any]:
+    """The UTF-8 bytes of a string column's values, concatenated, and their lengths (numpy int64):
+    straight from Arrow's buffers, without a Python object per value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not isinstance(arr, pa.Array):
+        arr = pa.array(list(arr), pa.large_string())
+    arr = pc.fill_null(arr.cast(pa.large_string()), "")
+    n = len(arr)
+    if n == 0:
+        return b"", np.zeros(0, dtype=np.int64)
+    offsets = np.frombuffer(arr.buffers()[1], dtype="<i8")[arr.offset:arr.offset + n + 1]
+    data = arr.buffers()[2]
+    values = b"" if data is None else bytes(memoryview(data)[int(offsets[0]):int(offsets[-1])])
+    return values, np.diff(offsets)
+
+
+def members_sha256(members: Any) -> str:
+    """SHA-256 of a pool's members' details (name, phone, region per ordinal), what the audit
+    record's pool_frozen entry keeps of them (`members_sha256`, rule 7). Canonical and cheap from
+    columns: the member count (8 bytes, little-endian), then per column its values' UTF-8 lengths
+    (8 bytes each, little-endian) followed by the values' bytes, in ordinal order."""
+    h = hashlib.sha256(members.num_rows.to_bytes(8, "little"))
+    for name in DETAIL_COLUMNS:
+        values, lengths = string_bytes(members.column(name))
+        h.update(lengths.astype("<u8").tobytes())
+        h.update(values)
+    return h.hexdigest()
+
+
+def members_from_text(pool_text: str, details_json: str = "") -> Any:
+    """The members table of a pool stored as text and a details JSON list (pools made before
+    revision 0004, or given so by a caller): ordinal, account and client_id from each line."""
+    import pyarrow as pa
+
+    details = json.loads(details_json) if details_json.strip() else []
+    cols: dict[str, list] = {c: [] for c in MEMBER_COLUMNS}
+    for i, line in enumerate(pool_text.splitlines()):
+        first, _, rest = line.partition(",")
+        account_and_id, _, _den = rest.rpartition(",")
+        account, _, client_id = account_and_id.rpartition(",")
+        name, phone, region = ([*details[i], "", "", ""] if i < len(details) else ["", "", ""])[:3]
+        for c, v in zip(MEMBER_COLUMNS, (int(first), account, client_id, name, phone, region)):
+            cols[c].append(v if c == "ordinal" else "" if v is None else str(v))
+    return pa.table({c: pa.array(v, pa.int64() if c == "ordinal" else pa.string()) for c, v in cols.items()})
 
 
 def default_actor() -> str:
@@ -278,6 +336,35 @@ class PoolRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class PoolMemberRow(Base):
+    """One member of a frozen pool (revision 0004): the pool text's line `ordinal` (account,
+    client_id) and the details printed for a winner. A draw reads its winners' rows by key
+    instead of parsing the whole pool; `verify` checks every row against the pool text and
+    the hash of the details in the audit record."""
+
+    __tablename__ = "pool_members"
+    __table_args__ = {"sqlite_with_rowid": False}
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id"), primary_key=True, autoincrement=False)
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    account: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(Text)
+    client_name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(Text)
+
+
+class ParticipationRow(Base):
+    """RULES.md reason 9 as rows (revision 0004): each client of an official, completed original
+    draw's pool with the earliest such month. Written in the transaction that completes the
+    draw; `verify` recomputes it from the pool texts."""
+
+    __tablename__ = "participations"
+    __table_args__ = {"sqlite_with_rowid": False}
+    client_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id"))
+
+
 class DrawRow(Base):
     __tablename__ = "draws"
     __table_args__ = (
@@ -365,7 +452,7 @@ class AuditRow(Base):
 # goes into a model here and into a new revision; tests/engine/test_migrations.py
 # fails when the two disagree.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0003"  # the head revision
+SCHEMA_REVISION = "0004"  # the head revision
 SCHEMA_VERSION = int(SCHEMA_REVISION)
 # The first release counted its own migrations in schema_version (1, 2) and has no
 # alembic_version table: such a database is stamped with the matching revision.
@@ -708,7 +795,8 @@ class Store:
         pool_text: str,
         pool_sha256: str,
         pool_size: int,
-        pool_details: str,
+        pool_details: str = "",
+        pool_members: Any = None,
         redraw_certificate: int = 0,
         redraw_reason: str = "",
         precheck: Callable[[Session], None] | None = None,
@@ -717,9 +805,18 @@ class Store:
 
         Returns (draw, resumed). A pending draw of the same slot whose executor
         is gone is resumed (same pool required); a done or live one is refused.
+
+        `pool_members`: the members as columns (MEMBER_COLUMNS, ordinal order), stored one row
+        each in pool_members with the hash of their details in the audit record. Without it they
+        are read from `pool_text` and `pool_details` (a JSON list of [name, phone, region]).
         """
         slot = f"rehearsal-{run}" if rehearsal else OFFICIAL
         now = utcnow()
+        if pool_members is None:
+            pool_members = members_from_text(pool_text, pool_details)
+        if pool_members.num_rows != pool_size:
+            raise ValueError(f"{pool_members.num_rows} pool members given for a pool of {pool_size}")
+        details_hash = members_sha256(pool_members)
         for _attempt in range(3):
             try:
                 with self._tx() as s:
@@ -735,10 +832,11 @@ class Store:
                     self._month_session(s, month, rehearsal, run if rehearsal else None, create=True)
                     pool = PoolRow(month=month, denomination=denomination,
                                    purpose="redraw" if kind == "redraw" else "draw", rehearsal=rehearsal,
-                                   size=pool_size, sha256=pool_sha256, text=pool_text, details=pool_details,
+                                   size=pool_size, sha256=pool_sha256, text=pool_text, details="",
                                    created_at=now)
                     s.add(pool)
                     s.flush()
+                    self._insert_members(s, pool.id, pool_members)
                     lease = _lease_owner()
                     row = DrawRow(
                         month=month, denomination=denomination, kind=kind, slot=slot,
@@ -758,13 +856,33 @@ class Store:
                          "carried_in": carried_in, "quota": quota,
                          "certificate": redraw_certificate or None, "round": redraw_round or None,
                          "draw_date": draw_date.isoformat(), "place": place,
-                         "details_sha256": hashlib.sha256(pool_details.encode("utf-8")).hexdigest()},
+                         "members_sha256": details_hash},
                     )
                     self._leases[row.id] = lease
                     return self._draw_record(s, row), False
             except IntegrityError:
                 continue  # someone claimed the slot between our check and insert: look again
         raise DrawRefused(f"{month} {denomination}: the draw slot is contended; try again")
+
+    def _insert_members(self, s: Session, pool_id: int, members: Any) -> None:
+        """The pool's members, one row each, through the driver's own bulk path: executemany of
+        plain tuples (SQLite) or COPY (PostgreSQL with psycopg 3); no ORM object per member."""
+        if members.num_rows == 0:
+            return
+        columns = [members.column(c).to_pylist() for c in MEMBER_COLUMNS]
+        rows = zip([pool_id] * members.num_rows, *columns)
+        names = ", ".join(("pool_id", *MEMBER_COLUMNS))
+        cursor = s.connection().connection.cursor()
+        try:
+            if self.dialect == "postgresql" and hasattr(cursor, "copy"):
+                with cursor.copy(f"COPY pool_members ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                mark = "?" if self.dialect == "sqlite" else "%s"
+                cursor.executemany(f"INSERT INTO pool_members ({names}) VALUES ({', '.join([mark] * 7)})", rows)
+        finally:
+            cursor.close()
 
     def _next_redraw_round(self, s: Session, month: str, den: int, slot: str, cert: int) -> int:
         rows = s.scalars(select(DrawRow).where(
@@ -895,6 +1013,8 @@ class Store:
                 if winners:
                     old.current = False
             pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
+            if pool is not None and row.kind == "draw" and not row.rehearsal:
+                self._record_participations(s, row)
             self._append_audit(
                 s, "draw_done",
                 {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
@@ -908,6 +1028,17 @@ class Store:
             )
             self._leases.pop(draw_id, None)
             return self._draw_record(s, row)
+
+    def _record_participations(self, s: Session, row: DrawRow) -> None:
+        """Every client of an official original draw's pool took part in its month (RULES.md reason 9):
+        rows of participations, in client order (sorted inserts are cheap), in the transaction that
+        completes the draw. A client already stored keeps the earlier month."""
+        s.execute(text(
+            "INSERT INTO participations (client_id, month, draw_id) "
+            "SELECT DISTINCT client_id, :month, :draw_id FROM pool_members WHERE pool_id = :pool_id ORDER BY client_id "
+            "ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
+            "WHERE excluded.month < participations.month"),
+            {"month": row.month, "draw_id": row.id, "pool_id": row.pool_id})
 
     def fail_draw(self, draw_id: int, kind: str, message: str, *, keep_pending: bool, force: bool = False) -> None:
         """Record a failed attempt. keep_pending: the ticket may hold a result, so
@@ -1075,9 +1206,48 @@ class Store:
             return [self._draw_record(s, r) for r in rows]
 
     def pool_details(self, pool_id: int) -> list[list[str]]:
+        """[name, phone, region] of every member of a pool, by ordinal."""
+        table = self.pool_member_table(pool_id)
+        return [list(r) for r in zip(*(table.column(c).to_pylist() for c in DETAIL_COLUMNS))]
+
+    def pool_members(self, pool_id: int, ordinals: Sequence[int]) -> list[PoolMember]:
+        """The members of a pool at `ordinals` (in that order), read by key: a draw names its
+        winners without reading the whole pool. An ordinal the pool does not have is left out."""
+        wanted = list(dict.fromkeys(int(o) for o in ordinals))
+        found: dict[int, PoolMember] = {}
         with self._tx() as s:
-            pool = s.get(PoolRow, pool_id)
-            return json.loads(pool.details) if pool is not None else []
+            den = s.scalar(select(PoolRow.denomination).where(PoolRow.id == pool_id))
+            for i in range(0, len(wanted), _CHUNK):
+                for r in s.execute(select(PoolMemberRow).where(
+                        PoolMemberRow.pool_id == pool_id, PoolMemberRow.ordinal.in_(wanted[i:i + _CHUNK]))).scalars():
+                    found[r.ordinal] = PoolMember(ordinal=r.ordinal, account=r.account, client_id=r.client_id,
+                                                  denomination=den or 0, client_name=r.client_name, phone=r.phone,
+                                                  region=r.region)
+        return [found[o] for o in ordinals if o in found]
+
+    def pool_member_table(self, pool_id: int) -> Any:
+        """Every member row of a pool as columns (MEMBER_COLUMNS), in ordinal order."""
+        import pyarrow as pa
+
+        with self._tx() as s:
+            cursor = s.connection().connection.cursor()
+            try:
+                mark = "?" if self.dialect == "sqlite" else "%s"
+                cursor.execute(f"SELECT {', '.join(MEMBER_COLUMNS)} FROM pool_members WHERE pool_id = {mark} "
+                               "ORDER BY ordinal", (pool_id,))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        columns = list(zip(*rows)) if rows else [()] * len(MEMBER_COLUMNS)
+        return pa.table({c: pa.array(v, pa.int64() if c == "ordinal" else pa.string())
+                         for c, v in zip(MEMBER_COLUMNS, columns)})
+
+    def participations(self) -> list[tuple[str, str, int]]:
+        """(client_id, month, draw_id) of every stored participation, by client (for `verify`)."""
+        with self._tx() as s:
+            return [tuple(r) for r in s.execute(select(
+                ParticipationRow.client_id, ParticipationRow.month, ParticipationRow.draw_id
+            ).order_by(ParticipationRow.client_id))]
 
     # ---- reads
     def draw(self, draw_id: int) -> DrawRecord:
@@ -1168,29 +1338,52 @@ class Store:
             return [_winner_record(w) for w in rows]
 
     def history(self, *, participation: bool = True) -> History:
-        """Official draws only: who took part where, and how many certificates each tier used.
-        participation=False skips reading the pools (the ledger check needs counts only)."""
-        participated: dict[str, str] = {}
+        """Official draws only: how many certificates each tier used, and who took part where.
+
+        Nothing about participants is read here: `first_months(ids)` asks the participations
+        table for just those ids (by key, in chunks), and `participated` reads them all only
+        when someone asks for the whole mapping. participation=False: counts only."""
         drawn: dict[tuple[str, int], int] = {}
         with self._tx() as s:
-            rows = s.scalars(select(DrawRow).where(
+            rows = s.execute(select(DrawRow.month, DrawRow.denomination, DrawRow.kind, DrawRow.drawn,
+                                    DrawRow.carry_out).where(
                 DrawRow.slot == OFFICIAL, DrawRow.status == "done").order_by(DrawRow.month, DrawRow.id)).all()
-            for r in rows:
-                key = (r.month, r.denomination)
-                if r.kind == "draw":
-                    drawn[key] = drawn.get(key, 0) + r.drawn
-                    if not participation:
-                        continue
-                    pool = s.get(PoolRow, r.pool_id) if r.pool_id else None
-                    if pool is not None:
-                        for client_id in _pool_client_ids(pool.text):
-                            if client_id not in participated or r.month < participated[client_id]:
-                                participated[client_id] = r.month
-            for r in rows:
-                if r.kind == "redraw" and r.drawn == 0:
-                    key = (r.month, r.denomination)
-                    drawn[key] = drawn.get(key, 0) - r.carry_out
-        return History(participated=participated, drawn=drawn)
+        for month, den, kind, n, _carry in rows:
+            if kind == "draw":
+                drawn[(month, den)] = drawn.get((month, den), 0) + n
+        for month, den, kind, n, carry in rows:
+            if kind == "redraw" and n == 0:
+                drawn[(month, den)] = drawn.get((month, den), 0) - carry
+        if not participation or not drawn:  # nothing drawn officially: nobody took part
+            return History(drawn=drawn)
+        return History(drawn=drawn, lookup=self.first_months, load=self._all_participations)
+
+    def first_months(self, client_ids: Iterable[str]) -> dict[str, str]:
+        """client_id -> earliest official month it took part in, for the given ids only.
+
+        By key in chunks when the ids are few against what is stored; one ordered scan of the
+        participations when they are many (a million-row file asks about a million ids: a scan
+        of the stored rows beats a million index probes)."""
+        ids = list(dict.fromkeys(client_ids))
+        if not ids:
+            return {}
+        with self._tx() as s:
+            stored = s.scalar(select(func.count()).select_from(ParticipationRow)) or 0
+            if not stored:
+                return {}
+            if len(ids) * 8 >= stored:
+                wanted = set(ids)
+                return {c: m for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month))
+                        if c in wanted}
+            out: dict[str, str] = {}
+            for i in range(0, len(ids), _CHUNK):
+                out.update((c, m) for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month)
+                                                        .where(ParticipationRow.client_id.in_(ids[i:i + _CHUNK]))))
+            return out
+
+    def _all_participations(self) -> dict[str, str]:
+        with self._tx() as s:
+            return {c: m for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month))}
 
     # ---- raw access for verification (read-only)
     def raw_rows(self) -> dict[str, list[dict[str, Any]]]:
@@ -1253,13 +1446,6 @@ class Store:
         if field is not None:
             entries = [e for e in entries if e.payload.get(field) == value]
         return entries
-
-
-def _pool_client_ids(pool_text: str) -> Iterator[str]:
-    for line in pool_text.splitlines():
-        parts = line.split(",")
-        if len(parts) >= 4:
-            yield parts[-2]
 
 
 def _audit_record(r: AuditRow) -> AuditEntry:

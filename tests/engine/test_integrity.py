@@ -216,7 +216,9 @@ PRINTED_FIELD_EDITS = {
     "winner name": "UPDATE winners SET client_name = 'Someone Else' WHERE id = 1",
     "winner phone": "UPDATE winners SET phone = '+7 777 000 0000' WHERE id = 1",
     "winner region": "UPDATE winners SET region = 'Elsewhere' WHERE id = 1",
-    "pool member details": "UPDATE pools SET details = replace(details, 'Client', 'Cl1ent') WHERE id = 1",
+    "pool member name": "UPDATE pool_members SET client_name = 'Cl1ent' WHERE pool_id = 1 AND ordinal = 4",
+    "pool member phone": "UPDATE pool_members SET phone = '+7 777 000 0000' WHERE pool_id = 2 AND ordinal = 1",
+    "pool member region": "UPDATE pool_members SET region = 'Elsewhere' WHERE pool_id = 3",
     "commission member": "UPDATE commission_members SET name = 'Not There' WHERE position_index = 0",
     "place of the sitting": "UPDATE month_sessions SET place = 'Elsewhere' WHERE slot = 'official'",
     "draw date of the sitting": "UPDATE month_sessions SET draw_date = '2021-04-06' WHERE slot = 'official'",
@@ -247,6 +249,73 @@ def test_changing_who_entered_the_entropy_is_caught(tmp_path, store, db_path):
     sql(db_path, "UPDATE draws SET entropy_by = 'someone else' WHERE id = 1")
     bad = failed(verify(store), "entropy")
     assert bad and "#1 2021-03 50000" in bad[0].name
+
+
+def test_editing_a_pool_member_row_cannot_change_a_winner(tmp_path, store, db_path):
+    """The draw names its winners from the member rows, read by key: an insider who puts their own
+    account on a winning ordinal between the freeze and the draw gains nothing. The row is checked
+    against the hashed pool text, the winner comes from the text, and verify names the edit."""
+    from engine.randomness import offline_select
+
+    d = prepare_tier(store, month_preview(tmp_path, store), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    entropy = "3 1 4 1 5"
+    first = offline_select(d.pool.sha256, entropy, d.pool.size, min(d.to_draw, d.pool.size))[0]
+    sql(db_path, "UPDATE pool_members SET account = 'INSIDER', client_id = '999999999999' "
+        "WHERE pool_id = ? AND ordinal = ?", params=(d.pool.id, first))
+    done = execute_tier(store, d.id, entropy=entropy)
+    line = d.pool.text.splitlines()[first - 1].split(",")
+    assert (done.winners[0].ordinal, done.winners[0].account, done.winners[0].client_id) == (first, line[1], line[2])
+    assert "INSIDER" not in {w.account for w in done.winners}
+    bad = failed(verify(store), "pool")
+    assert bad and bad[0].name.startswith(f"pool #{d.pool.id} ") and "member rows" in bad[0].detail
+
+
+MEMBER_ROW_EDITS = {
+    "account of a member": "UPDATE pool_members SET account = account || '1' WHERE pool_id = 1 AND ordinal = 5",
+    "client id of a member": "UPDATE pool_members SET client_id = '870412450038' WHERE pool_id = 2 AND ordinal = 1",
+    "a member renumbered": "UPDATE pool_members SET ordinal = 9 WHERE pool_id = 3 AND ordinal = 3",
+    "a member deleted": "DELETE FROM pool_members WHERE pool_id = 1 AND ordinal = 20",
+    "a member added": "INSERT INTO pool_members VALUES (3, 4, '999', '870412450038', 'X', '', '')",
+}
+
+
+@pytest.mark.parametrize("edit", sorted(MEMBER_ROW_EDITS))
+def test_editing_the_member_rows_of_a_drawn_pool_is_caught(tmp_path, store, db_path, edit):
+    offline_march(tmp_path, store)
+    assert all_ok(verify(store))
+    sql(db_path, MEMBER_ROW_EDITS[edit])
+    bad = failed(verify(store), "pool")
+    assert bad and "member rows" in bad[0].detail, edit
+
+
+PARTICIPATION_EDITS = {
+    # a client of March would take part again in April (RULES.md reason 9)
+    "deleted": ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)",
+                "missing"),
+    # a client kept out of every later month though never in a pool
+    "added": ("INSERT INTO participations VALUES ('870412450038', '2021-03', 1)", "in no official pool"),
+    "moved": ("UPDATE participations SET month = '2021-04' WHERE client_id = (SELECT max(client_id) "
+              "FROM participations)", "another month"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(PARTICIPATION_EDITS))
+def test_editing_the_participations_is_caught(tmp_path, store, db_path, edit):
+    offline_march(tmp_path, store)
+    statement, words = PARTICIPATION_EDITS[edit]
+    sql(db_path, statement)
+    bad = [f for f in failed(verify(store), "pool") if f.name.startswith("participations")]
+    assert bad and words in bad[0].detail
+
+
+def test_a_redraw_from_changed_member_rows_is_refused(tmp_path, store, db_path):
+    offline_march(tmp_path, store)
+    set_claim(store, "2021-03", 50000, 1, "forfeited", note="no ID", today=DRAW_DATE)
+    sql(db_path, "UPDATE pool_members SET client_id = '870412450038' WHERE pool_id = 1 AND ordinal = 7")
+    with pytest.raises(DrawRefused) as err:
+        prepare_redraw(store, "2021-03", 50000, 1, reason="forfeited", method="offline", draw_date=DRAW_DATE)
+    assert err.value.code == "pool_members_changed"
+    assert [d for d in store.all_draws(include_failed=True) if d.kind == "redraw"] == []
 
 
 # --------------------------------------------------------------------------- rules 1 and 2: order and date
@@ -491,6 +560,7 @@ def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
         engine = sqlalchemy.create_engine(pg_url)
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text("DELETE FROM winners WHERE draw_id = 3"))
+            conn.execute(sqlalchemy.text("DELETE FROM participations WHERE draw_id = 3"))  # the foreign key insists
             conn.execute(sqlalchemy.text("DELETE FROM draws WHERE id = 3"))
             conn.execute(sqlalchemy.text("UPDATE draws SET rehearsal = true, slot = 'rehearsal-1' WHERE id = 2"))
         engine.dispose()

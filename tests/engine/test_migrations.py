@@ -9,6 +9,7 @@ PostgreSQL the same rows are copied into a database built to revision 0002.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 import threading
@@ -32,7 +33,7 @@ from engine.store import SCHEMA_REVISION, SCHEMA_VERSION, Base, Store, StoreErro
 
 RELEASE1 = Path(__file__).resolve().parent / "data" / "release1.sqlite"
 TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
-          "schema_version"}
+          "schema_version", "pool_members", "participations"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -147,8 +148,8 @@ def assert_release1_content(store: Store) -> None:
 def test_the_revisions_are_one_line_ending_at_the_stores_head():
     config = store_module._alembic_config(None)
     script = ScriptDirectory.from_config(config)
-    assert script.get_heads() == [SCHEMA_REVISION] and SCHEMA_VERSION == int(SCHEMA_REVISION) == 3
-    assert [r.revision for r in script.walk_revisions("base", "heads")][::-1] == ["0001", "0002", "0003"]
+    assert script.get_heads() == [SCHEMA_REVISION] and SCHEMA_VERSION == int(SCHEMA_REVISION) == 4
+    assert [r.revision for r in script.walk_revisions("base", "heads")][::-1] == ["0001", "0002", "0003", "0004"]
 
 
 def test_revision_0001_is_the_schema_the_first_release_made(tmp_path):
@@ -172,7 +173,7 @@ def test_a_fresh_sqlite_database_gets_head_with_every_table_and_column(tmp_path)
     assert_models_match_database(store)
     store.close()
     assert alembic_head(url) == [SCHEMA_REVISION]
-    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
 
 
 def test_a_release1_sqlite_database_upgrades_reads_and_verifies(tmp_path):
@@ -185,7 +186,7 @@ def test_a_release1_sqlite_database_upgrades_reads_and_verifies(tmp_path):
     audit = store.audit()
     store.close()
     assert alembic_head(url) == [SCHEMA_REVISION]
-    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
 
     with statements() as sql:  # a second start changes nothing
         again = Store(url)
@@ -283,7 +284,7 @@ def test_stores_opening_a_new_sqlite_file_at_once_migrate_it_once(tmp_path):
     assert {s.schema_version() for s in opened} == {SCHEMA_VERSION}
     for s in opened:
         s.close()
-    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -327,7 +328,7 @@ def test_a_fresh_postgresql_database_gets_head_and_a_second_start_changes_nothin
     again.close()
     engine.dispose()
     assert alembic_head(pg_url) == [SCHEMA_REVISION]
-    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
 
 
 def test_a_release1_postgresql_database_upgrades_reads_and_verifies(pg_server, pg_url):
@@ -352,7 +353,7 @@ def test_a_release1_postgresql_database_upgrades_reads_and_verifies(pg_server, p
     assert [f for f in verify(store) if not f.ok] == []
     store.close()
     assert alembic_head(pg_url) == [SCHEMA_REVISION]
-    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
     again = Store(pg_url)  # idempotent
     assert again.schema_version() == SCHEMA_VERSION
     assert_release1_content(again)
@@ -389,7 +390,7 @@ def test_a_postgresql_database_of_revision_0001_gets_unbounded_text_columns(pg_s
     assert store.audit()[-1].payload["place"] == long_place
     store.close()
     engine.dispose()
-    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
 
 
 def test_stores_opening_a_new_postgresql_database_at_once_migrate_it_once(pg_server, pg_url):
@@ -410,4 +411,91 @@ def test_stores_opening_a_new_postgresql_database_at_once_migrate_it_once(pg_ser
     for s in opened:
         s.close()
     assert alembic_head(pg_url) == [SCHEMA_REVISION]
-    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3]
+    assert scalars(pg_url, "SELECT version FROM schema_version ORDER BY version") == [1, 2, 3, 4]
+
+
+# --------------------------------------------------------------------------- revision 0004: members and participations
+
+
+def old_participation(url: str) -> dict[str, str]:
+    """What the store's history said before revision 0004: every official done original draw's pool
+    text read line by line, each client with its earliest month."""
+    engine = plain_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT d.month, p.text FROM draws d JOIN pools p ON p.id = d.pool_id WHERE d.slot = 'official' "
+                "AND d.status = 'done' AND d.kind = 'draw' ORDER BY d.month, d.id")).all()
+    finally:
+        engine.dispose()
+    out: dict[str, str] = {}
+    for month, pool_text in rows:
+        for line in pool_text.splitlines():
+            out.setdefault(line.split(",")[-2], month)
+    return out
+
+
+def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_path):
+    url = release1_copy(tmp_path)
+    before = old_participation(url)
+    pools = {pid: (pool_text, json.loads(details)) for pid, pool_text, details in
+             sqlite3.connect(url.removeprefix("sqlite:///")).execute("SELECT id, text, details FROM pools")}
+    assert len(before) > 100 and all(details for _, details in pools.values())
+    store = Store(url)
+    try:
+        for pid, (pool_text, details) in pools.items():
+            assert store.pool_details(pid) == details  # the same shape as the JSON list it replaces
+            lines = pool_text.splitlines()
+            picked = [len(lines), 1, (len(lines) + 1) // 2]
+            members = store.pool_members(pid, picked)
+            assert [f"{m.ordinal},{m.account},{m.client_id},{m.denomination}" for m in members] == \
+                [lines[o - 1] for o in picked]
+            assert [[m.client_name, m.phone, m.region] for m in members] == [details[o - 1] for o in picked]
+        history = store.history()
+        ids = sorted(before)[::7] + ["not-a-client"]
+        assert history.first_months(ids) == {c: before[c] for c in ids if c in before}
+        assert history.participated == before
+        assert all(f.ok for f in verify(store))
+        frozen = [e.payload for e in store.audit() if e.action == "pool_frozen"]
+        assert frozen and all("members_sha256" not in p for p in frozen)  # as the first release recorded them
+    finally:
+        store.close()
+    assert sorted(scalars(url, "SELECT count(*) FROM pool_members")) == [sum(
+        len(t.splitlines()) for t, _ in pools.values())]
+
+
+def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
+    url = release1_copy(tmp_path)
+    Store(url).close()
+    engine = plain_engine(url)
+    with engine.begin() as conn:
+        command.downgrade(store_module._alembic_config(conn), "0003")
+    engine.dispose()
+    assert not {"pool_members", "participations"} & set(scalars(url, "SELECT name FROM sqlite_master"))
+    store = Store(url)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert_release1_content(store)
+    store.close()
+
+
+@pytest.mark.parametrize("edit, code", [
+    ("UPDATE pool_members SET client_name = 'Someone Else' WHERE pool_id = 1 AND ordinal = 2", "field_hash"),
+    ("UPDATE pool_members SET account = account || '0' WHERE pool_id = 1 AND ordinal = 3", "pool"),
+    ("UPDATE pools SET details = replace(details, '\"', '\"x') WHERE id = 1", "field_hash"),
+    ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)", "pool"),
+])
+def test_an_upgraded_release1_database_still_catches_edits(tmp_path, edit, code):
+    """Old pools keep their details JSON (hashed in the audit record from the release that added
+    details_sha256 on; release1's are older): the member rows made from them must say the same,
+    and the participations what the pool texts say."""
+    url = release1_copy(tmp_path)
+    Store(url).close()
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    con.execute(edit)
+    con.commit()
+    con.close()
+    store = Store(url)
+    try:
+        assert [f for f in verify(store) if not f.ok and f.code == code], edit
+    finally:
+        store.close()

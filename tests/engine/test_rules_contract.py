@@ -262,7 +262,9 @@ def test_verify_finds_a_signed_result_that_names_another_pool(tmp_path, store):
     other = "".join(f"{i},{9000000 + i},{cid},50000\n"
                     for i, (_, _, cid, _) in enumerate((line.split(",") for line in d.pool.text.splitlines()), 1))
     other_sha = hashlib.sha256(other.encode("utf-8")).hexdigest()
-    tampered = _sql(store, ("UPDATE pools SET text = ?, sha256 = ? WHERE id = ?", (other, other_sha, d.pool.id)))
+    tampered = _sql(store, ("UPDATE pools SET text = ?, sha256 = ? WHERE id = ?", (other, other_sha, d.pool.id)),
+                    ("UPDATE pool_members SET account = CAST(9000000 + ordinal AS TEXT) WHERE pool_id = ?",
+                     (d.pool.id,)))  # the member rows rewritten to match, as a careful tamperer would
     try:
         findings = {f.name: f for f in verify(tampered, public_key_pem=key)}
     finally:
