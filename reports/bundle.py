@@ -3,7 +3,7 @@
 One ZIP: each pool's canonical text, the signed RANDOM.ORG responses exactly as
 stored (or the offline entropy), re-draw pools too, the signed protocol PDF, a
 manifest.json with the winners and every file's SHA-256, and HOW-TO-VERIFY.txt
-(kk/ru/en). The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`,
+(kk/ru/en) and verify.html, the same checks in any browser (reports.verify_page). The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`,
 the very dict the signed protocol carries as protocol-data.json, so the PDF and
 the rest of the bundle can be compared. `engine.bundle.verify_bundle` checks such
 a file with no database.
@@ -19,6 +19,7 @@ import zipfile
 from engine.bundle import protocol_data
 from engine.records import MonthRecord
 from reports.protocol import check_drawn
+from reports.verify_page import verify_html
 
 FORMAT = 1
 
@@ -76,6 +77,7 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
     protocol_name = f"protocol-{record.month}{'-rehearsal' if record.rehearsal else ''}.pdf"
     files[protocol_name] = protocol_pdf
     files["HOW-TO-VERIFY.txt"] = HOW_TO_VERIFY.encode("utf-8")
+    files["verify.html"] = verify_html()  # the same checks in any browser; listed in the manifest like the rest
     manifest = {
         "format": FORMAT,
         "promotion": "Іскерлік ұсыныс / Деловое предложение / Business Offer (Kazakhtelecom JSC, 2021)",
@@ -132,6 +134,7 @@ HOW_TO_VERIFY = """\
    қол қоюшы сертификаттың SHA-256 саусақ ізін атайды: оны ұйым жариялаған іздің
    өзімен салыстырыңыз.
 6. Автоматты тексеру: python -m engine verify --bundle осы-файл.zip
+7. Браузерде тексеру: verify.html файлын ашып, осы ZIP файлын (немесе ашылған қалтаны) оның бетіне тастаңыз.
 
 Русский
 -------
@@ -151,6 +154,7 @@ HOW_TO_VERIFY = """\
    он должен совпадать с "protocol_data" в manifest.json. Проверка называет отпечаток
    SHA-256 сертификата подписанта: сравните его с отпечатком, опубликованным организацией.
 6. Автоматическая проверка: python -m engine verify --bundle этот-файл.zip
+7. Проверка в браузере: откройте verify.html и перетащите на страницу этот ZIP-файл (или распакованную папку).
 
 English
 -------
@@ -192,4 +196,5 @@ English
    Against the organiser's database: python -m engine verify --protocol protocol.pdf
    A rehearsal bundle is signed by the loopback stand-in, not by RANDOM.ORG, and
    says so.
+7. In a browser: open verify.html and drop this ZIP file (or its unpacked folder) on it.
 """

@@ -1,0 +1,325 @@
+"""verify.html, the auditor's check in a browser, against the Python verifier (RULES.md, "Public checks").
+
+Real bundles (a hand-built offline month, and a rehearsal month drawn into a real SQLite file through
+the loopback RANDOM.ORG stand-in), signed protocols, tampered copies of them; the page taken out of a
+bundle, opened from file:// in headless Debian Chromium, the bundle set on its file input. Every
+verdict of the page, check by check under the same check names, must equal
+`engine.bundle.verify_bundle`'s, except the PDF's digital signature and signer, which the page says it
+does not check. The page must make no network request at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+
+pytestmark = pytest.mark.browser
+
+DONE = "body[data-verdict=ok], body[data-verdict=fail]"
+
+
+# --------------------------------------------------------------------------- bundles
+
+
+def _unzip(data: bytes) -> tuple[dict, dict[str, bytes]]:
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    return json.loads(zf.read("manifest.json")), {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
+
+
+def _zip(manifest: dict, files: dict[str, bytes], *, rehash: bool) -> bytes:
+    """Pack again; `rehash`: as an attacker would, with every file hash in the manifest made to fit."""
+    if rehash:
+        manifest = {**manifest, "files": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(files.items())}}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def _draw_standin_rehearsal(folder: Path):
+    """March 2021 drawn as a rehearsal through the loopback stand-in into a fresh SQLite file."""
+    from engine.demo import write_demo
+    from engine.draw import draw_month
+    from engine.preview import preview
+    from engine.randomness import RandomOrgClient
+    from engine.records import CommissionMember
+    from engine.standin import StandIn
+    from engine.store import Store
+
+    (path,) = write_demo(folder, months=["2021-03"])
+    store = Store(f"sqlite:///{folder / 'promotion.sqlite'}")
+    draw_date = dt.date(2021, 4, 5)
+    result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
+    commission = (CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
+                  CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"))
+    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
+                                                                   public_key_pem=standin.public_key_pem) as client:
+        draw_month(store, result, "2021-03", method="random-org", client=client, rehearsal=True, draw_date=draw_date, place="Алматы қ.",
+                   commission=commission, protocol_number="R-2021-03")
+    return store
+
+
+def _tampered(offline: bytes, standin: bytes) -> dict[str, bytes]:
+    """The integrity tests' attacks, each on a copy of a good bundle."""
+    from engine.randomness import offline_select
+
+    out = {}
+    m, f = _unzip(offline)
+    pool70 = next(n for n in f if n.startswith("pool-") and n.endswith("-70000.txt"))
+    edited = {**f, pool70: f[pool70].replace(b"\n2,", b"\n2,0", 1)}
+    out["pool-text-edited"] = _zip(m, edited, rehash=False)
+    out["pool-text-edited-rehashed"] = _zip(m, edited, rehash=True)
+
+    changed = json.loads(json.dumps(m))
+    changed["draws"][0]["winners"][0]["account"] = "0000000000"
+    out["winner-changed-in-manifest"] = _zip(changed, f, rehash=False)
+
+    entropy = next(n for n in f if n.startswith("entropy-") and n.endswith("-100000.txt"))
+    out["entropy-changed"] = _zip(m, {**f, entropy: f[entropy] + b" 6"}, rehash=False)
+    out["entropy-changed-rehashed"] = _zip(m, {**f, entropy: f[entropy] + b" 6"}, rehash=True)
+
+    # The adversarial tester's attack (a): entropy and winners rewritten around the genuine signed PDF,
+    # every hash made to fit. Only the protocol's embedded data shows it.
+    forged = json.loads(json.dumps(m))
+    i = next(k for k, d in enumerate(forged["draws"]) if d.get("entropy_file") == entropy)
+    d = forged["draws"][i]
+    new_entropy = "6 6 6 6 6 6 6 6 6 6"
+    lines = [line.split(",") for line in f[d["pool"]["file"]].decode().splitlines()]
+    ordinals = offline_select(d["pool"]["sha256"], new_entropy, d["pool"]["size"], d["drawn"])
+    d["winners"] = [{"certificate": c, "ordinal": o, "account": lines[o - 1][1], "client_id": lines[o - 1][2]}
+                    for c, o in enumerate(ordinals, 1)]
+    out["entropy-and-winners-forged"] = _zip(forged, {**f, entropy: new_entropy.encode()}, rehash=True)
+
+    def flip(b: bytes) -> bytes:
+        k = len(b) // 3
+        return b[:k] + bytes([b[k] ^ 1]) + b[k + 1:]
+    pdf = m["protocol_file"]
+    out["protocol-pdf-byte-changed"] = _zip(m, {**f, pdf: flip(f[pdf])}, rehash=False)
+    out["protocol-pdf-byte-changed-rehashed"] = _zip(m, {**f, pdf: flip(f[pdf])}, rehash=True)
+    out["file-missing"] = _zip(m, {k: v for k, v in f.items() if k != entropy}, rehash=False)
+    out["file-added"] = _zip(m, {**f, "notes.txt": b"added later"}, rehash=False)
+
+    m, f = _unzip(standin)
+    randoms = sorted(n for n in f if n.startswith("random-"))
+    first = randoms[0]
+    text = f[first]
+    at = text.index(b'"data":[') + len(b'"data":[')
+    numbers = text[at:text.index(b"]", at)].split(b",")
+    numbers[-1] = str(int(numbers[-1]) % 1000 + 1).encode()  # one signed number changed, the text stays compact
+    altered = text[:at] + b",".join(numbers) + text[text.index(b"]", at):]
+    assert altered != f[first]
+    out["signed-random-altered"] = _zip(m, {**f, first: altered}, rehash=False)
+    out["signed-random-altered-rehashed"] = _zip(m, {**f, first: altered}, rehash=True)
+    # Two genuinely signed results exchanged between tiers: the signatures hold, the binding does not.
+    a, b = randoms[0], randoms[1]
+    out["signed-results-swapped"] = _zip(m, {**f, a: f[b], b: f[a]}, rehash=True)
+    wrong_ticket = json.loads(json.dumps(m))
+    entry = next(d for d in wrong_ticket["draws"] if d.get("random_file"))
+    entry["ticket_id"] = "0123456789abcdef"
+    out["ticket-mismatch"] = _zip(wrong_ticket, f, rehash=False)
+    wrong_user = json.loads(json.dumps(m))
+    entry = next(d for d in wrong_user["draws"] if d.get("random_file"))
+    entry["denomination"] = 1
+    out["userdata-mismatch"] = _zip(wrong_user, f, rehash=False)
+    out["not-a-zip"] = b"this is not a zip file"
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundles(tmp_path_factory):
+    """name -> (ZIP bytes, Python findings): computed here, before any browser runs (pyHanko's own
+    event loop must not meet Playwright's)."""
+    from engine.bundle import verify_bundle
+    from engine.rules import load_rules
+    from reports.bundle import build_bundle, build_bundle_from_record
+    from reports.protocol import render_protocol
+    from reports.signing import sign_pdf
+    from tests.reports.sample_records import month_record
+
+    base = tmp_path_factory.mktemp("verify-html")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PROMOTION_DATA_DIR", str(base / "data"))
+        for name in ("PROTOCOL_SIGNING_P12", "PROTOCOL_SIGNING_PASSWORD", "PROTOCOL_SIGNER_CERT"):
+            mp.delenv(name, raising=False)
+        rules = load_rules()
+        record = month_record("offline")
+        offline = build_bundle_from_record(record, sign_pdf(render_protocol(record, rules), data_dir=base / "data"))
+        record = month_record("random-org")  # official, signed by a test key: the pinned key must refuse it
+        official = build_bundle_from_record(record, sign_pdf(render_protocol(record, rules), data_dir=base / "data"))
+        (base / "standin").mkdir()
+        store = _draw_standin_rehearsal(base / "standin")
+        try:
+            standin = build_bundle(store, "2021-03", rules, rehearsal=True)
+        finally:
+            store.close()
+        made = {"good-offline": offline, "good-standin-rehearsal": standin, "official-not-signed-by-random-org": official,
+                **_tampered(offline, standin)}
+        out = {}
+        for name, data in made.items():
+            path = base / f"{name}.zip"
+            path.write_bytes(data)
+            out[name] = (path, verify_bundle(data))
+    return out
+
+
+@pytest.fixture(scope="session")
+def page_url(bundles, tmp_path_factory):
+    """verify.html as it travels in the good bundle, written out to be opened from file://."""
+    path, _ = bundles["good-offline"]
+    folder = tmp_path_factory.mktemp("page")
+    (folder / "verify.html").write_bytes(zipfile.ZipFile(path).read("verify.html"))
+    return (folder / "verify.html").as_uri()
+
+
+@pytest.fixture(scope="session")
+def browser(bundles):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, page_url):
+    """A fresh page on verify.html; the Content-Security-Policy is bypassed so that any request the
+    page tried would be made, and recorded here."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="en-GB")
+    pg = context.new_page()
+    pg.requests = []
+    pg.errors = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.set_default_timeout(30_000)
+    pg.goto(page_url)
+    yield pg
+    context.close()
+
+
+def _check(pg, path) -> tuple[str, dict[str, bool | None]]:
+    pg.set_input_files("#zip-input", str(path))
+    pg.wait_for_selector(DONE, state="attached")
+    verdict = pg.get_attribute("body", "data-verdict")
+    checks = {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
+              for li in pg.query_selector_all("li[data-check]")}
+    return verdict, checks
+
+
+def _not_in_page(name: str, pdf: str) -> bool:
+    """The Python checks the page does not do: the PDF's digital signature and its signer."""
+    return name in (f"{pdf}: signature", f"{pdf}: signer")
+
+
+def _assert_same(bundles, name, verdict, checks, page_url, requests):
+    path, findings = bundles[name]
+    try:
+        pdf = json.loads(zipfile.ZipFile(path).read("manifest.json")).get("protocol_file", "")
+    except zipfile.BadZipFile:
+        pdf = ""
+    python = {f.name: f.ok for f in findings if not _not_in_page(f.name, pdf)}
+    page_checks = {k: v for k, v in checks.items() if v is not None}
+    assert page_checks == python, name
+    assert set(checks) - set(page_checks) <= {f"{pdf}: signature"}, name  # shown as "not checked here"
+    assert verdict == ("ok" if all(python.values()) else "fail"), name
+    assert requests == [page_url], requests
+
+
+# A PDF changed after signing, with the manifest's hash made to fit: only the PDF's own signature shows it.
+ONLY_THE_PDF_SIGNATURE_SHOWS_IT = {"protocol-pdf-byte-changed-rehashed"}
+GOOD = ["good-offline", "good-standin-rehearsal"]
+BAD = ["official-not-signed-by-random-org", "pool-text-edited", "pool-text-edited-rehashed",
+       "winner-changed-in-manifest", "entropy-changed", "entropy-changed-rehashed", "entropy-and-winners-forged",
+       "protocol-pdf-byte-changed", "protocol-pdf-byte-changed-rehashed", "file-missing", "file-added",
+       "signed-random-altered", "signed-random-altered-rehashed", "signed-results-swapped", "ticket-mismatch",
+       "userdata-mismatch", "not-a-zip"]
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_good_bundle_is_green_in_the_browser_as_in_python(page, bundles, page_url, name):
+    path, findings = bundles[name]
+    assert all(f.ok for f in findings), [f for f in findings if not f.ok]  # Python: good, the PDF signature too
+    verdict, checks = _check(page, path)
+    assert verdict == "ok" and page.errors == []
+    _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+    assert sum(1 for k in checks if k.endswith(": winners")) == sum(1 for f in findings if f.name.endswith(": winners"))
+    if name == "good-standin-rehearsal":
+        assert any(k.endswith(": signature") and v for k, v in checks.items() if "pdf" not in k)
+        assert "REHEARSAL" in page.inner_text("#results")
+    # The page says what it does not check.
+    assert "PDF reader" in page.inner_text("#verdict")
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_tampered_bundle_is_red_in_the_browser_as_in_python(page, bundles, page_url, name):
+    _, findings = bundles[name]
+    assert not all(f.ok for f in findings)
+    verdict, checks = _check(page, bundles[name][0])
+    assert page.errors == []
+    _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+    if name in ONLY_THE_PDF_SIGNATURE_SHOWS_IT:  # the page says it does not check that signature
+        assert verdict == "ok" and "PDF reader" in page.inner_text("#verdict")
+        return
+    assert verdict == "fail"
+    # The red lines name what is wrong.
+    red = page.query_selector_all("li[data-ok=false]")
+    assert red and all(li.inner_text().strip() for li in red)
+
+
+def test_the_unpacked_folder_gives_the_same_verdicts(page, bundles, page_url, tmp_path):
+    for name in ("good-standin-rehearsal", "signed-results-swapped"):
+        path, _ = bundles[name]
+        folder = tmp_path / name
+        zipfile.ZipFile(path).extractall(folder)
+        page.set_input_files("#dir-input", str(folder))
+        page.wait_for_selector(DONE, state="attached")
+        verdict = page.get_attribute("body", "data-verdict")
+        checks = {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
+                  for li in page.query_selector_all("li[data-check]")}
+        _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+
+
+def test_languages_and_screenshots(browser, bundles, page_url):
+    """Kazakh and Russian from the browser's language, a switch to English; screenshots of a good and a
+    tampered bundle at 1366x768 for the auditor."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for locale, word in (("kk-KZ", "Барлық тексеріс сәтті"), ("ru-RU", "Все проверки пройдены")):
+        context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 768})
+        pg = context.new_page()
+        pg.goto(page_url)
+        pg.set_input_files("#zip-input", str(bundles["good-offline"][0]))
+        pg.wait_for_selector(DONE, state="attached")
+        assert word in pg.inner_text("#verdict")
+        context.close()
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    pg.goto(page_url)
+    pg.click("button[data-lang=ru]")
+    pg.click("button[data-lang=en]")
+    pg.set_input_files("#zip-input", str(bundles["good-standin-rehearsal"][0]))
+    pg.wait_for_selector("body[data-verdict=ok]", state="attached")
+    assert "All checks passed" in pg.inner_text("#verdict")
+    pg.screenshot(path=str(SHOTS / "verify-html-good.png"))
+    pg.set_input_files("#zip-input", str(bundles["entropy-and-winners-forged"][0]))
+    pg.wait_for_selector("body[data-verdict=fail]", state="attached")
+    assert "VERIFICATION FAILED" in pg.inner_text("#verdict")
+    pg.locator("section.group.bad").first.scroll_into_view_if_needed()
+    pg.screenshot(path=str(SHOTS / "verify-html-tampered.png"))
+    pg.set_input_files("#zip-input", str(bundles["signed-results-swapped"][0]))
+    pg.wait_for_selector("body[data-verdict=fail]", state="attached")
+    pg.locator("li[data-ok=false]").first.scroll_into_view_if_needed()
+    pg.screenshot(path=str(SHOTS / "verify-html-tampered-signed.png"))
+    context.close()

@@ -1,0 +1,51 @@
+"""verify.html goes into every bundle, listed in the manifest, and asks nothing of the network."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+
+from engine.bundle import verify_bundle
+from engine.randomness import load_public_key
+from reports.bundle import build_bundle_from_record
+from reports.protocol import render_protocol
+from reports.signing import sign_pdf
+from reports.verify_page import KEY_SLOT, TEMPLATE, verify_html
+
+
+def test_every_bundle_carries_the_page_listed_in_its_manifest(offline_record, random_org_record, rules, tmp_path):
+    for record in (offline_record, random_org_record):
+        data = build_bundle_from_record(record, sign_pdf(render_protocol(record, rules), data_dir=tmp_path))
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        page = zf.read("verify.html")
+        assert page == verify_html()
+        manifest = json.loads(zf.read("manifest.json"))
+        assert manifest["files"]["verify.html"] == hashlib.sha256(page).hexdigest()
+        how = zf.read("HOW-TO-VERIFY.txt").decode()
+        assert how.count("verify.html") == 3  # one line per language
+    files = next(f for f in verify_bundle(data) if f.name == "bundle files")
+    assert files.ok, files.detail
+
+
+def test_the_page_is_self_contained():
+    page = verify_html().decode("utf-8")
+    assert not re.search(r"https?://", page, re.IGNORECASE)
+    markup = re.sub(r"(<(script|style)\b[^>]*>).*?(</\2>)", r"\1\3", page, flags=re.DOTALL)
+    assert not re.search(r"\b(?:src|href|action|formaction|poster|data|background)\s*=", markup, re.IGNORECASE)
+    assert not re.search(r"<link\b|<iframe\b|<object\b|<embed\b|<img\b|<base\b|@import|url\(|@font-face", page,
+                         re.IGNORECASE)
+    assert not re.search(r"\b(?:fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|Worker)\s*\(", page)
+    assert not re.search(r"\.(?:src|href|action)\s*=|setAttribute\(\s*[\"'](?:src|href)", page)
+    assert re.findall(r"<script\b[^>]*>", page) == ["<script>"]  # one inline script, no src
+    assert "default-src 'none'" in page  # and the browser is told to refuse any request
+    # The pinned RANDOM.ORG key is inlined from engine/keys, the only copy in the repository.
+    assert KEY_SLOT not in page and KEY_SLOT in TEMPLATE.read_text(encoding="utf-8")
+    assert load_public_key().decode().strip() in page
+
+
+def test_the_page_says_what_it_does_not_check():
+    page = verify_html().decode("utf-8")
+    assert "python -m engine verify --bundle" in page
+    assert "the PDF signature is checked by a PDF reader or" in page
