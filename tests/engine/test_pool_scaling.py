@@ -1,0 +1,208 @@
+"""Pools at scale (issue 10): frozen from columns with the very text and hash of RULES.md step 1,
+stored as member rows read by key, and participation history answered by an indexed query.
+
+The oracle for the freeze is the algorithm it replaces (sorted Participants, an f-string per
+line), kept here word for word.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, event
+
+from engine.draw import draw_month, execute_tier, freeze_pool, prepare_tier, verify
+from engine.preview import preview
+from engine.records import History, Participant
+from engine.store import Store, members_sha256
+from tests.engine.test_draw import DRAW_DATE, write_csv
+
+# --------------------------------------------------------------------------- the oracle
+
+
+def old_freeze(participants: list[Participant], denomination: int) -> tuple[str, str]:
+    """engine/draw.py's freeze before issue 10: sort by account, f-string per line, SHA-256."""
+    ordered = sorted(participants, key=lambda p: p.account)
+    text = "".join([f"{i},{p.account},{p.client_id},{denomination}\n" for i, p in enumerate(ordered, 1)])
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def person(account: str, client_id: str, name: str = "", phone: str = "", region: str = "") -> Participant:
+    return Participant(row=2, account=account, client_id=client_id, client_name=name, client_type="IE",
+                       month="2021-03", denomination=50000, monthly_fee=7000.0, phone=phone, region=region)
+
+
+def as_table(people: list[Participant], **types: pa.DataType) -> pa.Table:
+    """What Preview.pool_table returns: row, account, client_id, client_name, phone, region."""
+    cols = ("account", "client_id", "client_name", "phone", "region")
+    return pa.table({"row": pa.array([p.row for p in people], pa.int64()),
+                     **{c: pa.array([getattr(p, c) for p in people], types.get(c, pa.string())) for c in cols}})
+
+
+# Any text a spreadsheet cell can hold but a line break; no lone surrogates (not UTF-8 at all).
+cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=12)
+
+
+# --------------------------------------------------------------------------- freezing from columns
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(cell, st.tuples(cell, cell), max_size=40), st.sampled_from([50000, 70000, 100000]))
+def test_freezing_columns_gives_the_old_text_and_hash(accounts, denomination):
+    people = [person(a, c, name=n) for a, (c, n) in accounts.items()]
+    text, digest = old_freeze(people, denomination)
+    for source in (people, list(reversed(people)), as_table(people), as_table(people, account=pa.large_string())):
+        pool = freeze_pool(source, "2021-03", denomination)
+        assert (pool.text, pool.sha256) == (text, digest)
+        assert [m.account for m in pool.members] == sorted(accounts)
+        assert [m.ordinal for m in pool.members] == list(range(1, len(accounts) + 1))
+
+
+def test_the_order_is_python_string_order_by_code_point():
+    """RULES.md step 1: plain string order. Arrow sorts UTF-8 bytes; for UTF-8 that is code point order,
+    also past the Basic Multilingual Plane (where UTF-16 order would differ)."""
+    accounts = ["b", "B", "10", "9", "1 0", "Ä", "Ö1", "é", "e\u0301", "\uffff", "\U0001f600", "\ufb01", "", "z"]
+    pool = freeze_pool(as_table([person(a, "1") for a in accounts]), "2021-03", 70000)
+    assert [m.account for m in pool.members] == sorted(accounts)
+    assert [m.account for m in pool.members][:6] == ["", "1 0", "10", "9", "B", "b"]
+    assert pool.text == old_freeze([person(a, "1") for a in accounts], 70000)[0]
+
+
+def test_details_travel_with_their_member_and_nulls_become_empty():
+    table = pa.table({"row": [5, 6, 7], "account": ["30", "1000", "200"], "client_id": ["c30", "c1000", "c200"],
+                      "client_name": ["Thirty", None, "Two hundred"], "phone": ["+7 30", "+7 1000", None],
+                      "region": pa.chunked_array([["Almaty", "Astana"], ["Shymkent"]])})
+    pool = freeze_pool(table, "2021-03", 50000)
+    assert pool.text == "1,1000,c1000,50000\n2,200,c200,50000\n3,30,c30,50000\n"
+    assert [(m.account, m.client_name, m.phone, m.region) for m in pool.members] == [
+        ("1000", "", "+7 1000", "Astana"), ("200", "Two hundred", "", "Shymkent"), ("30", "Thirty", "+7 30", "Almaty")]
+    assert pool.member(3).client_name == "Thirty" and pool.size == 3
+    assert freeze_pool(pa.table({"account": pa.array([], pa.string()), "client_id": pa.array([], pa.string())}),
+                       "2021-03", 50000).text == ""
+
+
+@pytest.mark.parametrize("bad", [person("12\n3", "1"), person("123", "4\n56")])
+def test_a_line_break_in_an_account_or_client_id_is_refused(bad):
+    people = [person("1", "1"), bad]
+    for source in (people, as_table(people)):
+        with pytest.raises(ValueError, match="line break"):
+            freeze_pool(source, "2021-03", 50000)
+
+
+def test_a_member_without_an_account_is_refused():
+    with pytest.raises(ValueError, match="no account"):
+        freeze_pool(pa.table({"account": ["1", None], "client_id": ["1", "2"]}), "2021-03", 50000)
+
+
+def test_the_details_hash_is_unambiguous():
+    """members_sha256: the lengths go with the values, so moving a character between two fields, or
+    between two members, changes the hash."""
+    def h(names, phones):
+        return members_sha256(pa.table({"client_name": names, "phone": phones, "region": [""] * len(names)}))
+
+    assert h(["ab", "c"], ["", ""]) != h(["a", "bc"], ["", ""]) != h(["a", "b"], ["c", ""])
+    assert h(["ab"], [""]) != h(["a"], ["b"]) and h([], []) != h([""], [""])
+    assert h(["Әлия"], ["+7"]) == h(["Әлия"], ["+7"])
+
+
+# --------------------------------------------------------------------------- the draw reads by key
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'promotion.sqlite'}")
+    yield s
+    s.close()
+
+
+def test_the_draw_reads_its_winners_rows_by_key_only(tmp_path, store):
+    path = write_csv(tmp_path / "march.csv", {50000: 40, 70000: 0, 100000: 0})
+    pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
+    d = prepare_tier(store, pv, "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    with statements() as sql:
+        done = execute_tier(store, d.id, entropy="6 6 6")
+    reads = [s for s in sql if "FROM pool_members" in s and s.startswith("SELECT")]
+    assert reads and all(re.search(r"pool_members\.ordinal IN \(", s) for s in reads), reads
+    lines = d.pool.text.splitlines()
+    assert [f"{w.ordinal},{w.account},{w.client_id},50000" for w in done.winners] == \
+        [lines[w.ordinal - 1] for w in done.winners]
+    by_account = {p.account: p for p in pv.pool("2021-03", 50000)}
+    assert all((w.client_name, w.phone, w.region) == (by_account[w.account].client_name, by_account[w.account].phone,
+                                                       by_account[w.account].region) for w in done.winners)
+    assert all(f.ok for f in verify(store))
+    last, first = store.pool_members(d.pool.id, [40])[0], store.pool_members(d.pool.id, [1])[0]
+    assert store.pool_members(d.pool.id, [40, 1, 99, 1]) == [last, first, first]  # as asked; 99 is not there
+    assert store.pool_details(d.pool.id) == [[m.client_name, m.phone, m.region] for m in
+                                             store.pool_members(d.pool.id, range(1, 41))]
+
+
+# --------------------------------------------------------------------------- history as rows
+
+
+def drawn_march(tmp_path, store):
+    path = write_csv(tmp_path / "march.csv", {50000: 30, 70000: 12, 100000: 4})
+    pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
+    record = draw_month(store, pv, "2021-03", method="offline", entropy="1 2 3", draw_date=DRAW_DATE)
+    return {line.split(",")[-2] for d in record.draws for line in d.pool.text.splitlines()}
+
+
+def test_history_reads_no_pool_and_answers_for_the_ids_asked(tmp_path, store):
+    ids = drawn_march(tmp_path, store)
+    assert len(ids) == 46
+    with statements() as sql:
+        history = store.history()
+        few = history.first_months([*sorted(ids)[:3], "000000000000"])  # by key, in chunks
+        many = history.first_months([*ids, "000000000000"])  # many against what is stored: one scan
+    assert not [s for s in sql if "pools" in s.split(" FROM ")[-1] or "pool_members" in s]
+    assert few == {c: "2021-03" for c in sorted(ids)[:3]}
+    assert many == {c: "2021-03" for c in ids}
+    assert any("participations.client_id IN" in s for s in sql)
+    assert history.participated == {c: "2021-03" for c in ids}  # loaded on first use
+    assert history == store.history() and "not loaded" in repr(store.history())
+    assert store.history(participation=False).participated == {}
+    rehearsal_only = Store(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        assert rehearsal_only.history().first_months(ids) == {}
+    finally:
+        rehearsal_only.close()
+
+
+def test_history_given_as_a_mapping_still_answers():
+    history = History(participated={"1": "2021-03"}, drawn={("2021-03", 50000): 15})
+    assert history.first_months(["1", "2"]) == {"1": "2021-03"}
+    assert history == History(participated={"1": "2021-03"}, drawn={("2021-03", 50000): 15})
+    assert History().participated == {} and History().first_months(["1"]) == {}
+
+
+def test_participation_keeps_the_earliest_month_and_counts_official_originals_only(tmp_path, store):
+    ids = drawn_march(tmp_path, store)
+    april = write_csv(tmp_path / "april.csv", {50000: 5, 70000: 0, 100000: 0}, month="2021-04", seed=7)
+    day = dt.date(2021, 5, 5)
+    pv = preview(april, month="2021-04", draw_date=day, history=store.history())
+    draw_month(store, pv, "2021-04", method="offline", entropy="9", draw_date=day, rehearsal=True)
+    assert set(store.history().participated) == ids  # a rehearsal never counts
+    draw_month(store, pv, "2021-04", method="offline", entropy="9", draw_date=day)
+    april_ids = {p.client_id for p in pv.pool("2021-04", 50000)}
+    assert store.history().participated == {**{c: "2021-03" for c in ids}, **{c: "2021-04" for c in april_ids}}
+    assert all(f.ok for f in verify(store))
