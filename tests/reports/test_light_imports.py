@@ -8,6 +8,7 @@ behaviour, not timing (the timings are in benchmarks/commands.py).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -102,7 +103,6 @@ def _pkcs12(folder: Path, common_name: str, password: str) -> Path:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
-    import datetime as dt
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
