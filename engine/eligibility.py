@@ -1,7 +1,8 @@
 """Typed rows -> participants per month and tier, each exclusion with its reason.
 
-Applies RULES.md "From rows to participants" column-wise over the whole table:
-the first reason that applies wins, in the order of `EXCLUSION_REASONS`.
+Applies RULES.md "From rows to participants" column-wise over the whole table
+(numpy and pyarrow; dates and fees decided once per distinct value): the first
+reason that applies wins, in the order of `EXCLUSION_REASONS`.
 """
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from engine.ingest import Table
 from engine.records import EXCLUSION_REASONS, OTHER_MONTH, History, Participant
 from engine.rules import Rules, add_months
+
+# Codes of the `reason` column: 0 none, 1.. the reasons of RULES.md in order, then other_month.
+REASONS = ("",) + EXCLUSION_REASONS + (OTHER_MONTH,)
+_CODE = {r: i for i, r in enumerate(REASONS)}
+_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -26,54 +33,107 @@ class Exclusion:
 
 @dataclass
 class Assessment:
-    """Every non-blank row of a table, placed: `status` is "eligible", "excluded"
-    or "error"; `reason` the exclusion reason; `month` and `denomination` where known."""
+    """Every non-blank row of a table, placed, as columns: `status` (0 eligible,
+    1 excluded, 2 error), `reason` (a code into REASONS), `month` (a code into
+    `months`, -1 when the date was unreadable), `denomination` (0 unless the row
+    is eligible in its own month) and `eligible_any` (eligible in its own month,
+    whatever `only_month` says). Objects are built only for the rows asked for."""
 
-    frame: pd.DataFrame
+    table: Table
+    months: list[str]  # the distinct reporting months of the file, sorted
+    month: np.ndarray
+    status: np.ndarray
+    reason: np.ndarray
+    denomination: np.ndarray
+    eligible_any: np.ndarray
 
-    def participants(self) -> list[Participant]:
-        rows = self.frame[self.frame["status"] == "eligible"]
-        # Plain object arrays: iterating pandas' Arrow-backed strings row by row is slow.
-        cols = [rows[c].to_numpy(dtype=object) for c in
-                ("row", "account", "client_id", "client_name", "client_type", "month", "denomination",
-                 "monthly_fee", "phone", "email", "region")]
+    STATUS = ("eligible", "excluded", "error")
+
+    @property
+    def data(self) -> pa.Table:
+        return self.table.data
+
+    def month_text(self, codes: np.ndarray) -> list[str]:
+        names = np.array(self.months + [""], dtype=object)
+        return names[codes].tolist()
+
+    def rows_where(self, mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask)
+
+    def participants(self, mask: np.ndarray | None = None) -> list[Participant]:
+        where = self.status == 0 if mask is None else (self.status == 0) & mask
+        idx = np.flatnonzero(where)
+        take = pa.array(idx)
+        d = self.data
+        cols = [d.column(c).take(take).to_pylist() for c in
+                ("row", "account", "client_id", "client_name", "client_type")]
+        months = self.month_text(self.month[idx])
+        denominations = self.denomination[idx].tolist()
+        fees = d.column("monthly_fee").take(take).to_pylist()
+        extra = [d.column(c).take(take).to_pylist() for c in ("phone", "email", "region")]
         return [
-            Participant(int(r), a, c, n, t, m, int(d), float(f), ph, em, rg)
-            for r, a, c, n, t, m, d, f, ph, em, rg in zip(*cols)
+            Participant(r, a, c, n, t, m, den, f, ph, em, rg)
+            for r, a, c, n, t, m, den, f, ph, em, rg in zip(*cols, months, denominations, fees, *extra)
         ]
 
     def eligible_counts(self) -> dict[tuple[str, int], int]:
         """(month, denomination) -> eligible rows, for every month of the file."""
-        rows = self.frame[self.frame["eligible_any"]]
-        return {(m, int(d)): int(c) for (m, d), c in rows.groupby(["month", "denomination"]).size().items()}
+        m = self.month[self.eligible_any]
+        d = self.denomination[self.eligible_any]
+        if not len(m):
+            return {}
+        keys, counts = np.unique(np.stack([m, d]), axis=1, return_counts=True)
+        return {(self.months[int(mm)], int(dd)): int(c) for (mm, dd), c in zip(keys.T, counts)}
 
     def exclusions(self) -> list[Exclusion]:
-        rows = self.frame[self.frame["status"] == "excluded"]
-        return [
-            Exclusion(int(r.row), r.account, r.reason, r.month or None)
-            for r in rows[["row", "account", "reason", "month"]].itertuples(index=False)
-        ]
+        idx = np.flatnonzero(self.status == 1)
+        take = pa.array(idx)
+        rows = self.data.column("row").take(take).to_pylist()
+        accounts = self.data.column("account").take(take).to_pylist()
+        reasons = np.array(REASONS, dtype=object)[self.reason[idx]].tolist()
+        months = self.month_text(self.month[idx])
+        return [Exclusion(r, a, why, m or None) for r, a, why, m in zip(rows, accounts, reasons, months)]
+
+    def excluded_by_reason(self, month: str | None = None) -> dict[str, int]:
+        mask = self.status == 1
+        if month is not None:
+            code = self.months.index(month) if month in self.months else -2
+            mask &= self.month == code
+        counts = np.bincount(self.reason[mask], minlength=len(REASONS))
+        return {REASONS[i]: int(c) for i, c in sorted(enumerate(counts), key=lambda x: REASONS[x[0]]) if c}
 
 
-def _month_strings(dates: pd.Series) -> np.ndarray:
-    out = dates.dt.strftime("%Y-%m").to_numpy(dtype=object)
-    out[pd.isna(dates).to_numpy()] = ""
-    return out
+def _np(column) -> np.ndarray:
+    return column.to_numpy(zero_copy_only=False) if not isinstance(column, np.ndarray) else column
 
 
-def _minus_months(dates: pd.Series, months: np.ndarray, choices: tuple[int, ...]) -> pd.Series:
-    """connected_on minus 1 or 3 calendar months, per row, clamped to the month's
-    end like `rules.add_months` (31 May - 3 months = 28 Feb)."""
-    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[s]")
-    for k in choices:
-        shifted = dates - pd.DateOffset(months=int(k))
-        out = out.where(months != k, shifted)
-    return out
+def _days(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970 (int64) and a presence mask."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    days = pc.fill_null(arr.cast(pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return days, present
 
 
-def _denomination(rules: Rules, fee) -> int:
-    tier = rules.tier_for(fee)
-    return tier.denomination if tier else 0
+def _day(value: dt.date) -> int:
+    return (value - _EPOCH).days
+
+
+def _codes(arr) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes of a text column (equal text, equal code) and the distinct texts."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    enc = pc.dictionary_encode(arr)
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
+
+
+def _first_of_groups(keys: np.ndarray) -> np.ndarray:
+    """For keys in a chosen order: True at the first occurrence of each key."""
+    first = np.zeros(len(keys), dtype=bool)
+    if len(keys):
+        _, index = np.unique(keys, return_index=True)
+        first[index] = True
+    return first
 
 
 def assess(
@@ -88,90 +148,123 @@ def assess(
     `other_month` exclusions (after every other rule, so that earlier months
     still count for `already_participated`)."""
     history = history or History()
-    f = table.frame.copy()
-    n = len(f)
-    reason = np.full(n, "", dtype=object)
-    error = f["error"].to_numpy(dtype=bool)
-    f["month"] = _month_strings(f["connected_on"])
+    d = table.data
+    n = d.num_rows
+    reason = np.zeros(n, dtype=np.int64)
+    error = _np(d.column("error"))
+
+    connected, has_date = _days(d.column("connected_on"))
+    # The reporting month of each row: "YYYY-MM" of connected_on, decided per distinct day.
+    distinct_days, day_index = np.unique(connected, return_inverse=True)
+    month_of_day = [(_EPOCH + dt.timedelta(days=int(x))).strftime("%Y-%m") for x in distinct_days]
+    months = sorted({month_of_day[i] for i in np.unique(day_index[has_date])})
+    month_code_of_day = np.array([months.index(m) if m in months else -1 for m in month_of_day], dtype=np.int64)
+    month = np.where(has_date, month_code_of_day[day_index] if n else np.zeros(0, dtype=np.int64), -1)
 
     def exclude(mask: np.ndarray, code: str) -> None:
-        hit = mask & (reason == "") & ~error
-        reason[hit] = code
+        hit = mask & (reason == 0) & ~error
+        reason[hit] = _CODE[code]
 
-    connected = f["connected_on"]
-    # Exact Decimal fees (RULES.md: "fees are compared exactly"); None on error rows.
-    fee = f["fee_exact"].to_numpy(dtype=object)
-    exclude(f["client_type"].to_numpy(dtype=object) == "", "client_type")
-    first = pd.Timestamp(rules.first_connection)
-    last = pd.Timestamp(rules.last_connection)
-    exclude(((connected < first) | (connected > last)).to_numpy(dtype=bool), "outside_period")
-    minimum = rules.minimum_fee
-    exclude(np.array([x is not None and x < minimum for x in fee], dtype=bool), "fee_below_minimum")
+    kind = d.column("client_type")
+    exclude(pc.equal(kind, "").to_numpy(zero_copy_only=False) if n else np.zeros(0, bool), "client_type")
+    first, last = _day(rules.first_connection), _day(rules.last_connection)
+    exclude(has_date & ((connected < first) | (connected > last)), "outside_period")
 
-    bundle_ie = (f["client_type"] == "IE").to_numpy(dtype=bool) & f["bundle"].to_numpy(dtype=bool)
-    lookback = np.where(bundle_ie, rules.bundle_ie_months, rules.other_months)
+    # Exact Decimal fees, decided once per distinct value: fee_code indexes table.fee_values.
+    fee_code = _np(d.column("fee_code"))
+    below_v = np.array([v < rules.minimum_fee for v in table.fee_values] + [False], dtype=bool)
+    exclude(below_v[fee_code], "fee_below_minimum")
+
+    ie = pc.equal(kind, "IE").to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
+    bundle_ie = ie & _np(d.column("bundle"))
     if "previous_service_until" in table.present:
-        threshold = _minus_months(connected, lookback, (rules.bundle_ie_months, rules.other_months))
-        prev = f["previous_service_until"]
-        recent = (prev.notna() & (prev >= threshold)).to_numpy(dtype=bool)
+        prev, has_prev = _days(d.column("previous_service_until"))
+        lookback = np.where(bundle_ie, rules.bundle_ie_months, rules.other_months)
+        # connected_on minus 1 or 3 calendar months, clamped to the month's end (rules.add_months),
+        # once per distinct (day, months) pair.
+        pairs, inverse = np.unique(np.stack([connected, lookback]), axis=1, return_inverse=True)
+        threshold_v = np.array(
+            [_day(add_months(_EPOCH + dt.timedelta(days=int(c)), -int(k))) for c, k in pairs.T], dtype=np.int64)
+        threshold = threshold_v[inverse.reshape(-1)] if n else np.zeros(0, dtype=np.int64)
+        recent = has_prev & has_date & (prev >= threshold)
     else:
         recent = np.zeros(n, dtype=bool)
-    not_new = f["new_client"].eq(False).fillna(False).to_numpy(dtype=bool) if "new_client" in table.present else np.zeros(n, dtype=bool)
+    if "new_client" in table.present:
+        not_new = pc.fill_null(pc.equal(d.column("new_client"), False), False).to_numpy(zero_copy_only=False)
+    else:
+        not_new = np.zeros(n, dtype=bool)
     exclude(not_new | recent, "not_new_client")
 
-    disconnected = f["disconnected_on"]
-    exclude((disconnected.notna() & (disconnected <= pd.Timestamp(draw_date))).to_numpy(dtype=bool), "disconnected")
-    exclude(f["merged_accounts"].eq(True).fillna(False).to_numpy(dtype=bool), "merged_accounts")
+    disconnected, has_disc = _days(d.column("disconnected_on"))
+    exclude(has_disc & (disconnected <= _day(draw_date)), "disconnected")
+    merged = pc.fill_null(d.column("merged_accounts"), False).to_numpy(zero_copy_only=False)
+    exclude(merged, "merged_accounts")
 
     # 7. duplicate accounts within a month: the first row stays.
-    alive = (reason == "") & ~error
-    keys = pd.DataFrame({"month": f["month"], "account": f["account"], "row": f["row"]})[alive]
-    dup_account = keys.duplicated(subset=["month", "account"], keep="first")
+    accounts, account_dictionary = _codes(d.column("account"))
+    n_accounts = len(account_dictionary)
+    alive = np.flatnonzero((reason == 0) & ~error)
+    keys = (month[alive] + 1) * (n_accounts + 1) + accounts[alive]
     mask = np.zeros(n, dtype=bool)
-    mask[keys.index[dup_account.to_numpy()]] = True
+    mask[alive[~_first_of_groups(keys)]] = True
     exclude(mask, "duplicate_account")
 
     # 8. duplicate clients within a month: the highest fee stays, ties the earliest row.
-    alive = (reason == "") & ~error
-    keys = pd.DataFrame({"month": f["month"], "client_id": f["client_id"], "fee": fee, "row": f["row"]})[alive]
-    ordered = keys.sort_values(["month", "client_id", "fee", "row"], ascending=[True, True, False, True], kind="stable")
-    dup_client = ordered.duplicated(subset=["month", "client_id"], keep="first")
+    clients, client_dictionary = _codes(d.column("client_id"))
+    n_clients = len(client_dictionary)
+    alive = np.flatnonzero((reason == 0) & ~error)
+    keys = (month[alive] + 1) * (n_clients + 1) + clients[alive]
+    order = np.lexsort((alive, -fee_code[alive], keys))  # rows are in file order already
     mask = np.zeros(n, dtype=bool)
-    mask[ordered.index[dup_client.to_numpy()]] = True
+    mask[alive[order][~_first_of_groups(keys[order])]] = True
     exclude(mask, "duplicate_client")
 
     # 9. a client takes part once: in the earliest month where it stays eligible
     # (this file or a month already drawn and stored).
-    alive = (reason == "") & ~error
-    months = f["month"].to_numpy(dtype=object)
-    ids = f["client_id"].to_numpy(dtype=object)
-    earliest = pd.Series(months[alive], index=ids[alive]).groupby(level=0).min().to_dict()
-    for client, stored_month in history.participated.items():
-        if client in earliest:
-            earliest[client] = min(earliest[client], stored_month)
-        else:
-            earliest[client] = stored_month
-    first_month = np.array([earliest.get(c, "") for c in ids], dtype=object)
-    exclude(alive & (first_month != "") & (first_month < months), "already_participated")
+    alive_mask = (reason == 0) & ~error
+    alive = np.flatnonzero(alive_mask)
+    earliest_code = np.full(n_clients, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest_code, clients[alive], month[alive])
+    earliest = np.array(months + [""], dtype=object)[np.where(earliest_code == np.iinfo(np.int64).max, -1, earliest_code)]
+    if len(alive) and (history.lookup is not None or history.participated):
+        alive_codes = np.unique(clients[alive])
+        stored = history.first_months(client_dictionary.take(pa.array(alive_codes)).to_pylist())
+        if stored:
+            pos = pc.index_in(client_dictionary, value_set=pa.array(np.array(list(stored), dtype=object), type=pa.string()))
+            found = np.flatnonzero(pc.is_valid(pos).to_numpy(zero_copy_only=False))
+            positions = pc.fill_null(pos, 0).to_numpy(zero_copy_only=False)
+            stored_months = list(stored.values())
+            for code in found:  # only the clients the store knows
+                theirs = stored_months[positions[code]]
+                if earliest[code] == "" or theirs < earliest[code]:
+                    earliest[code] = theirs
+    row_month = np.array(months + [""], dtype=object)[month]
+    first_month = earliest[clients] if n else np.zeros(0, dtype=object)
+    exclude(alive_mask & (first_month != "") & (first_month < row_month), "already_participated")
 
     # Eligible in its own month whatever `only_month` says: the ledger's
     # carry-over from earlier months needs these counts.
-    eligible_any = ~error & (reason == "")
+    eligible_any = ~error & (reason == 0)
     if only_month:
-        other = ~error & (months != only_month)
-        reason[other] = OTHER_MONTH
+        other = ~error & (row_month != only_month)
+        reason[other] = _CODE[OTHER_MONTH]
 
-    tier_of: dict = {}  # each distinct fee placed once, with the exact half-open bounds of Table 1
-    denominations = np.array(
-        [0 if x is None else tier_of[x] if x in tier_of else tier_of.setdefault(x, _denomination(rules, x))
-         for x in fee],
-        dtype=np.int64,
+    # Each distinct fee placed once, with the exact half-open bounds of Table 1.
+    tier_v = np.array([_denomination(rules, v) for v in table.fee_values] + [0], dtype=np.int64)
+    denominations = tier_v[fee_code]
+
+    status = np.where(error, 2, np.where(reason == 0, 0, 1))
+    return Assessment(
+        table=table,
+        months=months,
+        month=month,
+        status=status,
+        reason=reason,
+        denomination=np.where(eligible_any, denominations, 0),
+        eligible_any=eligible_any,
     )
 
-    status = np.where(error, "error", np.where(reason == "", "eligible", "excluded"))
-    f["status"] = status
-    f["reason"] = reason
-    f["denomination"] = np.where(eligible_any, denominations, 0)
-    f["eligible_any"] = eligible_any
-    assert set(np.unique(reason[status == "excluded"])) <= set(EXCLUSION_REASONS) | {OTHER_MONTH}
-    return Assessment(frame=f)
+
+def _denomination(rules: Rules, fee) -> int:
+    tier = rules.tier_for(fee)
+    return tier.denomination if tier else 0

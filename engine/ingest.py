@@ -1,29 +1,41 @@
-"""Monthly participant spreadsheets -> typed rows and row-level errors.
+"""Monthly participant spreadsheets -> typed columns and row-level errors.
 
-Reads XLSX (python-calamine; first visible sheet or a named one) and CSV
-(UTF-8 with or without BOM, or Windows-1251; comma or semicolon), finds the
-header row, maps Kazakh / Russian / English headers to the canonical fields of
-RULES.md and converts every value, column by column, into typed columns.
+Reads XLSX (python-calamine; first visible sheet or a named one) and CSV / TSV
+(UTF-8 with or without BOM, Windows-1251, UTF-16 with BOM; comma, semicolon or
+tab) into columns, finds the header row, maps Kazakh / Russian / English
+headers to the canonical fields of RULES.md and types every column: each
+distinct value is parsed once and the result mapped back onto the column, so
+the work grows with the distinct values, not with the cells.
 A file that cannot be read at all raises `IngestError` with a message naming
 the file; a value that cannot be read becomes a `RowError` naming its row
 (spreadsheet numbering: the header is row 1) and field.
+
+Why python-calamine and not fastexcel for XLSX: RULES.md treats a number cell
+and a text cell differently (an IIN/BIN stored as a number is zero-padded, a
+date stored as a number is an Excel date, a fee stored as a number is taken at
+the exact binary value Excel stored). fastexcel renders a column that mixes
+numbers and text as text and loses which cell was which (a number 7315 and a
+text "7315" come out alike); telling them apart needs a second full parse of
+the sheet, which costs more than calamine's typed cells.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import os
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from python_calamine import CalamineWorkbook
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from engine.rules import Notice
 
@@ -53,6 +65,7 @@ REQUIRED = ("account", "client_id", "client_name", "client_type", "connected_on"
 TEXT_FIELDS = ("account", "client_id", "client_name", "client_type", "plan", "phone", "email", "region")
 DATE_FIELDS = ("connected_on", "previous_service_until", "disconnected_on")
 BOOL_FIELDS = ("new_client", "merged_accounts")
+FIELD_ORDER = {f: i for i, f in enumerate(HEADERS)}
 
 TRUE_WORDS = frozenset({"yes", "да", "иә", "true", "1", "+"})
 FALSE_WORDS = frozenset({"no", "нет", "жоқ", "false", "0", "-", ""})
@@ -62,9 +75,15 @@ CLIENT_TYPES = {"жк": "IE", "ип": "IE", "ie": "IE", "жшс": "LLP", "тоо
 BUNDLE_RE = re.compile(r"(?<!\w)(?:жк|ип|ie)(?!\w)", re.IGNORECASE)
 HEADER_SCAN_ROWS = 20
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Every character str.strip() removes: utf8_trim with these is exactly Python's strip.
+WHITESPACE = "\x09\x0a\x0b\x0c\x0d\x1c\x1d\x1e\x1f\x20\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+MISSING = "required value is missing"
+FORMULA = "a formula without a saved value (open the file in Excel and save it, or paste the values)"
 
 
 class IngestError(Exception):
@@ -77,7 +96,11 @@ class Limits:
 
     max_file_bytes: int = 100 * 1024 * 1024
     max_rows: int = 1_000_000
+    # A 1 000 000-row month written like the demo (inline strings, 15 columns) unpacks to ~950 MB;
+    # with Excel's shared strings, less. The memory bound is the cell limit, checked before reading.
     max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    # Excel's own limit on the characters of one cell: a longer cell cannot come from a spreadsheet.
+    max_cell_chars: int = 32_767
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -93,6 +116,7 @@ class Limits:
                 "PROMOTION_MAX_UNCOMPRESSED_MB", base.max_uncompressed_bytes // 2**20
             )
             * 2**20,
+            max_cell_chars=env("PROMOTION_MAX_CELL_CHARS", base.max_cell_chars),
         )
 
 
@@ -106,16 +130,21 @@ class RowError:
 
 @dataclass
 class Table:
-    """Typed rows of one sheet. `frame` has one row per non-blank data row with
-    columns `row` plus the canonical fields (absent optional fields are filled
-    with their empty value) and `error` (True when the row has a RowError)."""
+    """Typed rows of one sheet. `data` (pyarrow) has one row per non-blank data
+    row: `row`, the canonical text fields (absent optional fields are empty
+    text), `client_type` ("IE", "LLP" or ""), `client_type_raw`, `bundle`, the
+    date fields (date32, null when empty or unreadable), `monthly_fee` (float),
+    `fee_code` (index into `fee_values`, the distinct exact fees in ascending
+    order; -1 when missing or unreadable), the booleans (null when absent or
+    unreadable) and `error` (True when the row has a RowError)."""
 
     file_name: str
     file_sha256: str
     sheet: str
     headers: list[str]
     columns: dict[str, str]  # canonical field -> header as found
-    frame: pd.DataFrame
+    data: pa.Table
+    fee_values: list[Decimal]
     blank_rows: int
     errors: list[RowError] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
@@ -123,6 +152,17 @@ class Table:
     @property
     def present(self) -> frozenset[str]:
         return frozenset(self.columns)
+
+    @property
+    def frame(self):
+        """The typed rows as a pandas DataFrame (for tests and ad-hoc use; imports pandas)."""
+        frame = self.data.to_pandas(date_as_object=False)
+        for name in DATE_FIELDS:
+            frame[name] = frame[name].astype("datetime64[s]")
+        codes = self.data.column("fee_code").to_numpy()
+        values = np.array([None, *self.fee_values], dtype=object)
+        frame["fee_exact"] = values[codes + 1]
+        return frame
 
 
 def _norm_header(value: object) -> str:
@@ -141,37 +181,44 @@ def read_table(
 ) -> Table:
     """Read one spreadsheet into typed rows. Raises IngestError when it cannot."""
     limits = limits or Limits.from_env()
+    path: Path | None = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = file_name or "upload"
+        if len(data) > limits.max_file_bytes:
+            raise IngestError(_too_big(name, len(data), limits))
+        head = data[:8]
     else:
         path = Path(source)
         name = file_name or path.name
         try:
             size = path.stat().st_size
+            if size > limits.max_file_bytes:
+                raise IngestError(_too_big(name, size, limits))
+            with open(path, "rb") as fh:
+                head = fh.read(8)
         except OSError as exc:
             raise IngestError(f"{name}: cannot open the file ({exc.strerror or exc})") from exc
-        if size > limits.max_file_bytes:
-            raise IngestError(_too_big(name, size, limits))
-        data = path.read_bytes()
-    if len(data) > limits.max_file_bytes:
-        raise IngestError(_too_big(name, len(data), limits))
-    if not data.strip():
-        raise IngestError(f"{name}: the file is empty")
-    sha = hashlib.sha256(data).hexdigest()
+        data = None
+    try:
+        if head.startswith(XLSX_MAGIC) or head.startswith(OLE2_MAGIC):
+            if data is None:
+                data = _read_bytes(path, name)
+            return _read_book(data, name, sheet, limits)
+        return _read_text(data, path, name, limits)
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise IngestError(f"{name}: the file is too large to read on this server") from exc
+    except Exception as exc:  # anything else is a file we could not read: never a traceback
+        raise IngestError(f"{name}: the file cannot be read ({_short(exc)})") from exc
 
-    notices: list[Notice] = []
-    if data.startswith(XLSX_MAGIC):
-        if name.lower().endswith((".csv", ".txt")):
-            notices.append(
-                Notice("xlsx_named_csv", f"{name}: the file is an Excel workbook although its name ends in .csv; it was read as a workbook.")
-            )
-        grid, sheet_name = _read_xlsx(data, name, sheet, limits, notices)
-    elif data.startswith(OLE2_MAGIC):
-        grid, sheet_name = _read_ole2(data, name, sheet, limits, notices)
-    else:
-        grid, sheet_name = _read_csv(data, name, limits, notices), ""
-    return _build_table(grid, name, sha, sheet_name, notices)
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot open the file ({exc.strerror or exc})") from exc
 
 
 def _too_big(name: str, size: int, limits: Limits) -> str:
@@ -181,37 +228,122 @@ def _too_big(name: str, size: int, limits: Limits) -> str:
     )
 
 
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 # ---------------------------------------------------------------- XLSX / XLS
 
-def _read_xlsx(data: bytes, name: str, sheet: str | None, limits: Limits, notices: list[Notice]):
+def _read_book(data: bytes, name: str, sheet: str | None, limits: Limits) -> Table:
+    if not data.strip():
+        raise IngestError(f"{name}: the file is empty")
+    sha = hashlib.sha256(data).hexdigest()
+    notices: list[Notice] = []
+    formula_cells = None
+    if data.startswith(XLSX_MAGIC):
+        if name.lower().endswith((".csv", ".txt", ".tsv")):
+            notices.append(
+                Notice("xlsx_named_csv", f"{name}: the file is an Excel workbook although its name ends in .csv; it was read as a workbook.")
+            )
+        _check_xlsx(data, name, limits)
+        grid, sheet_name = _read_workbook(data, name, sheet, limits, notices)
+        formula_cells = lambda: _formula_cells(data, sheet_name)  # noqa: E731 - only asked when a value is missing
+    else:
+        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+            raise IngestError(
+                f"{name}: the workbook is password-protected (encrypted); open it in Excel, "
+                "remove the password and save it again"
+            )
+        grid, sheet_name = _read_workbook(data, name, sheet, limits, notices)  # a legacy .xls
+    if not grid:
+        raise IngestError(f"{name}: the sheet is empty")
+    header_index, mapping, headers = _find_header(grid, name)
+    body = grid[header_index + 1:]
+    del grid[header_index + 1:]
+    columns = list(zip(*body)) if body else []
+    # A row is blank when every cell is empty (also cells of unknown columns): checked column by
+    # column on the rows still in doubt, so the first filled column settles almost every row.
+    doubt = range(len(body))
+    for col in columns:
+        if not doubt:
+            break
+        doubt = [i for i in doubt if (c := col[i]) is None or c.__class__ is str and not c.strip() or c != c]
+    blank = np.zeros(len(body), dtype=bool)
+    blank[list(doubt)] = True
+    del body
+    raw = {f: (columns[c] if c < len(columns) else ()) for f, c in mapping.items()}
+    header_names = {f: str(grid[header_index][c]).strip() for f, c in mapping.items()}
+    return _build_table(raw, mapping, blank, header_index, header_names, headers, name, sha, sheet_name, notices,
+                        limits, formula_cells)
+
+
+def _check_xlsx(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a workbook whose unpacked size or whose single cells are absurd, before any cell is read:
+    a 1 MB file can unpack to a gigabyte (a zip bomb), and one text cell can be most of it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             members = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
+            if total > limits.max_uncompressed_bytes:
+                raise IngestError(
+                    f"{name}: the workbook unpacks to {total / 2**20:.0f} MB, more than the limit of "
+                    f"{limits.max_uncompressed_bytes / 2**20:.0f} MB (PROMOTION_MAX_UNCOMPRESSED_MB); "
+                    "it is refused to protect the server"
+                )
+            if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
+                raise IngestError(f"{name}: this ZIP file is not an Excel workbook (.xlsx)")
+            for info in infos:
+                # Spreadsheet XML packs about 10:1. Far more is a long run of repeated text: look for
+                # a text node longer than any cell may be, without keeping what was unpacked.
+                if info.filename.startswith("xl/") and info.file_size > 4 * limits.max_cell_chars and (
+                    info.file_size > 50 * max(info.compress_size, 1) or info.filename.endswith("sharedStrings.xml")
+                ):
+                    _scan_text_runs(zf, info, name, limits)
     except zipfile.BadZipFile as exc:
         raise IngestError(f"{name}: the workbook is damaged (not a readable ZIP/XLSX file)") from exc
-    if total > limits.max_uncompressed_bytes:
-        raise IngestError(
-            f"{name}: the workbook unpacks to {total / 2**20:.0f} MB, more than the limit of "
-            f"{limits.max_uncompressed_bytes / 2**20:.0f} MB (PROMOTION_MAX_UNCOMPRESSED_MB); "
-            "it is refused to protect the server"
-        )
-    if "[Content_Types].xml" not in members or not any(m.startswith("xl/") for m in members):
-        raise IngestError(f"{name}: this ZIP file is not an Excel workbook (.xlsx)")
-    return _read_workbook(data, name, sheet, limits, notices)
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise IngestError(f"{name}: the workbook is damaged ({_short(exc)})") from exc
 
 
-def _read_ole2(data: bytes, name: str, sheet: str | None, limits: Limits, notices: list[Notice]):
-    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
-        raise IngestError(
-            f"{name}: the workbook is password-protected (encrypted); open it in Excel, "
-            "remove the password and save it again"
-        )
-    return _read_workbook(data, name, sheet, limits, notices)  # a legacy .xls
+def _scan_text_runs(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    # Text inside XML never holds a raw "<": the longest run without one bounds the longest cell.
+    # UTF-8 takes at most 4 bytes a character, so a run over 4x the limit is certainly too long.
+    most = 4 * limits.max_cell_chars
+    run = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(8 * 2**20):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            where = np.flatnonzero(arr == 60)
+            if not len(where):
+                run += len(chunk)
+            else:
+                longest = max(run + int(where[0]), int(np.diff(where).max()) if len(where) > 1 else 0)
+                if longest > most:
+                    run = longest
+                else:
+                    run = len(chunk) - 1 - int(where[-1])
+            if run > most:
+                raise IngestError(
+                    f"{name}: the workbook holds a cell of more than {most:,} bytes of text "
+                    f"(in {info.filename}); a spreadsheet cell holds at most {limits.max_cell_chars:,} characters "
+                    "(PROMOTION_MAX_CELL_CHARS), so the file is refused"
+                )
 
 
 def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, notices: list[Notice]):
+    from python_calamine import CalamineWorkbook
+
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for broken files
@@ -248,12 +380,129 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, no
     return grid, chosen
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?<!/)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<is>.*?</is>)?</c>', re.S
+)
+
+
+def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
+    """(row, 0-based column) of the formula cells of `sheet` that carry no saved value. Read only
+    when a required value is missing, to say why (openpyxl and other writers save formulas unevaluated)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = None
+            for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", book):
+                attrs = m.group(1)
+                sheet_name = re.search(r'\bname="([^"]*)"', attrs)
+                if sheet_name and _xml_unescape(sheet_name.group(1)) == sheet:
+                    found = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
+                    rid = found and (found.group(1) or found.group(2))
+                    break
+            target = None
+            for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+                if rid and re.search(rf'\bId="{re.escape(rid)}"', m.group(1)):
+                    target = re.search(r'\bTarget="([^"]*)"', m.group(1)).group(1)
+            if not target:
+                return set()
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            # Most sheets hold no formula at all: look for one while unpacking, keep the XML only then.
+            with zf.open(member) as fh:
+                tail, found = b"", False
+                while chunk := fh.read(8 * 2**20):
+                    if b"<f" in tail + chunk[:1] or b"<f" in chunk:
+                        found = True
+                        break
+                    tail = chunk[-1:]
+            if not found:
+                return set()
+            xml = zf.read(member)
+    except Exception:  # a best effort to explain a missing value: never a reason to fail
+        return set()
+    cells = set()
+    for m in _FORMULA_CELL.finditer(xml):
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ch - 64
+        cells.add((int(m.group(2)), col - 1))
+    return cells
+
+
+def _xml_unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 # ---------------------------------------------------------------------- CSV
+
+_CHUNK = 4 * 2**20
+
+
+def _read_text(data: bytes | None, path: Path | None, name: str, limits: Limits) -> Table:
+    """CSV / TSV. A valid UTF-8 file on disk is read by pyarrow straight from the file (no copy of
+    the whole text in memory); other encodings are decoded here and handed over as UTF-8."""
+    notices: list[Notice] = []
+    if data is not None:
+        sha = hashlib.sha256(data).hexdigest()
+        if not data.strip():
+            raise IngestError(f"{name}: the file is empty")
+        source, utf8, nul = data, _is_utf8(data), b"\x00" in data
+    else:
+        digest, decoder, utf8, nul, size, first = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, False, 0, b""
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    if not size:
+                        first = chunk
+                    size += len(chunk)
+                    digest.update(chunk)
+                    nul = nul or b"\x00" in chunk
+                    if utf8:
+                        try:
+                            decoder.decode(chunk)
+                        except UnicodeDecodeError:
+                            utf8 = False
+            if utf8:
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+        except OSError as exc:
+            raise IngestError(f"{name}: cannot open the file ({exc.strerror or exc})") from exc
+        sha = digest.hexdigest()
+        if size <= len(first) and not first.strip():
+            raise IngestError(f"{name}: the file is empty")
+        source = path
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not utf8 or nul:
+            source = data = _read_bytes(path, name)
+    if isinstance(source, bytes) and source.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated.
+        try:
+            text = source.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{name}: the file says it is UTF-16 text but is not; save it as CSV UTF-8") from exc
+        source, utf8 = text.encode("utf-8"), True
+        nul = "\x00" in text
+        del text
+    elif isinstance(source, bytes) and b"\x00" in source[:4096]:
+        raise IngestError(f"{name}: not a spreadsheet (binary content); upload an .xlsx or .csv file")
+    if not utf8:
+        text = _decode(source, name, notices)
+        source = text.encode("utf-8")
+        del text
+    if nul:
+        # NUL characters cannot be stored (PostgreSQL refuses them) and are never meant.
+        source = source.replace(b"\x00", b"")
+        notices.append(Notice("nul_removed", f"{name}: NUL characters in the text were removed."))
+    return _read_csv(source, name, sha, limits, notices)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        codecs.utf_8_decode(data, "strict", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
 
 def _decode(data: bytes, name: str, notices: list[Notice]) -> str:
     try:
@@ -289,16 +538,18 @@ def _decode(data: bytes, name: str, notices: list[Notice]) -> str:
     return "\n".join(out)
 
 
-def _read_csv(data: bytes, name: str, limits: Limits, notices: list[Notice]) -> list[list]:
-    if b"\x00" in data[:4096]:
-        raise IngestError(f"{name}: not a spreadsheet (binary content); upload an .xlsx or .csv file")
-    text = _decode(data, name, notices)
-    if "\x00" in text:
-        # NUL characters cannot be stored (PostgreSQL refuses them) and are never meant.
-        text = text.replace("\x00", "")
-        notices.append(Notice("nul_removed", f"{name}: NUL characters in the text were removed."))
-    head = text[:20000]
-    first_lines = [line for line in head.splitlines() if line.strip()][:HEADER_SCAN_ROWS]
+def _head_text(source: bytes | Path, size: int = 2**20) -> str:
+    if isinstance(source, bytes):
+        head = source[:size]
+    else:
+        with open(source, "rb") as fh:
+            head = fh.read(size)
+    return head.decode("utf-8", "ignore").removeprefix("\ufeff")
+
+
+def _read_csv(source: bytes | Path, name: str, sha: str, limits: Limits, notices: list[Notice]) -> Table:
+    head = _head_text(source)
+    first_lines = [line for line in head[:20000].splitlines() if line.strip()][:HEADER_SCAN_ROWS]
     if not first_lines:
         raise IngestError(f"{name}: the file is empty")
     semis = sum(line.count(";") for line in first_lines)
@@ -307,16 +558,142 @@ def _read_csv(data: bytes, name: str, limits: Limits, notices: list[Notice]) -> 
     delimiter = max(((semis, ";"), (commas, ","), (tabs, "\t")))[1]
     if max(semis, commas, tabs) == 0:
         raise IngestError(
-            f"{name}: not a spreadsheet: no columns separated by ';' or ',' were found; "
+            f"{name}: not a spreadsheet: no columns separated by ';', ',' or tabs were found; "
             "upload an .xlsx file or a CSV export"
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    csv.field_size_limit(max(limits.max_file_bytes, 131072))
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     grid = []
-    for record in reader:
-        grid.append(record)
-        if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
-            raise IngestError(f"{name}: more than {limits.max_rows} rows (PROMOTION_MAX_ROWS)")
-    return grid
+    try:
+        for record in reader:
+            grid.append(record)
+            if len(grid) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass  # the head may end inside a quoted field; the rows before it are enough to find the header
+    if not grid:
+        raise IngestError(f"{name}: the file is empty")
+    header_index, mapping, headers = _find_header(grid, name)
+    width = len(grid[header_index])
+    try:
+        columns, total = _arrow_csv(source, delimiter, width)
+    except IngestError:
+        raise
+    except Exception:
+        # pyarrow refused the file (a row longer than its block, a quoting it reads otherwise):
+        # the csv module reads anything, only slower.
+        columns, total = _python_csv(source, delimiter, width, limits, name)
+    if total > limits.max_rows + HEADER_SCAN_ROWS:
+        raise IngestError(f"{name}: more than {limits.max_rows} rows (PROMOTION_MAX_ROWS)")
+    body = [c.slice(header_index + 1) for c in columns]
+    blank = _blank_rows_arrow(body)
+    header_names = {f: str(grid[header_index][c]).strip() for f, c in mapping.items()}
+    too_long = _oversized_unmapped(body, mapping, limits)
+    if too_long is not None:
+        row, col = too_long
+        header = grid[header_index][col] if col < len(grid[header_index]) else ""
+        raise IngestError(
+            f"{name}: row {row + header_index + 2}, column {_column_letter(col)}"
+            + (f" ({str(header).strip()!r})" if str(header).strip() else "")
+            + f": a cell of more than {limits.max_cell_chars:,} characters, the most a spreadsheet cell holds "
+            "(PROMOTION_MAX_CELL_CHARS); the file is refused"
+        )
+    raw = {f: body[c] for f, c in mapping.items()}
+    del body, columns
+    return _build_table(raw, mapping, blank, header_index, header_names, headers, name, sha, "", notices, limits, None)
+
+
+def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[pa.Array], int]:
+    """Every record of the file as `width` text columns. Records with another number of
+    fields (title lines, ragged lines) are read apart by the csv module and put back in place;
+    the cells beyond `width` are kept as extra columns."""
+    import pyarrow.csv as pv
+
+    names = [f"c{i}" for i in range(width)]
+    odd: list[tuple[int, str]] = []
+
+    def invalid(row) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+
+    src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+    table = pv.read_csv(
+        src,
+        read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=16 * 2**20),
+        parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                      invalid_row_handler=invalid),
+        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                          quoted_strings_can_be_null=False),
+    )
+    columns = [table.column(i).combine_chunks() for i in range(width)]
+    del table
+    if not odd:
+        return columns, len(columns[0]) if columns else 0
+    if any(number is None for number, _ in odd):
+        raise ValueError("row numbers of ragged lines unknown")
+    records = []
+    for _, text in odd:
+        parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records.append([c for rec in parsed for c in rec] if len(parsed) != 1 else parsed[0])
+    extra = max(len(r) for r in records)
+    n_valid = len(columns[0]) if columns else 0
+    total = n_valid + len(odd)
+    positions = np.array([number - 1 for number, _ in odd], dtype=np.int64)
+    is_odd = np.zeros(total, dtype=bool)
+    is_odd[positions] = True
+    order = np.empty(total, dtype=np.int64)
+    order[~is_odd] = np.arange(n_valid)
+    order[positions] = n_valid + np.arange(len(odd))
+    out = []
+    for i in range(max(width, extra)):
+        tail = _strings([r[i] if i < len(r) else None for r in records])
+        head = columns[i] if i < width else pa.nulls(n_valid, pa.string())
+        out.append(pa.concat_arrays([head, tail]).take(pa.array(order)))
+    return out, total
+
+
+def _python_csv(source: bytes | Path, delimiter: str, width: int, limits: Limits, name: str):
+    data = source if isinstance(source, bytes) else _read_bytes(source, name)
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    grid = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append(record)
+            if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+                raise IngestError(f"{name}: more than {limits.max_rows} rows (PROMOTION_MAX_ROWS)")
+    except csv.Error as exc:
+        raise IngestError(f"{name}: line {len(grid) + 1} cannot be read as CSV ({_short(exc)})") from exc
+    full = max([width, *map(len, grid)])
+    columns = [_strings([r[i] if i < len(r) else None for r in grid]) for i in range(full)]
+    return columns, len(grid)
+
+
+def _blank_rows_arrow(body: list[pa.Array]) -> np.ndarray:
+    """Rows whose every cell is empty or white space: checked column by column on the
+    rows still in doubt, so the first filled column settles almost every row."""
+    n = len(body[0]) if body else 0
+    doubt = np.arange(n)
+    for col in body:
+        if not len(doubt):
+            break
+        cells = col.take(pa.array(doubt)) if len(doubt) < n else col
+        empty = pc.fill_null(pc.equal(pc.utf8_length(pc.utf8_trim(cells, WHITESPACE)), 0), True)
+        doubt = doubt[empty.to_numpy(zero_copy_only=False)]
+    blank = np.zeros(n, dtype=bool)
+    blank[doubt] = True
+    return blank
+
+
+def _oversized_unmapped(body: list[pa.Array], mapping: dict[str, int], limits: Limits):
+    mapped = set(mapping.values())
+    for i, col in enumerate(body):
+        if i in mapped or not len(col):
+            continue
+        lengths = pc.utf8_length(col)
+        top = pc.max(lengths).as_py()
+        if top is not None and top > limits.max_cell_chars:
+            return int(pc.index(pc.greater(lengths, limits.max_cell_chars), True).as_py()), i
+    return None
 
 
 # ------------------------------------------------------------ header + types
@@ -340,93 +717,233 @@ def _find_header(grid: list[list], name: str) -> tuple[int, dict[str, int], list
         wanted = "; ".join(f"{f} ({' / '.join(HEADERS[f][:3])})" for f in missing)
         found = ", ".join(repr(h) for h in headers) or "none"
         raise IngestError(f"{name}: missing required columns: {wanted}. Headers found: {found}")
+    # Two columns for one field: which one is meant cannot be guessed.
+    seen: dict[str, list[int]] = {}
+    for col, cell in enumerate(header_row):
+        fieldname = _ALIASES.get(_norm_header(cell))
+        if fieldname:
+            seen.setdefault(fieldname, []).append(col)
+    twice = {f: cols for f, cols in seen.items() if len(cols) > 1}
+    if twice:
+        parts = "; ".join(
+            f"{f}: " + " and ".join(f"{str(header_row[c]).strip()!r} (column {_column_letter(c)})" for c in cols)
+            for f, cols in twice.items()
+        )
+        raise IngestError(
+            f"{name}: more than one column for the same field ({parts}); keep one of them and upload the file again"
+        )
     return index, mapping, headers
 
 
-def _build_table(grid: list[list], name: str, sha: str, sheet: str, notices: list[Notice]) -> Table:
-    if not grid:
-        raise IngestError(f"{name}: the sheet is empty")
-    header_index, mapping, headers = _find_header(grid, name)
-    body = grid[header_index + 1 :]
-    width = max((len(r) for r in body), default=0)
-    first_data_row = header_index + 2  # spreadsheet numbering, header on row header_index+1
-    cols = {f: c for f, c in mapping.items()}
-    if any(len(r) != width for r in body):  # CSV lines of unequal length: pad (pandas will stop doing it)
-        body = [list(r) + [None] * (width - len(r)) for r in body]
-    raw = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
-    raw = raw.reindex(columns=range(max(width, max(cols.values()) + 1)))
-    row_numbers = np.arange(first_data_row, first_data_row + len(raw))
+def _strings(values) -> pa.Array:
+    """Text values as an Arrow array, through numpy: pyarrow imports pandas to look at a Python list."""
+    return pa.array(np.asarray(values, dtype=object), type=pa.string()) if len(values) else pa.array(np.array([], dtype=object), type=pa.string())
 
-    # A row is blank when every cell is empty (also cells of unknown columns);
-    # `all` stops at the first filled cell, so this costs about one test a row.
-    blank = np.fromiter((all(_empty(c) for c in r) for r in body), dtype=bool, count=len(body))
-    nonblank_positions = np.flatnonzero(~blank)
-    last = nonblank_positions[-1] + 1 if len(nonblank_positions) else 0
+
+class _Column:
+    """One raw column, its blank rows dropped: the text cells as Arrow, any other cells (numbers,
+    dates, booleans from a workbook) as distinct values with a code per cell. Parsing runs once
+    per distinct value and the result is mapped back onto the rows."""
+
+    def __init__(self, raw, keep: np.ndarray):
+        self.is_str = None  # None: every cell is text
+        if isinstance(raw, (pa.Array, pa.ChunkedArray)):
+            arr = pc.fill_null(raw, "")
+            self.strs = arr.filter(pa.array(keep)) if not keep.all() else arr
+            if isinstance(self.strs, pa.ChunkedArray):
+                self.strs = self.strs.combine_chunks()
+            return
+        objs = np.empty(len(raw), dtype=object)
+        objs[:] = raw
+        if not keep.all():
+            objs = objs[keep]
+        is_str = np.fromiter(map(type, objs), dtype=object, count=len(objs)) == str
+        if is_str.all():
+            self.strs = _strings(objs)
+            return
+        self.is_str = is_str
+        self.strs = _strings(objs[is_str])
+        seen: dict = {}
+        values: list = []
+        codes = []
+        append = codes.append
+        for v in objs[~is_str]:
+            key = (v.__class__, v)
+            try:
+                append(seen[key])
+            except KeyError:
+                seen[key] = len(values)
+                append(len(values))
+                values.append(v)
+            except TypeError:  # an unhashable cell
+                append(len(values))
+                values.append(v)
+        self.other_values = values
+        self.other_codes = np.asarray(codes, dtype=np.int64)
+
+    def _order(self, k: int) -> pa.Array:
+        idx = np.empty(len(self.is_str), dtype=np.int64)
+        idx[self.is_str] = np.arange(k)
+        idx[~self.is_str] = k + np.arange(len(idx) - k)
+        return pa.array(idx)
+
+    def distinct(self) -> tuple[list, np.ndarray]:
+        enc = pc.dictionary_encode(self.strs)
+        values = enc.dictionary.to_pylist()
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        if self.is_str is None:
+            return values, codes
+        full = np.empty(len(self.is_str), dtype=np.int64)
+        full[self.is_str] = codes
+        full[~self.is_str] = len(values) + self.other_codes
+        return values + self.other_values, full
+
+    def text(self, pad: int) -> pa.Array:
+        trimmed = pc.utf8_trim(self.strs, WHITESPACE)
+        if self.is_str is None:
+            return trimmed
+        others = _strings([_cell_text(v, pad) for v in self.other_values]).take(pa.array(self.other_codes))
+        return pa.concat_arrays([trimmed, others]).take(self._order(len(trimmed)))
+
+
+def _map(parse, column: _Column):
+    """parse() on each distinct value; the results and each row's code into them."""
+    values, codes = column.distinct()
+    return [parse(v) for v in values], codes
+
+
+def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_index: int,
+                 header_names: dict[str, str], headers: list[str],
+                 name: str, sha: str, sheet: str, notices: list[Notice], limits: Limits, formula_cells) -> Table:
+    n_body = len(blank)
+    nonblank = np.flatnonzero(~blank)
+    last = int(nonblank[-1]) + 1 if len(nonblank) else 0
     blank_rows = int(blank[:last].sum())  # trailing empty rows are formatting, not rows
     keep = ~blank
-    keep[last:] = False
-    raw = raw.loc[keep].reset_index(drop=True)
-    rows = row_numbers[keep]
+    first_data_row = header_index + 2  # spreadsheet numbering, header on row header_index+1
+    rows = (np.flatnonzero(keep) + first_data_row).astype(np.int64)
+    n = len(rows)
 
-    header_names = {f: str(grid[header_index][c]).strip() for f, c in cols.items()}
-    frame = pd.DataFrame({"row": rows})
-    errors: list[RowError] = []
-    error_mask = np.zeros(len(raw), dtype=bool)
+    errors: list[tuple[np.ndarray, str, str]] = []  # (mask, field, message)
+    error_mask = np.zeros(n, dtype=bool)
 
     def fail(mask: np.ndarray, fieldname: str, message: str) -> None:
         nonlocal error_mask
-        for r in rows[mask]:
-            errors.append(RowError(int(r), fieldname, message, header_names.get(fieldname, "")))
-        error_mask = error_mask | mask
+        if mask.any():
+            errors.append((mask, fieldname, message))
+            error_mask = error_mask | mask
 
-    for fieldname in HEADERS:
-        column = raw[cols[fieldname]] if fieldname in cols else None
-        if fieldname in TEXT_FIELDS:
-            values = _text(column, len(raw), id_field=fieldname)
-            frame[fieldname] = values
-            if fieldname in REQUIRED:
-                fail(values == "", fieldname, "required value is missing")
-        elif fieldname in DATE_FIELDS:
-            values, bad = _dates(column, len(raw))
-            frame[fieldname] = values
-            fail(bad, fieldname, "not a date (expected 2021-03-05, 05.03.2021 or an Excel date)")
-            if fieldname in REQUIRED:
-                fail(pd.isna(values) & ~bad, fieldname, "required value is missing")
-        elif fieldname == "monthly_fee":
-            values, bad, missing, exact = _fees(column, len(raw))
-            frame[fieldname] = values
-            frame["fee_exact"] = exact
-            fail(missing, fieldname, "required value is missing")
-            fail(bad, fieldname, "not a number (expected e.g. 6 500 or 6500,00)")
-            fail(np.array([e is not None and e < 0 for e in exact], dtype=bool), fieldname, "negative monthly fee")
-        elif fieldname in BOOL_FIELDS:
-            values, bad = _bools(column, len(raw))
-            frame[fieldname] = values
-            fail(bad, fieldname, "not yes/no (expected иә/жоқ, да/нет, yes/no, 1/0)")
+    cols = {}
+    for f, values in raw.items():
+        if len(values) < n_body:  # a column cut short (no cells under its header at all)
+            values = list(values) + [""] * (n_body - len(values)) if not isinstance(values, pa.Array) else \
+                pa.concat_arrays([values, pa.nulls(n_body - len(values), pa.string())])
+        cols[f] = _Column(values, keep)
 
-    ids = frame["client_id"].to_numpy(dtype=object)
-    present_ids = ids != ""
-    fail(present_ids & ~_valid_iin_bin(ids), "client_id", "not a valid IIN/BIN (12 digits with a correct check digit)")
+    out: dict[str, pa.Array] = {"row": pa.array(rows)}
+    empty_text = _strings(np.full(n, "", dtype=object))
+    oversized: list[tuple[np.ndarray, str]] = []
+    for f in TEXT_FIELDS:
+        if f not in cols:
+            out[f] = empty_text
+            continue
+        text = cols[f].text(12 if f == "client_id" else 0)
+        lengths = pc.utf8_length(text).to_numpy(zero_copy_only=False)
+        if n and lengths.max() > limits.max_cell_chars:
+            big = lengths > limits.max_cell_chars
+            oversized.append((big, f))
+            text = pc.if_else(pa.array(big), "", text)
+        out[f] = text
+        if f in REQUIRED:
+            fail(lengths == 0, f, MISSING)
+    for big, f in oversized:
+        fail(big, f, f"the cell is longer than {limits.max_cell_chars:,} characters, the most a spreadsheet cell holds")
 
-    frame["client_type_raw"] = frame["client_type"]
-    frame["client_type"] = frame["client_type"].str.casefold().map(CLIENT_TYPES).fillna("")
-    frame["bundle"] = frame["plan"].str.contains(BUNDLE_RE, regex=True)
-    frame["error"] = error_mask
-    errors.sort(key=lambda e: (e.row, list(HEADERS).index(e.field)))
-    table = Table(
-        file_name=name,
-        file_sha256=sha,
-        sheet=sheet,
-        headers=headers,
-        columns=header_names,
-        frame=frame,
-        blank_rows=blank_rows,
-        errors=errors,
-        notices=notices,
-    )
-    if len(frame) == 0:
+    for f in DATE_FIELDS:
+        if f not in cols:
+            out[f] = pa.nulls(n, pa.date32())
+            continue
+        parsed, codes = _map(_parse_date, cols[f])
+        days = np.array([p.toordinal() - _EPOCH_ORDINAL if p not in (None, False) else 0 for p in parsed], dtype=np.int32)
+        bad_v = np.array([p is False for p in parsed], dtype=bool)
+        none_v = np.array([p is None for p in parsed], dtype=bool)
+        bad, none = bad_v[codes], none_v[codes]
+        out[f] = pa.array(days[codes], type=pa.int32(), mask=bad | none).cast(pa.date32())
+        fail(bad, f, "not a date (expected 2021-03-05, 05.03.2021 or an Excel date)")
+        if f in REQUIRED:
+            fail(none, f, MISSING)
+
+    # Fees: the exact Decimal of every distinct value, sorted, and a code per row (RULES.md: fees are compared exactly).
+    fee_values: list[Decimal] = []
+    if "monthly_fee" in cols:
+        parsed, codes = _map(_parse_fee, cols["monthly_fee"])
+        fee_values = sorted({p for p in parsed if isinstance(p, Decimal)})
+        rank = {v: i for i, v in enumerate(fee_values)}
+        code_v = np.array([rank[p] if isinstance(p, Decimal) else (-2 if p is False else -1) for p in parsed], dtype=np.int64)
+        fee_code = code_v[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        float_v = np.array([float(v) for v in fee_values] + [np.nan], dtype=float)
+        missing, bad = fee_code == -1, fee_code == -2
+        fee_code = np.where(bad, -1, fee_code)
+        negative_v = np.array([v < 0 for v in fee_values] + [False], dtype=bool)
+        fail(missing, "monthly_fee", MISSING)
+        fail(bad, "monthly_fee", "not a number (expected e.g. 6 500 or 6500,00)")
+        fail(negative_v[fee_code], "monthly_fee", "negative monthly fee")
+        out["monthly_fee"] = pa.array(float_v[fee_code])
+        out["fee_code"] = pa.array(fee_code)
+    else:
+        out["monthly_fee"] = pa.array(np.full(n, np.nan))
+        out["fee_code"] = pa.array(np.full(n, -1, dtype=np.int64))
+        fail(np.ones(n, dtype=bool), "monthly_fee", MISSING)
+
+    for f in BOOL_FIELDS:
+        if f not in cols:
+            out[f] = pa.nulls(n, pa.bool_())
+            continue
+        parsed, codes = _map(_parse_bool, cols[f])
+        value_v = np.array([bool(p) for p in parsed], dtype=bool)
+        bad_v = np.array([p is None for p in parsed], dtype=bool)
+        bad = bad_v[codes]
+        out[f] = pa.array(value_v[codes], mask=bad)
+        fail(bad, f, "not yes/no (expected иә/жоқ, да/нет, yes/no, 1/0)")
+
+    # IIN/BIN check digits, once per distinct identifier.
+    ids = out["client_id"]
+    if n:
+        encoded = pc.dictionary_encode(ids)
+        valid_v = _valid_iin_bin_arrow(encoded.dictionary)
+        present = pc.not_equal(ids, "").to_numpy(zero_copy_only=False)
+        valid = valid_v[encoded.indices.to_numpy(zero_copy_only=False)]
+        fail(present & ~valid, "client_id", "not a valid IIN/BIN (12 digits with a correct check digit)")
+
+    # client_type and the bundle, once per distinct text.
+    raw_type = out["client_type"]
+    out["client_type_raw"] = raw_type
+    kinds = pc.dictionary_encode(raw_type)
+    kind_v = _strings([CLIENT_TYPES.get(v.casefold(), "") for v in kinds.dictionary.to_pylist()])
+    out["client_type"] = kind_v.take(kinds.indices)
+    plans = pc.dictionary_encode(out["plan"])
+    bundle_v = np.array([bool(BUNDLE_RE.search(v)) for v in plans.dictionary.to_pylist()], dtype=bool)
+    out["bundle"] = pa.array(bundle_v[plans.indices.to_numpy(zero_copy_only=False)] if n else np.zeros(0, dtype=bool))
+    out["error"] = pa.array(error_mask)
+
+    # Formula cells without a saved value read as empty: say so instead of "missing".
+    formulas = formula_cells() if formula_cells is not None and any(m == MISSING for _, _, m in errors) else set()
+    row_errors = []
+    for mask, f, message in errors:
+        column = header_names.get(f, "")
+        if message == MISSING and formulas:
+            col = mapping[f]
+            row_errors += [RowError(int(r), f, FORMULA if (int(r), col) in formulas else message, column) for r in rows[mask]]
+        else:
+            row_errors += [RowError(int(r), f, message, column) for r in rows[mask]]
+    row_errors.sort(key=lambda e: (e.row, FIELD_ORDER[e.field]))
+    data = pa.table(out)
+    if n == 0:
         notices.append(Notice("no_data_rows", f"{name}: the sheet has headers but no data rows."))
-    return table
+    return Table(
+        file_name=name, file_sha256=sha, sheet=sheet, headers=headers, columns=header_names, data=data,
+        fee_values=fee_values, blank_rows=blank_rows, errors=row_errors, notices=notices,
+    )
 
 
 def _empty(cell: object) -> bool:
@@ -457,16 +974,6 @@ def _cell_text(value: object, pad: int = 0) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def _text(column: pd.Series | None, n: int, id_field: str) -> pd.Series:
-    if column is None:
-        return pd.Series([""] * n, dtype=object)
-    pad = 12 if id_field == "client_id" else 0  # an IIN/BIN that lost its leading zeros
-    # Most cells are already text: strip them inline, convert the rest.
-    return pd.Series(
-        [v.strip() if v.__class__ is str else _cell_text(v, pad) for v in column.to_numpy()], dtype=object
-    )
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
@@ -501,17 +1008,6 @@ def _parse_date(value: object) -> dt.date | None | bool:
     return False
 
 
-def _dates(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:
-    if column is None:
-        return pd.Series([pd.NaT] * n, dtype="datetime64[s]"), np.zeros(n, dtype=bool)
-    parsed = _memo_map(_parse_date, column.to_numpy())
-    bad = np.array([p is False for p in parsed], dtype=bool)
-    values = pd.Series(
-        [p if p not in (None, False) else None for p in parsed], dtype="object"
-    )
-    return pd.to_datetime(values, errors="coerce").astype("datetime64[s]"), bad
-
-
 _FEE_NOISE = re.compile(r"[\s\u00a0\u202f\u2009']|тг\.?$|тенге$|₸|kzt", re.IGNORECASE)
 
 
@@ -523,7 +1019,9 @@ def _parse_fee(value: object) -> Decimal | None | bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return None if value != value else Decimal(value)
+        if value != value:
+            return None
+        return Decimal(value) if value not in (float("inf"), float("-inf")) else False
     text = _FEE_NOISE.sub("", str(value).strip())
     if not text:
         return None
@@ -537,26 +1035,6 @@ def _parse_fee(value: object) -> Decimal | None | bool:
     return fee if fee.is_finite() else False
 
 
-def _fees(column: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(float values for display, unreadable, missing, exact Decimal values or None)."""
-    if column is None:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool), np.ones(n, dtype=bool), np.full(n, None, dtype=object)
-    parsed = _memo_map(_parse_fee, column.to_numpy())
-    bad = np.array([p is False for p in parsed], dtype=bool)
-    missing = np.array([p is None for p in parsed], dtype=bool)
-    exact = np.array([p if isinstance(p, Decimal) else None for p in parsed], dtype=object)
-    values = np.array([float(p) if isinstance(p, Decimal) else np.nan for p in parsed], dtype=float)
-    return values, bad, missing, exact
-
-
-def _bools(column: pd.Series | None, n: int) -> tuple[pd.Series, np.ndarray]:
-    if column is None:
-        return pd.Series([pd.NA] * n, dtype="boolean"), np.zeros(n, dtype=bool)
-    parsed = _memo_map(_parse_bool, column.to_numpy())
-    bad = np.array([p is None for p in parsed], dtype=bool)
-    return pd.Series([pd.NA if p is None else p for p in parsed], dtype="boolean"), bad
-
-
 def _parse_bool(value: object) -> bool | None:
     """True/False, or None for a value that is neither."""
     text = _cell_text(value).casefold()
@@ -565,24 +1043,6 @@ def _parse_bool(value: object) -> bool | None:
     if text in FALSE_WORDS:
         return False
     return None
-
-
-def _memo_map(parse, values) -> list:
-    """`[parse(v) for v in values]`, parsing each distinct cell once: a month's
-    dates, flags and fees repeat thousands of times. Keyed by type too, so that
-    True, 1 and 1.0 are not taken for one another."""
-    cache: dict = {}
-    out = []
-    append = out.append
-    for v in values:
-        key = (v.__class__, v)
-        try:
-            append(cache[key])
-        except KeyError:
-            append(cache.setdefault(key, parse(v)))
-        except TypeError:  # an unhashable cell
-            append(parse(v))
-    return out
 
 
 _W1 = np.arange(1, 12)
@@ -596,12 +1056,30 @@ def _valid_iin_bin(ids: np.ndarray) -> np.ndarray:
     if not shaped.any():
         return valid
     digits = np.frombuffer("".join(ids[shaped]).encode("ascii"), dtype=np.uint8).reshape(-1, 12) - 48
+    return _check_digits(digits, valid, shaped)
+
+
+def _check_digits(digits: np.ndarray, valid: np.ndarray, shaped: np.ndarray) -> np.ndarray:
     body = digits[:, :11].astype(np.int64)
     check = (body @ _W1) % 11
     second = (body @ _W2) % 11
     check = np.where(check == 10, second, check)
     valid[shaped] = (check != 10) & (check == digits[:, 11])
     return valid
+
+
+def _valid_iin_bin_arrow(ids: pa.Array) -> np.ndarray:
+    valid = np.zeros(len(ids), dtype=bool)
+    shaped_arr = pc.fill_null(pc.match_substring_regex(ids, r"^[0-9]{12}$"), False)
+    shaped = shaped_arr.to_numpy(zero_copy_only=False)
+    if not shaped.any():
+        return valid
+    picked = pc.filter(ids, shaped_arr)
+    picked = _strings(picked.to_pylist()) if picked.offset else picked
+    offsets = np.frombuffer(picked.buffers()[1], dtype=np.int32)[: len(picked) + 1]
+    start = int(offsets[0])
+    digits = np.frombuffer(picked.buffers()[2], dtype=np.uint8)[start: start + 12 * len(picked)].reshape(-1, 12) - 48
+    return _check_digits(digits, valid, shaped)
 
 
 def iin_bin_is_valid(value: str) -> bool:

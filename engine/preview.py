@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from engine.eligibility import Assessment, Exclusion, assess
+import numpy as np
+import pyarrow as pa
+
+from engine.eligibility import REASONS, Assessment, Exclusion, assess
 from engine.ingest import IngestError, Limits, RowError, read_table
 from engine.quotas import MonthLedger, TierLedger, ledger
 from engine.records import History, Participant
@@ -53,8 +55,27 @@ class Preview:
     def excluded(self) -> tuple[Exclusion, ...]:
         return tuple(self.assessment.exclusions())
 
+    def _in_pool(self, month: str, denomination: int) -> np.ndarray:
+        a = self.assessment
+        code = a.months.index(month) if month in a.months else -2
+        return (a.status == 0) & (a.month == code) & (a.denomination == denomination)
+
     def pool(self, month: str, denomination: int) -> list[Participant]:
-        return [p for p in self.eligible if p.month == month and p.denomination == denomination]
+        """The eligible participants of one month and tier, in file order."""
+        if "eligible" in self.__dict__:
+            return [p for p in self.eligible if p.month == month and p.denomination == denomination]
+        return self.assessment.participants(self._in_pool(month, denomination))
+
+    def pool_table(self, month: str, denomination: int) -> pa.Table:
+        """The same pool as columns, for freezing without building objects: `row` (int64), `account`,
+        `client_id`, `client_name`, `phone`, `region` (text, empty when missing), in file order."""
+        take = pa.array(np.flatnonzero(self._in_pool(month, denomination)))
+        data = self.assessment.data
+        return pa.table({
+            "row": data.column("row").take(take).cast(pa.int64()),
+            **{c: data.column(c).take(take).cast(pa.large_string()) for c in
+               ("account", "client_id", "client_name", "phone", "region")},
+        })
 
     def tier(self, month: str, denomination: int) -> TierLedger:
         for m in self.months:
@@ -63,8 +84,7 @@ class Preview:
         raise KeyError((month, denomination))
 
     def excluded_by_reason(self, month: str | None = None) -> dict[str, int]:
-        counts = Counter(e.reason for e in self.excluded if month is None or e.month == month)
-        return dict(sorted(counts.items()))
+        return self.assessment.excluded_by_reason(month)
 
     @property
     def error_rows(self) -> int:
@@ -96,20 +116,33 @@ class Preview:
                 }
                 for m in self.months
             ],
-            "eligible": [
-                {
-                    "row": p.row,
-                    "account": p.account,
-                    "client_id": p.client_id,
-                    "month": p.month,
-                    "denomination": p.denomination,
-                }
-                for p in self.eligible
-            ],
-            "excluded": [{"row": e.row, "account": e.account, "reason": e.reason} for e in self.excluded],
+            "eligible": self._eligible_json(),
+            "excluded": self._excluded_json(),
             "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in self.errors],
             "notices": [n.text for n in self.notices],
         }
+
+
+    def _eligible_json(self) -> list[dict]:
+        a = self.assessment
+        idx = np.flatnonzero(a.status == 0)
+        take = pa.array(idx)
+        rows = a.data.column("row").take(take).to_pylist()
+        accounts = a.data.column("account").take(take).to_pylist()
+        ids = a.data.column("client_id").take(take).to_pylist()
+        months = a.month_text(a.month[idx])
+        denominations = a.denomination[idx].tolist()
+        return [{"row": r, "account": ac, "client_id": c, "month": m, "denomination": d}
+                for r, ac, c, m, d in zip(rows, accounts, ids, months, denominations)]
+
+    def _excluded_json(self) -> list[dict]:
+        a = self.assessment
+        idx = np.flatnonzero(a.status == 1)
+        take = pa.array(idx)
+        rows = a.data.column("row").take(take).to_pylist()
+        accounts = a.data.column("account").take(take).to_pylist()
+        reasons = np.array(REASONS, dtype=object)[a.reason[idx]].tolist()
+        return [{"row": r, "account": ac, "reason": why} for r, ac, why in zip(rows, accounts, reasons)]
 
 
 def preview(
@@ -129,11 +162,10 @@ def preview(
     history = history or History()
     table = read_table(source, file_name=file_name, sheet=sheet, limits=limits)
     assessment = assess(table, rules, draw_date, history=history, only_month=month)
-    frame = assessment.frame
-
     counts = assessment.eligible_counts()
     table_months = set(rules.months)
-    readable_months = [m for m in frame.loc[~frame["error"], "month"].unique() if m in table_months]
+    readable = np.unique(assessment.month[assessment.status != 2])
+    readable_months = [assessment.months[int(m)] for m in readable if m >= 0 and assessment.months[int(m)] in table_months]
     if month is not None:
         last = month if month in rules.months else None
     else:
@@ -142,13 +174,13 @@ def preview(
     if month is not None:
         months = tuple(m for m in months if m.month == month)
 
-    status = frame["status"].value_counts().to_dict()
+    status = np.bincount(assessment.status, minlength=3)
     rows = RowCounts(
-        data=len(frame),
+        data=len(assessment.status),
         blank=table.blank_rows,
-        eligible=int(status.get("eligible", 0)),
-        excluded=int(status.get("excluded", 0)),
-        errors=int(status.get("error", 0)),
+        eligible=int(status[0]),
+        excluded=int(status[1]),
+        errors=int(status[2]),
     )
     notices = tuple(rules.notices) + tuple(table.notices)
     if month is not None and month not in rules.months:
