@@ -1,116 +1,304 @@
-"""Benchmark of the draw's own work (everything but the network).
+"""A big tier drawn end to end against its floor, and the participation history at scale (issue 10).
 
-    python benchmarks/draw.py [--members 1000000] [--months 9]
+    python benchmarks/draw.py [--members 900000] [--stored 1300000] [--repeat 3] [--quick]
 
-Times, and ratios to a bare hashlib.sha256 of the same pool text:
-1. freezing + hashing a pool of N members (sort, number, canonical text, SHA-256);
-2. the offline selection (RFC 3797 with SHA-256) of 25 winners from it;
-3. `verify` over nine stored months (offline draws of realistic pools, one with N members).
-Goal (issue 3): the draw's own work under 0.5 s for 1 000 000 members.
+Prints the machine, then medians of `--repeat` runs (time.perf_counter around whole commands):
+
+1. `python -m engine draw FILE --month 2021-03 --method offline --rehearsal --entropy ...` on a CSV
+   whose 2021-03 50 000 tier has `--members` eligible members, a fresh SQLite file each run; and
+   the same as an official draw (entropy typed on standard input after the pool hashes), which
+   also writes the participations;
+2. the floor, a whole command too: `pyarrow.csv` read of the same file + sort by account +
+   canonical text + SHA-256 (what no draw of these members can avoid);
+   with the ratio of each to the floor (goal: <= 3x);
+3. where the draw command's time goes, in process, one run: the preview (ingest + rules: the
+   columnar ingest of issue 10 is another helper's work), freezing the pool, and the draw
+   (store the pool and its member rows, select, store winners);
+4. `Store.history()` and `history.first_months()` for 100 000 ids (half of them stored) with
+   `--stored` members in official pools, beside what history() did before (parse every pool).
+Figures only, no pass/fail.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
-import hashlib
-import random
+import os
+import platform
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-from engine.draw import execute_tier, freeze_pool, prepare_tier, verify  # noqa: E402
-from engine.randomness import offline_select  # noqa: E402
-from engine.records import Participant  # noqa: E402
-from engine.rules import load_rules  # noqa: E402
-from engine.store import Store  # noqa: E402
+MONTH = "2021-03"
+DRAW_DATE = "2021-04-05"
+HEADER = ["Account", "BIN/IIN", "Client name", "Client type", "Connection date", "Monthly fee", "New client",
+          "Phone", "Region"]
+
+FLOOR = """
+import hashlib, sys
+import numpy as np
+import pyarrow as pa, pyarrow.compute as pc, pyarrow.csv as pv
+t = pv.read_csv(sys.argv[1], convert_options=pv.ConvertOptions(column_types={"Account": pa.string(),
+                                                                             "BIN/IIN": pa.string()}))
+t = t.take(pc.sort_indices(t["Account"]))
+n = t.num_rows
+lines = pc.binary_join_element_wise(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), t["Account"], t["BIN/IIN"],
+                                    pa.scalar("50000\\n"), ",").combine_chunks()
+off = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + n + 1]
+data = memoryview(lines.buffers()[2])[int(off[0]):int(off[-1])]
+print(n, hashlib.sha256(data).hexdigest())
+"""
 
 
-def participants(n: int, month: str, den: int, seed: int) -> list[Participant]:
-    rng = random.Random(seed)
-    return [Participant(row=i + 2, account=str(rng.randrange(10**11, 10**12)) + f"{i:07d}",
-                        client_id=f"{rng.randrange(10**11, 10**12)}", client_name=f"Client {i}", client_type="IE",
-                        month=month, denomination=den, monthly_fee=7000.0) for i in range(n)]
+# --------------------------------------------------------------------------- the machine
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    ram = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(next(line.split()[1] for line in fh if line.startswith("MemTotal")))
+        ram = f"{kb / 2**20:.1f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    load = ", load average %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
+    return (f"{cpu}, {os.cpu_count()} cores, {ram}{load}; Python {platform.python_version()} "
+            f"({platform.python_implementation()}), {platform.system()} {platform.release()}")
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def write_tier(path: Path, n: int) -> Path:
+    """n members of 2021-03's 50 000 tier (fee 7000), every one eligible: unique accounts in random
+    order, valid IINs, names, phones and regions."""
+    import random
+
+    from engine.demo import iin_bin_check_digit
+
+    rng = random.Random(10)
+    accounts = rng.sample(range(100_000_000, 999_999_999), n)
+    regions = ("Almaty", "Astana", "Shymkent", "Karaganda", "Aktobe")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        body = 80_000_000_000
+        for i, account in enumerate(accounts):
+            while True:
+                body += 7
+                check = iin_bin_check_digit(f"{body:011d}")
+                if check is not None:
+                    break
+            w.writerow([account, f"{body:011d}{check}", f"Client {i}", "IE", f"{MONTH}-{i % 28 + 1:02d}", 7000, "yes",
+                        f"+7 700 {i % 1000:03d} {i % 10000:04d}", regions[i % len(regions)]])
+    return path
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def median_of(repeat: int, fn) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def run(cmd: list[str], stdin: str = "") -> str:
+    p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, input=stdin,
+                       env=dict(os.environ, PYTHONPATH=str(REPO)))
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
+    return p.stdout
+
+
+def fmt(seconds: float, times: list[float]) -> str:
+    return f"{seconds:7.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})"
+
+
+# --------------------------------------------------------------------------- 1-3: the draw
+
+
+def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
+    counter = iter(range(10**6))
+
+    def draw(rehearsal: bool) -> None:
+        db = f"sqlite:///{tmp / f'draw-{next(counter)}.sqlite'}"
+        cmd = [sys.executable, "-m", "engine", "draw", str(csv_path), "--month", MONTH, "--method", "offline",
+               "--draw-date", DRAW_DATE, "--db", db, "--json"]
+        if rehearsal:
+            run(cmd + ["--rehearsal", "--entropy", "bench 1 2 3"])
+        else:
+            run(cmd, stdin="bench 1 2 3\n")
+
+    floor_script = tmp / "floor.py"
+    floor_script.write_text(FLOOR, encoding="utf-8")
+    run([sys.executable, str(floor_script), str(csv_path)])  # warm-up: the file and the imports in the page cache
+    t_floor, floor_runs = median_of(repeat, lambda: run([sys.executable, str(floor_script), str(csv_path)]))
+    t_reh, reh_runs = median_of(repeat, lambda: draw(True))
+    t_off, off_runs = median_of(repeat, lambda: draw(False))
+    t_floor2, floor_runs2 = median_of(repeat, lambda: run([sys.executable, str(floor_script), str(csv_path)]))
+    floor = statistics.median(floor_runs + floor_runs2)
+    print("whole commands, medians:")
+    print(f"  floor: pyarrow read + sort + text + sha256  {fmt(floor, floor_runs + floor_runs2)}   1.0x")
+    print(f"  python -m engine draw --rehearsal           {fmt(t_reh, reh_runs)}  {t_reh / floor:5.1f}x   goal <= 3x")
+    print(f"  python -m engine draw (official)            {fmt(t_off, off_runs)}  {t_off / floor:5.1f}x")
+
+
+def draw_in_process(tmp: Path, csv_path: Path) -> None:
+    """One run in this process, step by step: what part is the preview (ingest), what the draw."""
+    from engine.draw import draw_month, freeze_pool, _preview_pool
+    from engine.preview import preview
+    from engine.store import Store
+
+    t0 = time.perf_counter()
+    store = Store(f"sqlite:///{tmp / 'steps.sqlite'}")
+    t1 = time.perf_counter()
+    history = store.history()
+    pv = preview(str(csv_path), month=MONTH, draw_date=dt.date.fromisoformat(DRAW_DATE), history=history)
+    t2 = time.perf_counter()
+    source = _preview_pool(pv, MONTH, 50000)
+    t3 = time.perf_counter()
+    pool = freeze_pool(source, MONTH, 50000)
+    t4 = time.perf_counter()
+    record = draw_month(store, pv, MONTH, method="offline", entropy="bench 1 2 3", rehearsal=True,
+                        draw_date=dt.date.fromisoformat(DRAW_DATE))
+    t5 = time.perf_counter()
+    store.close()
+    size = record.tier_draw(50000).pool.size
+    assert size == pool.size, (size, pool.size)
+    print(f"in process, one run ({size:,} members in the tier):")
+    print(f"  open the store (migrate a new file)       {t1 - t0:7.2f} s")
+    print(f"  preview: ingest + rules + ledger          {t2 - t1:7.2f} s   (the ingest issue's part)")
+    print(f"  the tier's members as columns             {t3 - t2:7.2f} s   "
+          f"({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
+    print(f"  freeze: sort + text + sha256              {t4 - t3:7.2f} s")
+    print(f"  draw_month (freeze again, store pool and member rows, select, winners)"
+          f" {t5 - t4:7.2f} s")
+
+
+# --------------------------------------------------------------------------- 4: history
 
 
 class _Preview:
-    """Just what prepare_tier reads from a preview."""
+    """What prepare_tier reads from a preview, with the tiers' members as columns."""
 
-    def __init__(self, pools: dict[int, list[Participant]], ledger: dict[int, tuple[int, int]]):
-        self._pools, self._ledger = pools, ledger
+    def __init__(self, tables: dict, ledger: dict) -> None:
+        self._tables, self._ledger = tables, ledger
+        self.draw_date = dt.date.fromisoformat(DRAW_DATE)
 
-    def pool(self, month: str, den: int) -> list[Participant]:
-        return self._pools.get(den, [])
+    def pool_table(self, month: str, den: int):
+        return self._tables[den]
 
     def tier(self, month: str, den: int):
         from engine.quotas import TierLedger
 
-        quota, carried = self._ledger[den]
-        to_draw = quota + carried
-        n = len(self._pools.get(den, []))
-        return TierLedger(den, n, quota, carried, to_draw, to_draw - min(to_draw, n))
+        quota = self._ledger[den]
+        n = self._tables[den].num_rows
+        return TierLedger(den, n, quota, 0, quota, quota - min(quota, n))
 
 
-def best(fn, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), result
+def member_table(start: int, n: int):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = np.arange(start, start + n, dtype=np.int64)
+    rng = np.random.default_rng(start)
+    rng.shuffle(ids)
+    strings = pc.cast(pa.array(ids), pa.string())
+    return pa.table({"account": pc.binary_join_element_wise("A", strings, ""),
+                     "client_id": pc.binary_join_element_wise("8", strings, ""),
+                     "client_name": pc.binary_join_element_wise("Client ", strings, ""),
+                     "phone": pa.array(["+7 700 000 0000"] * n), "region": pa.array(["Almaty"] * n)})
+
+
+def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
+    import random
+
+    from engine.draw import draw_month, parse_pool_text
+    from engine.rules import load_rules
+    from engine.store import Store
+
+    rules = load_rules()
+    sizes = {50000: stored * 9 // 13, 70000: stored * 3 // 13}
+    sizes[100000] = stored - sizes[50000] - sizes[70000]
+    tables, start = {}, 10**10
+    for den, n in sizes.items():
+        tables[den] = member_table(start, n)
+        start += n
+    store = Store(f"sqlite:///{tmp / 'history.sqlite'}")
+    t0 = time.perf_counter()
+    draw_month(store, _Preview(tables, {d: rules.quota(MONTH, d) for d in sizes}), MONTH, method="offline",
+               entropy="history 1", draw_date=dt.date.fromisoformat(DRAW_DATE), rules=rules)
+    t_store = time.perf_counter() - t0
+    stored_ids = [c for t in tables.values() for c in t.column("client_id").to_pylist()]
+    rng = random.Random(3)
+    asked = rng.sample(stored_ids, 50_000) + [f"9{i:011d}" for i in range(50_000)]
+    t_hist, hist_runs = median_of(repeat, store.history)
+    history = store.history()
+    t_first, first_runs = median_of(repeat, lambda: history.first_months(asked))
+    found = history.first_months(asked)
+    assert len(found) == 50_000 and set(found.values()) == {MONTH}
+    few = asked[:1000]
+    t_few, few_runs = median_of(repeat, lambda: history.first_months(few))
+    t_all, all_runs = median_of(1, lambda: store.history().participated)
+
+    def before() -> dict:  # what history() did before issue 10: parse every official pool text
+        out: dict[str, str] = {}
+        for d in store.all_draws():
+            if d.kind == "draw" and not d.rehearsal and d.pool is not None:
+                for _, _, client_id, _ in parse_pool_text(d.pool.text):
+                    out.setdefault(client_id, d.month)
+        return out
+
+    t_before, before_runs = median_of(repeat, before)
+    print(f"participation history, {sum(sizes.values()):,} members stored in official pools "
+          f"(stored in {t_store:.1f} s, members and participations included):")
+    print(f"  Store.history()                           {fmt(t_hist, hist_runs)}")
+    print(f"  first_months(100 000 ids, half stored)    {fmt(t_first, first_runs)}")
+    print(f"  first_months(1 000 ids)                   {fmt(t_few, few_runs)}")
+    print(f"  history().participated (all, on demand)   {fmt(t_all, all_runs)}")
+    print(f"  before: parse every pool text             {fmt(t_before, before_runs)}")
+    store.close()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--members", type=int, default=1_000_000)
-    ap.add_argument("--months", type=int, default=9)
+    ap.add_argument("--members", type=int, default=900_000)
+    ap.add_argument("--stored", type=int, default=1_300_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="50 000 members, 100 000 stored: a smoke run")
+    ap.add_argument("--skip-commands", action="store_true", help="only the in-process steps and the history")
     args = ap.parse_args()
-    n = args.members
-    pool_people = participants(n, "2021-03", 50000, seed=1)
-
-    t_freeze, pool = best(lambda: freeze_pool(pool_people, "2021-03", 50000))
-    data = pool.text.encode("utf-8")
-    t_sha, _ = best(lambda: hashlib.sha256(pool.text.encode("utf-8")).hexdigest())
-    t_select, winners = best(lambda: offline_select(pool.sha256, "3 1 4 1 5 9 2 6", n, 25))
-    tracemalloc.start()
-    freeze_pool(pool_people, "2021-03", 50000)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    print(f"pool of {n:,} members, canonical text {len(data) / 1e6:.1f} MB")
-    print(f"  bare sha256 of the text          {t_sha * 1000:8.1f} ms   1.0x")
-    print(f"  freeze + hash                    {t_freeze * 1000:8.1f} ms  {t_freeze / t_sha:5.1f}x")
-    print(f"  offline selection of 25          {t_select * 1000:8.1f} ms  {t_select / t_sha:5.1f}x")
-    total = t_freeze + t_select
-    print(f"  draw's own work (freeze+select)  {total * 1000:8.1f} ms  {total / t_sha:5.1f}x"
-          f"   goal < 500 ms: {'met' if total < 0.5 else 'NOT met on this machine'}")
-    print(f"  peak memory of freezing          {peak / 1e6:8.1f} MB  ({peak / n:.0f} bytes per member)")
-
-    rules = load_rules()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
+    if args.quick:
+        args.members, args.stored = 50_000, 130_000
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         t0 = time.perf_counter()
-        carry = {d: 0 for d in rules.denominations}
-        for i, month in enumerate(rules.months[: args.months]):
-            size = n if i == 0 else 2_000  # one month with the big pool, the others realistic
-            pools = {50000: participants(size, month, 50000, seed=10 + i),
-                     70000: participants(size // 4, month, 70000, seed=30 + i),
-                     100000: participants(size // 20, month, 100000, seed=50 + i)}
-            ledger = {d: (rules.quota(month, d), carry[d]) for d in rules.denominations}
-            pv = _Preview(pools, ledger)
-            for den in rules.denominations:
-                d = prepare_tier(store, pv, month, den, method="offline", draw_date=dt.date(2021, 4, 5), rules=rules)
-                done = execute_tier(store, d.id, entropy=f"dice {i}", rules=rules)
-                carry[den] = done.carry_out
-        t_store = time.perf_counter() - t0
-        t_verify, findings = best(lambda: verify(store), repeat=2)
-        assert all(f.ok for f in findings), [f for f in findings if not f.ok]
-        print(f"{args.months} stored months (first with {n:,} members): stored in {t_store:.2f} s")
-        print(f"  verify ({len(findings)} checks, all ok)       {t_verify * 1000:8.1f} ms  {t_verify / t_sha:5.1f}x")
-        store.close()
+        csv_path = write_tier(tmp / "tier.csv", args.members)
+        print(f"{args.members:,}-member tier written to CSV ({csv_path.stat().st_size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - t0:.1f} s")
+        if not args.skip_commands:
+            draw_commands(tmp, csv_path, args.repeat)
+        draw_in_process(tmp, csv_path)
+        history_at_scale(tmp, args.stored, args.repeat)
     return 0
 
 

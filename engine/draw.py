@@ -354,20 +354,19 @@ def prepare_tier(
     _check_method(method)
     rules = rules or load_rules()
     tier = preview.tier(month, denomination)
-    columns = _pool_columns(_preview_pool(preview, month, denomination))
-    if columns.num_rows and _count_distinct(columns.column("account")) != columns.num_rows:
+    pool = freeze_pool(_preview_pool(preview, month, denomination), month, denomination)
+    if _repeats(pool.table.column("account")):
         raise ValueError(f"the pool of {month} {denomination} names an account twice")
     check_draw_allowed(store, rules, month, draw_date, rehearsal=rehearsal)
     if not rehearsal:
         _check_not_drawn_before(store, month, denomination)
-    _check_preview_is_current(store, preview, columns, month, draw_date, rehearsal)
+    _check_preview_is_current(store, preview, pool.table, month, draw_date, rehearsal)
     if not rehearsal:
         expected = _expected_carried_in(store, rules, month, denomination)
         if expected is not None and expected != tier.carried_in:
             raise DrawRefused(
                 f"{month} {denomination}: the preview carries in {tier.carried_in} certificates but the stored "
                 f"draws carry in {expected}; build the preview with the database (history)")
-    pool = freeze_pool(columns, month, denomination)
     n = min(tier.to_draw, pool.size)
     tier_method = method if n > 0 else METHOD_NONE
     if rehearsal:
@@ -395,10 +394,12 @@ def _preview_pool(preview: Any, month: str, denomination: int) -> Any:
     return _participants_table(participants)
 
 
-def _count_distinct(column: Any) -> int:
+def _repeats(ordered: Any) -> bool:
+    """Whether a sorted column holds a value twice (two neighbours are equal)."""
     import pyarrow.compute as pc
 
-    return int(pc.count_distinct(column, mode="all").as_py())
+    n = len(ordered)
+    return n > 1 and bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, n - 1))).as_py())
 
 
 def _release_stale_ticket_for_offline(store: Store, month: str, den: int, method: str, rehearsal: bool,

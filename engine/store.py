@@ -35,10 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Boolean,
     Date,
@@ -459,13 +455,23 @@ SCHEMA_VERSION = int(SCHEMA_REVISION)
 _LEGACY_REVISIONS = {1: "0001", 2: "0002"}
 
 
-def _alembic_config(conn: Connection | None) -> AlembicConfig:
+def _alembic_config(conn: Connection | None) -> Any:
     """Alembic configured in code (no alembic.ini), running on the store's own connection
-    (None for what needs no database, such as writing a new revision)."""
+    (None for what needs no database, such as writing a new revision). Alembic is imported only
+    when a schema has to change: a command on a database at head does not pay for it."""
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     config.attributes["connection"] = conn
     return config
+
+
+def _current_revision(conn: Connection) -> str | None:
+    """The Alembic revision a database is at (its alembic_version row), None before any."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _setup_sqlite(engine: Engine) -> None:
@@ -599,9 +605,12 @@ class Store:
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(2021030108)"))
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _current_revision(conn)
             if current == SCHEMA_REVISION:
-                return  # the usual case: no need to load the revision scripts
+                return  # the usual case: no need to load Alembic or the revision scripts
+            from alembic import command
+            from alembic.script import ScriptDirectory
+
             config = _alembic_config(conn)
             if current is None and inspect(conn).has_table(SchemaVersionRow.__tablename__):
                 legacy = conn.execute(select(func.max(SchemaVersionRow.version))).scalar()
@@ -619,7 +628,7 @@ class Store:
     def schema_version(self) -> int:
         """The Alembic revision the database is at, as a number (revision 0003 is 3)."""
         with self._tx() as s:
-            return int(MigrationContext.configure(s.connection()).get_current_revision() or 0)
+            return int(_current_revision(s.connection()) or 0)
 
     # ---- audit
     def _append_audit(self, s: Session, action: str, payload: dict, actor: str | None = None) -> AuditRow:
@@ -1230,14 +1239,8 @@ class Store:
         import pyarrow as pa
 
         with self._tx() as s:
-            cursor = s.connection().connection.cursor()
-            try:
-                mark = "?" if self.dialect == "sqlite" else "%s"
-                cursor.execute(f"SELECT {', '.join(MEMBER_COLUMNS)} FROM pool_members WHERE pool_id = {mark} "
-                               "ORDER BY ordinal", (pool_id,))
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
+            rows = self._raw(s, f"SELECT {', '.join(MEMBER_COLUMNS)} FROM pool_members WHERE pool_id = ? "
+                                "ORDER BY ordinal", (pool_id,))
         columns = list(zip(*rows)) if rows else [()] * len(MEMBER_COLUMNS)
         return pa.table({c: pa.array(v, pa.int64() if c == "ordinal" else pa.string())
                          for c, v in zip(MEMBER_COLUMNS, columns)})
@@ -1245,9 +1248,8 @@ class Store:
     def participations(self) -> list[tuple[str, str, int]]:
         """(client_id, month, draw_id) of every stored participation, by client (for `verify`)."""
         with self._tx() as s:
-            return [tuple(r) for r in s.execute(select(
-                ParticipationRow.client_id, ParticipationRow.month, ParticipationRow.draw_id
-            ).order_by(ParticipationRow.client_id))]
+            return [tuple(r) for r in self._raw(s, "SELECT client_id, month, draw_id FROM participations "
+                                                   "ORDER BY client_id")]
 
     # ---- reads
     def draw(self, draw_id: int) -> DrawRecord:
@@ -1373,8 +1375,7 @@ class Store:
                 return {}
             if len(ids) * 8 >= stored:
                 wanted = set(ids)
-                return {c: m for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month))
-                        if c in wanted}
+                return {c: m for c, m in self._raw(s, "SELECT client_id, month FROM participations") if c in wanted}
             out: dict[str, str] = {}
             for i in range(0, len(ids), _CHUNK):
                 out.update((c, m) for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month)
@@ -1383,7 +1384,17 @@ class Store:
 
     def _all_participations(self) -> dict[str, str]:
         with self._tx() as s:
-            return {c: m for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month))}
+            return dict(self._raw(s, "SELECT client_id, month FROM participations"))
+
+    def _raw(self, s: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows straight from the driver's cursor (`?` marks the parameters): for reads of a million
+        rows, where building SQLAlchemy rows would cost more than the query."""
+        cursor = s.connection().connection.cursor()
+        try:
+            cursor.execute(sql if self.dialect == "sqlite" else sql.replace("?", "%s"), tuple(params))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
     # ---- raw access for verification (read-only)
     def raw_rows(self) -> dict[str, list[dict[str, Any]]]:

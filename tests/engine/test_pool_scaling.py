@@ -206,3 +206,31 @@ def test_participation_keeps_the_earliest_month_and_counts_official_originals_on
     april_ids = {p.client_id for p in pv.pool("2021-04", 50000)}
     assert store.history().participated == {**{c: "2021-03" for c in ids}, **{c: "2021-04" for c in april_ids}}
     assert all(f.ok for f in verify(store))
+
+
+class _TwoColumnPreview:
+    """A preview that hands its tier over as columns (Preview.pool_table), as benchmarks and fakes do."""
+
+    draw_date = DRAW_DATE
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def pool_table(self, month: str, denomination: int) -> pa.Table:
+        return self.table
+
+    def tier(self, month: str, denomination: int):
+        from engine.quotas import TierLedger
+
+        return TierLedger(denomination, self.table.num_rows, 15, 0, 15, max(0, 15 - self.table.num_rows))
+
+
+def test_a_pool_naming_an_account_twice_is_refused_before_anything_is_stored(store):
+    twice = pa.table({"account": ["3", "1", "2", "1"], "client_id": ["a", "b", "c", "d"]})
+    with pytest.raises(ValueError, match="names an account twice"):
+        prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    assert store.all_draws(include_failed=True) == [] and store.audit() == []
+    once = pa.table({"account": ["3", "1", "2"], "client_id": ["a", "b", "c"]})
+    d = prepare_tier(store, _TwoColumnPreview(once), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    assert d.pool.text == "1,1,b,50000\n2,2,c,50000\n3,3,a,50000\n"
+    assert store.pool_details(d.pool.id) == [["", "", ""]] * 3
