@@ -82,8 +82,8 @@ class Assessment:
         d = self.denomination[self.eligible_any]
         if not len(m):
             return {}
-        keys, counts = np.unique(np.stack([m, d]), axis=1, return_counts=True)
-        return {(self.months[int(mm)], int(dd)): int(c) for (mm, dd), c in zip(keys.T, counts)}
+        keys, counts = np.unique(m.astype(np.int64) * 10**12 + d, return_counts=True)
+        return {(self.months[int(k // 10**12)], int(k % 10**12)): int(c) for k, c in zip(keys, counts)}
 
     def exclusions(self) -> list[Exclusion]:
         idx = np.flatnonzero(self.status == 1)
@@ -99,7 +99,7 @@ class Assessment:
         if month is not None:
             code = self.months.index(month) if month in self.months else -2
             mask &= self.month == code
-        counts = np.bincount(self.reason[mask], minlength=len(REASONS))
+        counts = np.bincount(self.reason[mask].astype(np.intp), minlength=len(REASONS))
         return {REASONS[i]: int(c) for i, c in sorted(enumerate(counts), key=lambda x: REASONS[x[0]]) if c}
 
 
@@ -111,7 +111,7 @@ def _days(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Days since 1970 (int64) and a presence mask."""
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     present = pc.is_valid(arr).to_numpy(zero_copy_only=False)
-    days = pc.fill_null(arr.cast(pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    days = pc.fill_null(arr.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
     return days, present
 
 
@@ -119,12 +119,25 @@ def _day(value: dt.date) -> int:
     return (value - _EPOCH).days
 
 
+def _month_text(day: int) -> str:
+    d = _EPOCH + dt.timedelta(days=day)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _threshold(day: int, months: int) -> int:
+    """connected_on minus `months` calendar months, clamped to the month's end (rules.add_months)."""
+    try:
+        return _day(add_months(_EPOCH + dt.timedelta(days=day), -months))
+    except (ValueError, OverflowError):  # before year 1: nothing can be on or after it but a date
+        return -10**9
+
+
 def _codes(arr) -> tuple[np.ndarray, pa.Array]:
     """Integer codes of a text column (equal text, equal code) and the distinct texts."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
 
 
 def _first_of_groups(keys: np.ndarray) -> np.ndarray:
@@ -150,16 +163,17 @@ def assess(
     history = history or History()
     d = table.data
     n = d.num_rows
-    reason = np.zeros(n, dtype=np.int64)
+    reason = np.zeros(n, dtype=np.int8)
     error = _np(d.column("error"))
 
     connected, has_date = _days(d.column("connected_on"))
     # The reporting month of each row: "YYYY-MM" of connected_on, decided per distinct day.
     distinct_days, day_index = np.unique(connected, return_inverse=True)
-    month_of_day = [(_EPOCH + dt.timedelta(days=int(x))).strftime("%Y-%m") for x in distinct_days]
+    month_of_day = [_month_text(int(x)) for x in distinct_days]
     months = sorted({month_of_day[i] for i in np.unique(day_index[has_date])})
     month_code_of_day = np.array([months.index(m) if m in months else -1 for m in month_of_day], dtype=np.int64)
-    month = np.where(has_date, month_code_of_day[day_index] if n else np.zeros(0, dtype=np.int64), -1)
+    month = np.where(has_date, month_code_of_day[day_index] if n else np.zeros(0, dtype=np.int64), -1).astype(np.int32)
+    del day_index
 
     def exclude(mask: np.ndarray, code: str) -> None:
         hit = mask & (reason == 0) & ~error
@@ -182,9 +196,8 @@ def assess(
         lookback = np.where(bundle_ie, rules.bundle_ie_months, rules.other_months)
         # connected_on minus 1 or 3 calendar months, clamped to the month's end (rules.add_months),
         # once per distinct (day, months) pair.
-        pairs, inverse = np.unique(np.stack([connected, lookback]), axis=1, return_inverse=True)
-        threshold_v = np.array(
-            [_day(add_months(_EPOCH + dt.timedelta(days=int(c)), -int(k))) for c, k in pairs.T], dtype=np.int64)
+        pairs, inverse = np.unique(connected.astype(np.int64) * 100 + lookback, return_inverse=True)
+        threshold_v = np.array([_threshold(int(p // 100), int(p % 100)) for p in pairs], dtype=np.int64)
         threshold = threshold_v[inverse.reshape(-1)] if n else np.zeros(0, dtype=np.int64)
         recent = has_prev & has_date & (prev >= threshold)
     else:
@@ -204,7 +217,7 @@ def assess(
     accounts, account_dictionary = _codes(d.column("account"))
     n_accounts = len(account_dictionary)
     alive = np.flatnonzero((reason == 0) & ~error)
-    keys = (month[alive] + 1) * (n_accounts + 1) + accounts[alive]
+    keys = (month[alive].astype(np.int64) + 1) * (n_accounts + 1) + accounts[alive]
     mask = np.zeros(n, dtype=bool)
     mask[alive[~_first_of_groups(keys)]] = True
     exclude(mask, "duplicate_account")
@@ -213,47 +226,48 @@ def assess(
     clients, client_dictionary = _codes(d.column("client_id"))
     n_clients = len(client_dictionary)
     alive = np.flatnonzero((reason == 0) & ~error)
-    keys = (month[alive] + 1) * (n_clients + 1) + clients[alive]
+    keys = (month[alive].astype(np.int64) + 1) * (n_clients + 1) + clients[alive]
     order = np.lexsort((alive, -fee_code[alive], keys))  # rows are in file order already
     mask = np.zeros(n, dtype=bool)
     mask[alive[order][~_first_of_groups(keys[order])]] = True
     exclude(mask, "duplicate_client")
 
     # 9. a client takes part once: in the earliest month where it stays eligible
-    # (this file or a month already drawn and stored).
+    # (this file or a month already drawn and stored). Months as codes into `known`,
+    # the sorted months of the file and of the store's answer.
     alive_mask = (reason == 0) & ~error
     alive = np.flatnonzero(alive_mask)
-    earliest_code = np.full(n_clients, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(earliest_code, clients[alive], month[alive])
-    earliest = np.array(months + [""], dtype=object)[np.where(earliest_code == np.iinfo(np.int64).max, -1, earliest_code)]
+    stored: dict[str, str] = {}
     if len(alive) and (history.lookup is not None or history.participated):
         alive_codes = np.unique(clients[alive])
         stored = history.first_months(client_dictionary.take(pa.array(alive_codes)).to_pylist())
-        if stored:
-            pos = pc.index_in(client_dictionary, value_set=pa.array(np.array(list(stored), dtype=object), type=pa.string()))
-            found = np.flatnonzero(pc.is_valid(pos).to_numpy(zero_copy_only=False))
-            positions = pc.fill_null(pos, 0).to_numpy(zero_copy_only=False)
-            stored_months = list(stored.values())
-            for code in found:  # only the clients the store knows
-                theirs = stored_months[positions[code]]
-                if earliest[code] == "" or theirs < earliest[code]:
-                    earliest[code] = theirs
-    row_month = np.array(months + [""], dtype=object)[month]
-    first_month = earliest[clients] if n else np.zeros(0, dtype=object)
-    exclude(alive_mask & (first_month != "") & (first_month < row_month), "already_participated")
+    known = sorted(set(months) | set(stored.values()))
+    to_known = np.array([known.index(m) for m in months] + [-1], dtype=np.int64)
+    month_known = to_known[month]  # -1 (no date) stays -1
+    never = np.iinfo(np.int64).max
+    earliest = np.full(n_clients, never, dtype=np.int64)
+    np.minimum.at(earliest, clients[alive], month_known[alive])
+    if stored:
+        pos = pc.index_in(client_dictionary, value_set=pa.array(np.array(list(stored), dtype=object), type=pa.string()))
+        found = np.flatnonzero(pc.is_valid(pos).to_numpy(zero_copy_only=False))
+        positions = pc.fill_null(pos, 0).to_numpy(zero_copy_only=False)
+        stored_codes = np.array([known.index(m) for m in stored.values()], dtype=np.int64)
+        earliest[found] = np.minimum(earliest[found], stored_codes[positions[found]])
+    exclude(alive_mask & (earliest[clients] < month_known), "already_participated")
+    del earliest, alive, alive_mask
 
     # Eligible in its own month whatever `only_month` says: the ledger's
     # carry-over from earlier months needs these counts.
     eligible_any = ~error & (reason == 0)
     if only_month:
-        other = ~error & (row_month != only_month)
+        other = ~error & (month != (months.index(only_month) if only_month in months else -2))
         reason[other] = _CODE[OTHER_MONTH]
 
     # Each distinct fee placed once, with the exact half-open bounds of Table 1.
     tier_v = np.array([_denomination(rules, v) for v in table.fee_values] + [0], dtype=np.int64)
     denominations = tier_v[fee_code]
 
-    status = np.where(error, 2, np.where(reason == 0, 0, 1))
+    status = np.where(error, 2, np.where(reason == 0, 0, 1)).astype(np.int8)
     return Assessment(
         table=table,
         months=months,

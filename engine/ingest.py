@@ -600,6 +600,7 @@ def _read_csv(source: bytes | Path, name: str, sha: str, limits: Limits, notices
         )
     raw = {f: body[c] for f, c in mapping.items()}
     del body, columns
+    _release()
     return _build_table(raw, mapping, blank, header_index, header_names, headers, name, sha, "", notices, limits, None)
 
 
@@ -619,13 +620,13 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
     src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     table = pv.read_csv(
         src,
-        read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=16 * 2**20),
+        read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=4 * 2**20),
         parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                       invalid_row_handler=invalid),
         convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                           quoted_strings_can_be_null=False),
     )
-    columns = [table.column(i).combine_chunks() for i in range(width)]
+    columns = list(table.columns)  # chunked: each column is combined once, when it is typed
     del table
     if not odd:
         return columns, len(columns[0]) if columns else 0
@@ -647,8 +648,10 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
     out = []
     for i in range(max(width, extra)):
         tail = _strings([r[i] if i < len(r) else None for r in records])
-        head = columns[i] if i < width else pa.nulls(n_valid, pa.string())
+        head = columns[i].combine_chunks() if i < width else pa.nulls(n_valid, pa.string())
+        columns[i] = None if i < width else None
         out.append(pa.concat_arrays([head, tail]).take(pa.array(order)))
+        del head
     return out, total
 
 
@@ -735,6 +738,12 @@ def _find_header(grid: list[list], name: str) -> tuple[int, dict[str, int], list
     return index, mapping, headers
 
 
+def _release() -> None:
+    """Hand freed Arrow memory back to the system now: the allocator keeps what a column let go
+    otherwise, and a million-row month would hold every intermediate at once."""
+    pa.default_memory_pool().release_unused()
+
+
 def _strings(values) -> pa.Array:
     """Text values as an Arrow array, through numpy: pyarrow imports pandas to look at a Python list."""
     return pa.array(np.asarray(values, dtype=object), type=pa.string()) if len(values) else pa.array(np.array([], dtype=object), type=pa.string())
@@ -748,10 +757,10 @@ class _Column:
     def __init__(self, raw, keep: np.ndarray):
         self.is_str = None  # None: every cell is text
         if isinstance(raw, (pa.Array, pa.ChunkedArray)):
-            arr = pc.fill_null(raw, "")
-            self.strs = arr.filter(pa.array(keep)) if not keep.all() else arr
-            if isinstance(self.strs, pa.ChunkedArray):
-                self.strs = self.strs.combine_chunks()
+            arr = raw.filter(pa.array(keep)) if not keep.all() else raw
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            self.strs = pc.fill_null(arr, "") if arr.null_count else arr
             return
         objs = np.empty(len(raw), dtype=object)
         objs[:] = raw
@@ -833,21 +842,22 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
             errors.append((mask, fieldname, message))
             error_mask = error_mask | mask
 
-    cols = {}
-    for f, values in raw.items():
+    def column(f: str) -> _Column:
+        # Each raw column is typed and let go in turn: at most one column is held twice.
+        _release()
+        values = raw.pop(f)
         if len(values) < n_body:  # a column cut short (no cells under its header at all)
-            values = list(values) + [""] * (n_body - len(values)) if not isinstance(values, pa.Array) else \
-                pa.concat_arrays([values, pa.nulls(n_body - len(values), pa.string())])
-        cols[f] = _Column(values, keep)
+            values = list(values) + [""] * (n_body - len(values))
+        return _Column(values, keep)
 
     out: dict[str, pa.Array] = {"row": pa.array(rows)}
     empty_text = _strings(np.full(n, "", dtype=object))
     oversized: list[tuple[np.ndarray, str]] = []
     for f in TEXT_FIELDS:
-        if f not in cols:
+        if f not in raw:
             out[f] = empty_text
             continue
-        text = cols[f].text(12 if f == "client_id" else 0)
+        text = column(f).text(12 if f == "client_id" else 0)
         lengths = pc.utf8_length(text).to_numpy(zero_copy_only=False)
         if n and lengths.max() > limits.max_cell_chars:
             big = lengths > limits.max_cell_chars
@@ -860,10 +870,10 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         fail(big, f, f"the cell is longer than {limits.max_cell_chars:,} characters, the most a spreadsheet cell holds")
 
     for f in DATE_FIELDS:
-        if f not in cols:
+        if f not in raw:
             out[f] = pa.nulls(n, pa.date32())
             continue
-        parsed, codes = _map(_parse_date, cols[f])
+        parsed, codes = _map(_parse_date, column(f))
         days = np.array([p.toordinal() - _EPOCH_ORDINAL if p not in (None, False) else 0 for p in parsed], dtype=np.int32)
         bad_v = np.array([p is False for p in parsed], dtype=bool)
         none_v = np.array([p is None for p in parsed], dtype=bool)
@@ -875,8 +885,8 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
 
     # Fees: the exact Decimal of every distinct value, sorted, and a code per row (RULES.md: fees are compared exactly).
     fee_values: list[Decimal] = []
-    if "monthly_fee" in cols:
-        parsed, codes = _map(_parse_fee, cols["monthly_fee"])
+    if "monthly_fee" in raw:
+        parsed, codes = _map(_parse_fee, column("monthly_fee"))
         fee_values = sorted({p for p in parsed if isinstance(p, Decimal)})
         rank = {v: i for i, v in enumerate(fee_values)}
         code_v = np.array([rank[p] if isinstance(p, Decimal) else (-2 if p is False else -1) for p in parsed], dtype=np.int64)
@@ -896,10 +906,10 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         fail(np.ones(n, dtype=bool), "monthly_fee", MISSING)
 
     for f in BOOL_FIELDS:
-        if f not in cols:
+        if f not in raw:
             out[f] = pa.nulls(n, pa.bool_())
             continue
-        parsed, codes = _map(_parse_bool, cols[f])
+        parsed, codes = _map(_parse_bool, column(f))
         value_v = np.array([bool(p) for p in parsed], dtype=bool)
         bad_v = np.array([p is None for p in parsed], dtype=bool)
         bad = bad_v[codes]
@@ -937,7 +947,8 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         else:
             row_errors += [RowError(int(r), f, message, column) for r in rows[mask]]
     row_errors.sort(key=lambda e: (e.row, FIELD_ORDER[e.field]))
-    data = pa.table(out)
+    data = pa.Table.from_arrays(list(out.values()), names=list(out))
+    _release()
     if n == 0:
         notices.append(Notice("no_data_rows", f"{name}: the sheet has headers but no data rows."))
     return Table(
@@ -1060,10 +1071,14 @@ def _valid_iin_bin(ids: np.ndarray) -> np.ndarray:
 
 
 def _check_digits(digits: np.ndarray, valid: np.ndarray, shaped: np.ndarray) -> np.ndarray:
-    body = digits[:, :11].astype(np.int64)
-    check = (body @ _W1) % 11
-    second = (body @ _W2) % 11
-    check = np.where(check == 10, second, check)
+    # Digit by digit: a million identifiers never become an 11-column int64 matrix.
+    first = np.zeros(len(digits), dtype=np.int32)
+    second = np.zeros(len(digits), dtype=np.int32)
+    for i in range(11):
+        column = digits[:, i].astype(np.int32)
+        first += column * int(_W1[i])
+        second += column * int(_W2[i])
+    check = np.where(first % 11 == 10, second % 11, first % 11)
     valid[shaped] = (check != 10) & (check == digits[:, 11])
     return valid
 

@@ -174,7 +174,7 @@ def preview(
     if month is not None:
         months = tuple(m for m in months if m.month == month)
 
-    status = np.bincount(assessment.status, minlength=3)
+    status = np.bincount(assessment.status.astype(np.intp), minlength=3)
     rows = RowCounts(
         data=len(assessment.status),
         blank=table.blank_rows,
