@@ -22,7 +22,7 @@ from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 pytestmark = pytest.mark.browser
 
-DONE = "body[data-verdict=ok], body[data-verdict=fail]"
+SIGNED_2014 = Path(__file__).resolve().parents[1] / "engine" / "data" / "signed-example-2014.json"  # RANDOM.ORG's own
 
 
 # --------------------------------------------------------------------------- bundles
@@ -211,13 +211,22 @@ def page(browser, page_url):
     context.close()
 
 
+def _give(pg, selector: str, path) -> str:
+    """Set a file (or folder) on the page's input and wait until that run's verdict is shown."""
+    runs = int(pg.get_attribute("body", "data-runs"))
+    pg.set_input_files(selector, str(path))
+    pg.wait_for_selector(f'body[data-runs="{runs + 1}"]', state="attached")
+    return pg.get_attribute("body", "data-verdict")
+
+
+def _checks(pg) -> dict[str, bool | None]:
+    return {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
+            for li in pg.query_selector_all("li[data-check]")}
+
+
 def _check(pg, path) -> tuple[str, dict[str, bool | None]]:
-    pg.set_input_files("#zip-input", str(path))
-    pg.wait_for_selector(DONE, state="attached")
-    verdict = pg.get_attribute("body", "data-verdict")
-    checks = {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
-              for li in pg.query_selector_all("li[data-check]")}
-    return verdict, checks
+    verdict = _give(pg, "#zip-input", path)
+    return verdict, _checks(pg)
 
 
 def _assert_same(bundles, name, verdict, checks, page_url, requests):
@@ -279,12 +288,35 @@ def test_the_unpacked_folder_gives_the_same_verdicts(page, bundles, page_url, tm
         path, _ = bundles[name]
         folder = tmp_path / name
         zipfile.ZipFile(path).extractall(folder)
-        page.set_input_files("#dir-input", str(folder))
-        page.wait_for_selector(DONE, state="attached")
-        verdict = page.get_attribute("body", "data-verdict")
-        checks = {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
-                  for li in page.query_selector_all("li[data-check]")}
-        _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+        verdict = _give(page, "#dir-input", folder)
+        _assert_same(bundles, name, verdict, _checks(page), page_url, page.requests)
+
+
+def test_a_zip_dropped_on_the_page(page, bundles, page_url):
+    """Drag and drop: a DataTransfer holding the bundle ZIP, dropped on the drop zone."""
+    path, _ = bundles["good-offline"]
+    transfer = page.evaluate_handle(
+        """([bytes, name]) => { const t = new DataTransfer();
+                                t.items.add(new File([new Uint8Array(bytes)], name, {type: "application/zip"}));
+                                return t; }""", [list(path.read_bytes()), path.name])
+    runs = int(page.get_attribute("body", "data-runs"))
+    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
+    page.wait_for_selector(f'body[data-runs="{runs + 1}"]', state="attached")
+    _assert_same(bundles, "good-offline", page.get_attribute("body", "data-verdict"), _checks(page), page_url,
+                 page.requests)
+
+
+def test_a_real_random_org_signature_verifies_with_the_pinned_key_in_the_browser(page):
+    """The page's own code on RANDOM.ORG's real signed result of 2014: the key pinned in the page
+    verifies it as stored, and one changed number breaks it."""
+    from engine.randomness import check_signed_text
+
+    text = SIGNED_2014.read_text(encoding="utf-8")
+    check_signed_text(text)  # Python agrees that it is genuine
+    verify = """async text => { const s = parseSigned(text);
+                                return await verifySignature(s.randomText, s.signature, PINNED_KEY_PEM); }"""
+    assert page.evaluate(verify, text) is True
+    assert page.evaluate(verify, text.replace("[6, 1, 4, 4, 3, 6]", "[6, 1, 4, 4, 3, 5]")) is False
 
 
 def test_languages_and_screenshots(browser, bundles, page_url):
@@ -295,8 +327,7 @@ def test_languages_and_screenshots(browser, bundles, page_url):
         context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 768})
         pg = context.new_page()
         pg.goto(page_url)
-        pg.set_input_files("#zip-input", str(bundles["good-offline"][0]))
-        pg.wait_for_selector(DONE, state="attached")
+        assert _give(pg, "#zip-input", bundles["good-offline"][0]) == "ok"
         assert word in pg.inner_text("#verdict")
         if locale == "kk-KZ":
             pg.screenshot(path=str(SHOTS / "verify-html-good-kk.png"))
@@ -307,14 +338,12 @@ def test_languages_and_screenshots(browser, bundles, page_url):
     pg.click("button[data-lang=ru]")
     assert "Проверка розыгрыша" in pg.inner_text("h1")
     pg.click("button[data-lang=en]")
-    pg.set_input_files("#zip-input", str(bundles["good-standin-rehearsal"][0]))
-    pg.wait_for_selector("body[data-verdict=ok]", state="attached")
+    assert _give(pg, "#zip-input", bundles["good-standin-rehearsal"][0]) == "ok"
     assert "All checks passed" in pg.inner_text("#verdict")
     pg.screenshot(path=str(SHOTS / "verify-html-good.png"))
     for name, shot in (("entropy-and-winners-forged", "verify-html-tampered"),
                        ("signed-results-swapped", "verify-html-tampered-signed")):
-        pg.set_input_files("#zip-input", str(bundles[name][0]))
-        pg.wait_for_selector("body[data-verdict=fail]", state="attached")
+        assert _give(pg, "#zip-input", bundles[name][0]) == "fail"
         assert "VERIFICATION FAILED" in pg.inner_text("#verdict")
         pg.evaluate("window.scrollTo(0, 0)")
         pg.screenshot(path=str(SHOTS / f"{shot}.png"))
