@@ -380,8 +380,8 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, no
     return grid, chosen
 
 
-_FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?<!/)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<is>.*?</is>)?</c>', re.S
+_FORMULA_CELL = re.compile(  # a formula cell whose saved value is absent or empty
+    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?<!/)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v>\s*</v>|<v/>)?(?:<is>.*?</is>)?</c>', re.S
 )
 
 
