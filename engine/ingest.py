@@ -29,6 +29,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -407,16 +408,18 @@ def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
             if not target:
                 return set()
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            # Most sheets hold no formula at all: look for one while unpacking, keep the XML only then.
-            with zf.open(member) as fh:
-                tail, found = b"", False
-                while chunk := fh.read(8 * 2**20):
-                    if b"<f" in tail + chunk[:1] or b"<f" in chunk:
-                        found = True
-                        break
-                    tail = chunk[-1:]
-            if not found:
-                return set()
+            info = zf.getinfo(member)
+        # Most sheets hold no formula at all: look for one while unpacking (raw inflate, no CRC:
+        # the workbook was read whole already) and keep the XML only when there is one.
+        found = False
+        for chunk in _inflate(data, info):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            if ((arr[:-1] == 60) & (arr[1:] == 102)).any() or chunk.endswith(b"<"):
+                found = True
+                break
+        if not found:
+            return set()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = zf.read(member)
     except Exception:  # a best effort to explain a missing value: never a reason to fail
         return set()
@@ -427,6 +430,25 @@ def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
             col = col * 26 + ch - 64
         cells.add((int(m.group(2)), col - 1))
     return cells
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, size: int = 8 * 2**20):
+    """The member's bytes in pieces, straight from the deflate stream."""
+    local = data[info.header_offset: info.header_offset + 30]
+    start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    raw = memoryview(data)[start: start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for i in range(0, len(raw), size):
+            yield bytes(raw[i: i + size])
+        return
+    inflater = zlib.decompressobj(-15)
+    for i in range(0, len(raw), 2**20):
+        piece = inflater.decompress(raw[i: i + 2**20])
+        if piece:
+            yield piece
+    tail = inflater.flush()
+    if tail:
+        yield tail
 
 
 def _xml_unescape(text: str) -> str:
