@@ -1059,8 +1059,8 @@ def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | 
         if d["status"] != "done":
             continue
         pool = pools.get(d["pool_id"])
-        findings.extend(_check_draw(d, pool, lines.get(d["pool_id"]) or [], winners_by_draw.get(d["id"], []),
-                                    official_key))
+        findings.extend(_check_draw(d, pool, winners_by_draw.get(d["id"], []), official_key,
+                                    lines.get(d["pool_id"]) or []))
         findings.extend(_check_ticket(d, log))
     findings.append(_check_chain(audit))
     findings.append(_check_audit_matches(audit, raw["draws"], raw["winners"]))
@@ -1101,9 +1101,20 @@ def _label(d: dict) -> str:
     return f"{kind}{what} #{d['id']} {d['month']} {d['denomination']}"
 
 
-def _check_pool(p: dict, lines: list[tuple[int, str, str, int]] | None, members: Any) -> Finding:
+_UNPARSED: Any = object()
+
+
+def _check_pool(p: dict, lines: Any = _UNPARSED, members: Any = None) -> Finding:
+    """The pool text hashes to its recorded sha256, is numbered 1..N in account order, one tier;
+    with `members` (the store's member rows), the rows say what the text says. A bundle has
+    no member rows: its pool is the text alone."""
     name = f"pool #{p['id']} {p['month']} {p['denomination']} ({p['purpose']}): hash and order"
     text = p["text"]
+    if lines is _UNPARSED:
+        try:
+            lines = parse_pool_text(text)
+        except ValueError:
+            lines = None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != p["sha256"]:
         return Finding(name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}",
@@ -1115,10 +1126,11 @@ def _check_pool(p: dict, lines: list[tuple[int, str, str, int]] | None, members:
     for i, (ordinal, account, _, den) in enumerate(lines, 1):
         if ordinal != i or den != p["denomination"] or (i > 1 and not lines[i - 2][1] < account):
             return Finding(name, False, f"line {i} is out of order or names another tier", "pool")
-    if not _members_match_text(members, text, p["denomination"]):
+    if members is not None and not _members_match_text(members, text, p["denomination"]):
         return Finding(name, False, f"the stored member rows ({members.num_rows}) differ from the pool text: an "
                        "ordinal, account or client id was changed, added or deleted", "pool")
-    return Finding(name, True, f"{p['size']} members, sha256 {digest}, member rows match", "pool")
+    return Finding(name, True, f"{p['size']} members, sha256 {digest}" + (", member rows match" if members is not None
+                                                                         else ""), "pool")
 
 
 def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list[Finding]]:
@@ -1157,8 +1169,10 @@ def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list
     return list(signed.data), findings
 
 
-def _check_draw(d: dict, pool: dict | None, members: list[tuple[int, str, str, int]], winners: list[dict],
-                key: bytes) -> list[Finding]:
+def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes,
+                members: list[tuple[int, str, str, int]] | None = None) -> list[Finding]:
+    """The winners re-derived from the signed numbers (or the entropy) over the pool text;
+    `members`: the text already parsed (verify parses each pool once)."""
     label = _label(d)
     if pool is None:
         return [Finding(f"{label}: pool", False, "the draw has no stored pool", "pool")]
@@ -1166,6 +1180,11 @@ def _check_draw(d: dict, pool: dict | None, members: list[tuple[int, str, str, i
         ordinals, findings = _expected_ordinals(d, pool, key)
     except ValueError as exc:
         return [Finding(f"{label}: winners", False, f"cannot re-derive: {exc}", "winners")]
+    if members is None:
+        try:
+            members = parse_pool_text(pool["text"])
+        except ValueError as exc:
+            return findings + [Finding(f"{label}: winners", False, f"unreadable pool text: {exc}", "winners")]
     first = d["redraw_certificate"] or 1
     expected = []
     for i, o in enumerate(ordinals):

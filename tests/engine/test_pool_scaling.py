@@ -234,3 +234,29 @@ def test_a_pool_naming_an_account_twice_is_refused_before_anything_is_stored(sto
     d = prepare_tier(store, _TwoColumnPreview(once), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
     assert d.pool.text == "1,1,b,50000\n2,2,c,50000\n3,3,a,50000\n"
     assert store.pool_details(d.pool.id) == [["", "", ""]] * 3
+
+
+def test_members_and_participations_on_postgresql(tmp_path, pg_url):
+    """The same on PostgreSQL: members stored with COPY, participations by INSERT ... SELECT, the
+    history answered by key, verify catching an edited participation."""
+    import sqlalchemy
+
+    store = Store(pg_url)
+    try:
+        ids = drawn_march(tmp_path, store)
+        history = store.history()
+        assert history.first_months(sorted(ids)[:2]) == {c: "2021-03" for c in sorted(ids)[:2]}
+        assert history.first_months([*ids, "x"]) == {c: "2021-03" for c in ids}
+        d = store.month_record("2021-03").tier_draw(50000)
+        lines = d.pool.text.splitlines()
+        assert [f"{m.ordinal},{m.account},{m.client_id},50000" for m in store.pool_members(d.pool.id, [3, 1])] == \
+            [lines[2], lines[0]]
+        assert all(f.ok for f in verify(store))
+        engine = sqlalchemy.create_engine(pg_url)
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("UPDATE participations SET month = '2021-02' WHERE client_id = :c"),
+                         {"c": sorted(ids)[0]})
+        engine.dispose()
+        assert [f for f in verify(store) if not f.ok and f.name.startswith("participations")]
+    finally:
+        store.close()
