@@ -168,16 +168,53 @@ def bundles(tmp_path_factory):
             path = base / f"{name}.zip"
             path.write_bytes(data)
             out[name] = (path, verify_bundle(data))
+        # An organisation certificate configured: pinned in the page when the bundle is made, and by
+        # verify_bundle. The attacker's protocol, re-rendered and signed with another certificate,
+        # is intact but has the wrong signer.
+        record = month_record("offline")
+        org, attacker = base / "org", base / "attacker"
+        mp.setenv("PROTOCOL_SIGNER_CERT", _fingerprint(org))
+        pdf = render_protocol(record, rules)
+        pinned = {"pinned-signer-genuine": build_bundle_from_record(record, sign_pdf(pdf, data_dir=org)),
+                  "pinned-signer-attacker": build_bundle_from_record(record, sign_pdf(pdf, data_dir=attacker))}
+        for name, data in pinned.items():
+            path = base / f"{name}.zip"
+            path.write_bytes(data)
+            out[name] = (path, verify_bundle(data))
+    return out
+
+
+def _fingerprint(folder: Path) -> str:
+    """The SHA-256 of the local self-signed signing certificate made in `folder`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from reports.signing import local_certificate_pem
+
+    cert = x509.load_pem_x509_certificate(local_certificate_pem(folder))
+    return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def pages(bundles, tmp_path_factory):
+    """name -> file:// URL of the verify.html that bundle carries, written out to be opened from disk
+    (the good offline bundle's page for a file that is no ZIP)."""
+    folder = tmp_path_factory.mktemp("pages")
+    out = {}
+    for name, (path, _) in bundles.items():
+        try:
+            html = zipfile.ZipFile(path).read("verify.html")
+        except zipfile.BadZipFile:
+            html = zipfile.ZipFile(bundles["good-offline"][0]).read("verify.html")
+        (folder / name).mkdir()
+        (folder / name / "verify.html").write_bytes(html)
+        out[name] = (folder / name / "verify.html").as_uri()
     return out
 
 
 @pytest.fixture(scope="session")
-def page_url(bundles, tmp_path_factory):
-    """verify.html as it travels in the good bundle, written out to be opened from file://."""
-    path, _ = bundles["good-offline"]
-    folder = tmp_path_factory.mktemp("page")
-    (folder / "verify.html").write_bytes(zipfile.ZipFile(path).read("verify.html"))
-    return (folder / "verify.html").as_uri()
+def page_url(pages):
+    return pages["good-offline"]
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +233,7 @@ def browser(bundles):
 
 
 @pytest.fixture
-def page(browser, page_url):
+def page(browser):
     """A fresh page on verify.html; the Content-Security-Policy is bypassed so that any request the
     page tried would be made, and recorded here."""
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="en-GB")
@@ -206,7 +243,6 @@ def page(browser, page_url):
     pg.on("request", lambda r: pg.requests.append(r.url))
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.set_default_timeout(30_000)
-    pg.goto(page_url)
     yield pg
     context.close()
 
@@ -245,21 +281,22 @@ def _assert_same(bundles, name, verdict, checks, page_url, requests):
     assert requests == [page_url], requests
 
 
-GOOD = ["good-offline", "good-standin-rehearsal"]
+GOOD = ["good-offline", "good-standin-rehearsal", "pinned-signer-genuine"]
 BAD = ["official-not-signed-by-random-org", "pool-text-edited", "pool-text-edited-rehashed",
        "winner-changed-in-manifest", "entropy-changed", "entropy-changed-rehashed", "entropy-and-winners-forged",
        "protocol-pdf-byte-changed", "protocol-pdf-byte-changed-rehashed", "file-missing", "file-added",
        "signed-random-altered", "signed-random-altered-rehashed", "signed-results-swapped", "ticket-mismatch",
-       "userdata-mismatch", "not-a-zip"]
+       "userdata-mismatch", "not-a-zip", "pinned-signer-attacker"]
 
 
 @pytest.mark.parametrize("name", GOOD)
-def test_good_bundle_is_green_in_the_browser_as_in_python(page, bundles, page_url, name):
+def test_good_bundle_is_green_in_the_browser_as_in_python(page, bundles, pages, name):
+    page.goto(pages[name])
     path, findings = bundles[name]
     assert all(f.ok for f in findings), [f for f in findings if not f.ok]  # Python: good, the PDF signature too
     verdict, checks = _check(page, path)
     assert verdict == "ok" and page.errors == []
-    _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+    _assert_same(bundles, name, verdict, checks, pages[name], page.requests)
     assert sum(1 for k in checks if k.endswith(": winners")) == sum(1 for f in findings if f.name.endswith(": winners"))
     if name == "good-standin-rehearsal":
         assert any(k.endswith(": signature") and v for k, v in checks.items() if "pdf" not in k)
@@ -267,16 +304,18 @@ def test_good_bundle_is_green_in_the_browser_as_in_python(page, bundles, page_ur
     # The PDF's signature is checked, its signer named; the page says it does not judge the signer.
     pdf = json.loads(zipfile.ZipFile(path).read("manifest.json"))["protocol_file"]
     assert checks[f"{pdf}: signature"] is True and checks[f"{pdf}: signer"] is True
-    assert "not who signed it" in page.inner_text("#verdict") and "PDF reader" in page.inner_text("#verdict")
+    note = page.inner_text("#verdict")
+    assert ("pinned in this page" if name.startswith("pinned") else "not who signed it") in note and "PDF reader" in note
 
 
 @pytest.mark.parametrize("name", BAD)
-def test_tampered_bundle_is_red_in_the_browser_as_in_python(page, bundles, page_url, name):
+def test_tampered_bundle_is_red_in_the_browser_as_in_python(page, bundles, pages, name):
+    page.goto(pages[name])
     _, findings = bundles[name]
     assert not all(f.ok for f in findings)
     verdict, checks = _check(page, bundles[name][0])
     assert page.errors == []
-    _assert_same(bundles, name, verdict, checks, page_url, page.requests)
+    _assert_same(bundles, name, verdict, checks, pages[name], page.requests)
     assert verdict == "fail"
     # The red lines name what is wrong.
     red = page.query_selector_all("li[data-ok=false]")
@@ -284,6 +323,7 @@ def test_tampered_bundle_is_red_in_the_browser_as_in_python(page, bundles, page_
 
 
 def test_the_unpacked_folder_gives_the_same_verdicts(page, bundles, page_url, tmp_path):
+    page.goto(page_url)
     for name in ("good-standin-rehearsal", "signed-results-swapped"):
         path, _ = bundles[name]
         folder = tmp_path / name
@@ -294,6 +334,7 @@ def test_the_unpacked_folder_gives_the_same_verdicts(page, bundles, page_url, tm
 
 def test_a_zip_dropped_on_the_page(page, bundles, page_url):
     """Drag and drop: a DataTransfer holding the bundle ZIP, dropped on the drop zone."""
+    page.goto(page_url)
     path, _ = bundles["good-offline"]
     transfer = page.evaluate_handle(
         """([bytes, name]) => { const t = new DataTransfer();
@@ -306,12 +347,13 @@ def test_a_zip_dropped_on_the_page(page, bundles, page_url):
                  page.requests)
 
 
-def test_a_real_random_org_signature_verifies_with_the_pinned_key_in_the_browser(page):
+def test_a_real_random_org_signature_verifies_with_the_pinned_key_in_the_browser(page, page_url):
     """The page's own code on RANDOM.ORG's real signed result of 2014: the key pinned in the page
     verifies it as stored, and one changed number breaks it."""
     from engine.randomness import check_signed_text
 
     text = SIGNED_2014.read_text(encoding="utf-8")
+    page.goto(page_url)
     check_signed_text(text)  # Python agrees that it is genuine
     verify = """async text => { const s = parseSigned(text);
                                 return await verifySignature(s.randomText, s.signature, PINNED_KEY_PEM); }"""

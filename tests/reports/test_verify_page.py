@@ -12,7 +12,7 @@ from engine.randomness import load_public_key
 from reports.bundle import build_bundle_from_record
 from reports.protocol import render_protocol
 from reports.signing import sign_pdf
-from reports.verify_page import KEY_SLOT, TEMPLATE, verify_html
+from reports.verify_page import KEY_SLOT, SIGNER_SLOT, TEMPLATE, verify_html
 
 
 def test_every_bundle_carries_the_page_listed_in_its_manifest(offline_record, random_org_record, rules, tmp_path):
@@ -42,6 +42,7 @@ def test_the_page_is_self_contained():
     assert "default-src 'none'" in page  # and the browser is told to refuse any request
     # The pinned RANDOM.ORG key is inlined from engine/keys, the only copy in the repository.
     assert KEY_SLOT not in page and KEY_SLOT in TEMPLATE.read_text(encoding="utf-8")
+    assert SIGNER_SLOT not in page and 'const PINNED_SIGNER = "";' in page  # no organisation certificate configured
     assert load_public_key().decode().strip() in page
 
 
@@ -49,3 +50,21 @@ def test_the_page_says_what_it_does_not_check():
     page = verify_html().decode("utf-8")
     assert "python -m engine verify --bundle" in page
     assert "not who signed it" in page and "is checked by a PDF reader or" in page
+
+
+def test_the_configured_signer_is_pinned_in_the_page(monkeypatch, tmp_path):
+    """As `verify --bundle` judges the PDF's signer by the configured organisation certificate, so does
+    the page built where it is configured."""
+    from reports.signing import local_certificate_pem
+
+    pem = local_certificate_pem(tmp_path / "org")  # a real certificate, pinned by its file
+    (tmp_path / "org.pem").write_bytes(pem)
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    fingerprint = hashlib.sha256(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)).hexdigest()
+    monkeypatch.setenv("PROTOCOL_SIGNER_CERT", str(tmp_path / "org.pem"))
+    assert f'const PINNED_SIGNER = "{fingerprint}";' in verify_html().decode()
+    monkeypatch.setenv("PROTOCOL_SIGNER_CERT", str(tmp_path / "missing.pem"))  # unusable: named, not pinned
+    assert 'const PINNED_SIGNER = "";' in verify_html().decode()
+    assert 'const PINNED_SIGNER = "";' in verify_html(None).decode()
