@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        # one encode and one write: json.dump writes token by token through the pure-Python encoder
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        # one write of the text json.dumps(result.to_json()) would give, built from the columns
+        sys.stdout.write(result.to_json_text() + "\n")
     else:
         sys.stdout.write(render_text(result))
     return 0

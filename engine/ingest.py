@@ -519,8 +519,13 @@ def _read_text(data: bytes | None, path: Path | None, name: str, limits: Limits)
 
 
 def _is_utf8(data: bytes) -> bool:
+    """Valid UTF-8, checked in pieces so that the whole text is never held decoded."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        codecs.utf_8_decode(data, "strict", True)
+        for i in range(0, len(view), _CHUNK):
+            decoder.decode(view[i: i + _CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True

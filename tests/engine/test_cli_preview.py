@@ -67,3 +67,15 @@ def test_help_imports_no_pandas():
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_json_text_is_exactly_json_dumps_of_to_json(tmp_path):
+    """The command writes `to_json_text()`, built from columns: the very text `json.dumps(to_json())` gives."""
+    from engine.preview import preview
+
+    rows = [Row(account='a"b\\c\n\u2028ы'), Row(account="0007316", monthly_fee=100), None,
+            Row(account="0007317", monthly_fee="abc"), Row(account="Ω", connected_on=dt.date(2021, 4, 2), monthly_fee=31000)]
+    result = preview(write_xlsx(tmp_path / "m.xlsx", rows), draw_date=dt.date(2021, 5, 5))
+    assert result.to_json_text() == json.dumps(result.to_json(), ensure_ascii=False)
+    done = cli(tmp_path / "m.xlsx", "--json", "--draw-date", "2021-05-05")
+    assert done.stdout == result.to_json_text() + "\n"
