@@ -321,8 +321,11 @@ def _check_preview_is_current(store: Store, preview: Any, pool: Any, month: str,
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    history = store.history()
+    if not history.drawn:  # no official month drawn yet: nobody took part before
+        return
     ids = pool.column("client_id")
-    earlier = store.history().first_months(ids.to_pylist())
+    earlier = history.first_months(ids.to_pylist())
     repeat = sorted(c for c, m in earlier.items() if m < month)
     if repeat:
         count = int(pc.sum(pc.is_in(ids, value_set=pa.array(repeat, ids.type))).as_py() or 0)

@@ -1042,9 +1042,14 @@ class Store:
         """Every client of an official original draw's pool took part in its month (RULES.md reason 9):
         rows of participations, in client order (sorted inserts are cheap), in the transaction that
         completes the draw. A client already stored keeps the earlier month."""
+        # A pool names a client once (duplicate_client), but one INSERT must not meet a key twice on
+        # PostgreSQL ("cannot affect row a second time"): DISTINCT there. SQLite takes the rows one
+        # by one, and its DISTINCT would cost four times the insert.
+        distinct = "DISTINCT " if self.dialect != "sqlite" else ""
         s.execute(text(
             "INSERT INTO participations (client_id, month, draw_id) "
-            "SELECT DISTINCT client_id, :month, :draw_id FROM pool_members WHERE pool_id = :pool_id ORDER BY client_id "
+            f"SELECT {distinct}client_id, :month, :draw_id FROM pool_members WHERE pool_id = :pool_id "
+            "ORDER BY client_id "
             "ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
             "WHERE excluded.month < participations.month"),
             {"month": row.month, "draw_id": row.id, "pool_id": row.pool_id})

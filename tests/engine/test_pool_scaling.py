@@ -260,3 +260,24 @@ def test_members_and_participations_on_postgresql(tmp_path, pg_url):
         assert [f for f in verify(store) if not f.ok and f.name.startswith("participations")]
     finally:
         store.close()
+
+
+def test_a_client_named_twice_in_a_pool_takes_part_once(store):
+    """Two accounts of one client in a pool (a file read without the duplicate_client rule, say):
+    one participation row, the draw completes, verify agrees."""
+    twice = pa.table({"account": ["1", "2", "3"], "client_id": ["c", "c", "d"]})
+    d = prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    execute_tier(store, d.id, entropy="1")
+    assert store.participations() == [("c", "2021-03", d.id), ("d", "2021-03", d.id)]
+    assert store.history().first_months(["c", "d", "e"]) == {"c": "2021-03", "d": "2021-03"}
+
+
+def test_a_client_named_twice_in_a_pool_takes_part_once_on_postgresql(pg_url):
+    store = Store(pg_url)
+    try:
+        twice = pa.table({"account": ["1", "2", "3"], "client_id": ["c", "c", "d"]})
+        d = prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+        execute_tier(store, d.id, entropy="1")
+        assert store.participations() == [("c", "2021-03", d.id), ("d", "2021-03", d.id)]
+    finally:
+        store.close()
