@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import operator
 import os
 import re
 import sys
@@ -32,6 +33,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -793,7 +795,8 @@ class _Column:
         objs[:] = raw
         if not keep.all():
             objs = objs[keep]
-        is_str = np.fromiter(map(type, objs), dtype=object, count=len(objs)) == str
+        # type(cell) is str, cell by cell in C (map + operator.is_), not through numpy's object ==.
+        is_str = np.fromiter(map(operator.is_, map(type, objs), repeat(str)), dtype=bool, count=len(objs))
         if is_str.all():
             self.strs = _strings(objs)
             return
