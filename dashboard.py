@@ -9,9 +9,7 @@ import streamlit as st
 
 from ui import auth, incidents, registry
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, SESSION_KEY, browser_language, labels, t
-from ui.setup import REHEARSAL_KEY, mark_routed
-
-mark_routed()
+from ui.setup import REHEARSAL_KEY
 
 if st.session_state.get(SESSION_KEY) not in LANGUAGES:
     st.session_state[SESSION_KEY] = browser_language()

@@ -6,7 +6,6 @@ open, and hands the page a small context.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -38,20 +37,6 @@ CSS = """
 """
 
 
-_run = threading.local()
-
-
-def mark_routed() -> None:
-    """Called by dashboard.py on every run, before st.navigation runs the page."""
-    _run.routed = True
-
-
-def _routed() -> bool:
-    routed = getattr(_run, "routed", False)
-    _run.routed = False
-    return routed
-
-
 @dataclass(frozen=True)
 class PageContext:
     user: auth.User
@@ -73,10 +58,6 @@ def banners() -> None:
 
 def page_setup(key: str) -> PageContext:
     """Start a page: CSS, banners, the role check, the title."""
-    if not _routed():
-        # Reached without the router: Streamlit's pages/-folder mode answers a deep link
-        # (e.g. /upload) as the first request of a fresh process. Go through the router.
-        st.switch_page("dashboard.py")
     st.markdown(CSS, unsafe_allow_html=True)
     user = auth.current_user()
     if user is None or not registry.allowed(user.role, key):

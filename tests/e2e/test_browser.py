@@ -80,16 +80,53 @@ def server(tmp_path):
         yield started
 
 
-def wait_for_app_run(page, timeout: float = 60_000) -> None:
-    """Connected, and no script run in progress (as streamlit's own e2e helpers do)."""
+# Installed in every page before its scripts run: remembers when the user last acted and when
+# Streamlit last finished a script run (the stApp element's data-test-script-state attribute).
+RUN_OBSERVER = """
+(() => {
+  if (window.__promoRuns) return;
+  const runs = window.__promoRuns = {lastInput: 0, lastEnd: 0, running: false};
+  for (const kind of ["pointerdown", "keydown", "input", "change"]) {
+    document.addEventListener(kind, () => { runs.lastInput = performance.now(); }, true);
+  }
+  const busy = (state) => state === "running" || state === "rerunRequested";
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const state = r.target.getAttribute("data-test-script-state");
+      if (busy(state)) runs.running = true;
+      else if (runs.running) { runs.running = false; runs.lastEnd = performance.now(); }
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-test-script-state"]});
+})();
+"""
+
+# Settled: the app is connected, a script run ended after the user's last action, none is running,
+# and none started for a short quiet spell (st.rerun() starts the next run right after one ends).
+_SETTLED = """(quiet) => {
+  const runs = window.__promoRuns, app = document.querySelector("[data-testid='stApp']");
+  if (!runs || !app) return false;
+  const state = app.getAttribute("data-test-script-state");
+  return state !== "running" && state !== "rerunRequested" && !runs.running
+      && runs.lastEnd > runs.lastInput && performance.now() - runs.lastEnd > quiet;
+}"""
+
+
+def watch_runs(context):
+    """A browser context whose pages tell `wait_for_app_run` when Streamlit's runs end."""
+    context.add_init_script(RUN_OBSERVER)
+    return context
+
+
+def new_page(browser, **context_options):
+    """A page in a fresh context (its own cookies), watched for script runs."""
+    return watch_runs(browser.new_context(**context_options)).new_page()
+
+
+def wait_for_app_run(page, timeout: float = 60_000, quiet: float = 150) -> None:
+    """Until the run the last action caused has ended and the app is idle: conditions, no fixed sleeps.
+    The page must come from `new_page` / a `watch_runs` context."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    page.wait_for_timeout(400)  # a click's rerun starts a moment later
-    page.wait_for_function(
-        """() => { const app = document.querySelector("[data-testid='stApp']");
-                   return app && app.getAttribute('data-test-script-state') !== 'running'; }""",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(300)
+    page.wait_for_function(_SETTLED, arg=quiet, timeout=timeout, polling=50)
 
 
 def test_demo_month_to_rehearsal_draw(server):
@@ -103,7 +140,7 @@ def test_demo_month_to_rehearsal_draw(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 2400}, locale="en-GB")
+            page = new_page(browser, viewport={"width": 1500, "height": 2400}, locale="en-GB")
             page.set_default_timeout(60_000)
             page.goto(url)
             wait_for_app_run(page)
@@ -162,16 +199,18 @@ def test_deep_link_opens_its_page_for_a_second_screen(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            first = browser.new_page(locale="en-GB")
-            first.goto(url)  # the process's first request is routed in Streamlit's folder mode
-            wait_for_app_run(first)
+            # The first link is the process's first request: it too must run through the router.
             for locale, path, heading in (("ru-RU", "live-draw", "Розыгрыш в прямом эфире"),
                                           ("kk-KZ", "docs", "Құжаттар")):
-                page = browser.new_context(locale=locale).new_page()
+                page = new_page(browser, locale=locale)
                 page.goto(f"{url}/{path}")
                 wait_for_app_run(page)
                 expect(page.get_by_role("heading", name=heading).first).to_be_visible()
                 assert page.url.endswith(f"/{path}")
+                # Through the router (dashboard.py), not Streamlit's folder mode: its language switch
+                # and role-filtered navigation are there, so the page ran with sign-in and role checks.
+                expect(page.get_by_text("Тіл · Язык · Language")).to_be_visible()
+                expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible()
         finally:
             browser.close()
 
@@ -198,11 +237,10 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
     url, env = server
     data = Path(env["PROMOTION_DATA_DIR"])
     SHOTS.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 2400}, locale="en-GB", accept_downloads=True)
+            page = new_page(browser, viewport={"width": 1500, "height": 2400}, locale="en-GB", accept_downloads=True)
             page.set_default_timeout(60_000)
             main = page.locator("[data-testid='stMain']")
             page.goto(url)
@@ -305,7 +343,9 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
             # seven sections: six charts, and the carry-over in words (every tier of the demo month was full)
             expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(6)
             expect(main.get_by_text("No certificate carried over in the chosen months")).to_be_visible()
-            page.wait_for_timeout(500)  # let Plotly lay the charts out
+            page.wait_for_function(  # every chart laid out by Plotly before the screenshot
+                """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
+                       c => { const svg = c.querySelector("svg.main-svg"); return svg && svg.getBoundingClientRect().width > 0; })""")
             page.screenshot(path=str(SHOTS / "17-charts.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
@@ -326,4 +366,3 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
     assert status.present and status.intact and status.ok, status
     pngs = _pdf_pages_to_png(pdf, SHOTS / "15-protocol-page")
     assert len(pngs) == 2
-    assert time.monotonic() - started < 120

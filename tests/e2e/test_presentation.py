@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, server, wait_for_app_run  # noqa: F401 (fixture)
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, new_page, server, wait_for_app_run  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +127,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            operator = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+            operator = new_page(browser, viewport={"width": 1400, "height": 1000}, locale="en-GB")
             operator.set_default_timeout(60_000)
             operator.goto(url)  # a fresh process's first request is routed in Streamlit's folder mode
             wait_for_app_run(operator)
@@ -152,7 +152,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
 
             screens = {}
             for size, (width, height, locale) in SIZES.items():
-                screen = browser.new_context(viewport={"width": width, "height": height}, locale=locale).new_page()
+                screen = new_page(browser, viewport={"width": width, "height": height}, locale=locale)
                 screen.set_default_timeout(60_000)
                 screen.goto(f"{url}/live-draw?view=audience&month={MONTH}")
                 screen.locator(".pres[data-screen='waiting']").wait_for()
@@ -269,7 +269,7 @@ def test_the_projector_opened_first_after_a_restart_shows_only_the_presentation(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            screen = browser.new_page(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+            screen = new_page(browser, viewport={"width": 1366, "height": 768}, locale="ru-RU")
             screen.goto(f"{url}/live-draw?view=audience")
             screen.locator(".pres").wait_for(timeout=60_000)
             wait_for_app_run(screen)
