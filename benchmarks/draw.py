@@ -15,7 +15,8 @@ Prints the machine, then medians of `--repeat` runs (time.perf_counter around wh
    columnar ingest of issue 10 is another helper's work), freezing the pool, and the draw
    (store the pool and its member rows, select, store winners);
 4. `Store.history()` and `history.first_months()` for 100 000 ids (half of them stored) with
-   `--stored` members in official pools, beside what history() did before (parse every pool).
+   `--stored` members in official pools, beside what history() did before (parse every pool),
+   and one `verify` of that database (member rows and participations checked against the texts).
 Figures only, no pass/fail.
 """
 from __future__ import annotations
@@ -176,8 +177,10 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     t3 = time.perf_counter()
     pool = freeze_pool(source, MONTH, 50000)
     t4 = time.perf_counter()
+    marks: dict[str, float] = {}
     record = draw_month(store, pv, MONTH, method="offline", entropy="bench 1 2 3", rehearsal=True,
-                        draw_date=dt.date.fromisoformat(DRAW_DATE))
+                        draw_date=dt.date.fromisoformat(DRAW_DATE),
+                        on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()))
     t5 = time.perf_counter()
     store.close()
     size = record.tier_draw(50000).pool.size
@@ -188,8 +191,10 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     print(f"  the tier's members as columns             {t3 - t2:7.2f} s   "
           f"({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
     print(f"  freeze: sort + text + sha256              {t4 - t3:7.2f} s")
-    print(f"  draw_month (freeze again, store pool and member rows, select, winners)"
-          f" {t5 - t4:7.2f} s")
+    print(f"  draw_month, all three tiers               {t5 - t4:7.2f} s")
+    print(f"    freeze + store pool text and member rows {marks['pool_frozen'] - t4:6.2f} s")
+    print(f"    select 25, read their rows, store winners {marks['tier_done'] - marks['pool_frozen']:5.2f} s")
+    print(f"    the month's record                       {t5 - marks['tier_done']:6.2f} s")
 
 
 # --------------------------------------------------------------------------- 4: history
@@ -268,6 +273,10 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
         return out
 
     t_before, before_runs = median_of(repeat, before)
+    from engine.draw import verify
+
+    t_verify, verify_runs = median_of(1, lambda: verify(store))
+    assert all(f.ok for f in verify(store))
     print(f"participation history, {sum(sizes.values()):,} members stored in official pools "
           f"(stored in {t_store:.1f} s, members and participations included):")
     print(f"  Store.history()                           {fmt(t_hist, hist_runs)}")
@@ -275,6 +284,7 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
     print(f"  first_months(1 000 ids)                   {fmt(t_few, few_runs)}")
     print(f"  history().participated (all, on demand)   {fmt(t_all, all_runs)}")
     print(f"  before: parse every pool text             {fmt(t_before, before_runs)}")
+    print(f"  verify, every check (rows against texts)  {fmt(t_verify, verify_runs)}")
     store.close()
 
 
