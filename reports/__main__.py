@@ -1,7 +1,8 @@
 """Command line for the documents: `python -m reports COMMAND --month YYYY-MM [--db URL] -o FILE`.
 
 Commands: protocol (signed PDF), act (acceptance acts + handover protocols),
-publish (.xlsx or .html for ismet.kz), accounting (.xlsx), bundle (.zip).
+publish (.xlsx or .html for ismet.kz), accounting (.xlsx), bundle (.zip),
+selfcheck (-o DIR: selfcheck-YYYY-MM.json and .html, official draws only).
 Exit codes: 0 written, 2 the month (or a tier) is not drawn, or the input
 cannot be used (message on stderr).
 """
@@ -13,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-COMMANDS = ("protocol", "act", "publish", "accounting", "bundle")
+COMMANDS = ("protocol", "act", "publish", "accounting", "bundle", "selfcheck")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--month", required=name != "accounting", help="YYYY-MM (accounting: all months if omitted)")
         p.add_argument("--db", default=None, help="SQLAlchemy URL (default: the project's SQLite file)")
         p.add_argument("--rehearsal", action="store_true", help="the latest rehearsal instead of the official draw")
-        p.add_argument("-o", "--output", required=True, help="file to write")
+        p.add_argument("-o", "--output", required=True,
+                       help="folder to write both files into" if name == "selfcheck" else "file to write")
         if name == "act":
             p.add_argument("--certificate", type=int, default=None)
             p.add_argument("--denomination", type=int, default=None)
@@ -41,7 +43,7 @@ def _month(value: str | None) -> str | None:
     return value
 
 
-def run(args: argparse.Namespace) -> bytes:
+def run(args: argparse.Namespace) -> bytes | dict[str, bytes]:
     # Each command imports what it uses, when it runs: the accounting workbook needs no PDF
     # library, and no document needs Streamlit, matplotlib or pandas (tests/reports/test_light_imports.py).
     from engine.rules import load_rules
@@ -58,6 +60,9 @@ def run(args: argparse.Namespace) -> bytes:
             return accounting_xlsx([store.month_record(m) for m in months])
         from reports.protocol import check_drawn
 
+        if args.command == "selfcheck" and args.rehearsal:
+            raise UsageError("the self-check is published for official draws only: "
+                             "a rehearsal's pools are never published to entrants")
         record = store.month_record(month, rehearsal=args.rehearsal)
         check_drawn(record, rules)
         if args.command == "protocol":
@@ -85,11 +90,16 @@ def run(args: argparse.Namespace) -> bytes:
             from reports.bundle import build_bundle
 
             return build_bundle(store, month, rules, rehearsal=args.rehearsal)
+        if args.command == "selfcheck":
+            from reports.selfcheck import selfcheck_files
+
+            return selfcheck_files(record)  # file name -> bytes, written into the -o folder
     except NotDrawn as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # reports.protocol.ProtocolError, from a command that imported it
-        protocol = sys.modules.get("reports.protocol")
-        if protocol is None or not isinstance(exc, protocol.ProtocolError):
+        protocol, selfcheck = sys.modules.get("reports.protocol"), sys.modules.get("reports.selfcheck")
+        if not ((protocol and isinstance(exc, protocol.ProtocolError))
+                or (selfcheck and isinstance(exc, selfcheck.SelfCheckRefused))):
             raise
         raise UsageError(str(exc)) from None
     finally:
@@ -104,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if isinstance(data, dict):
+        folder = Path(args.output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in data.items():
+            (folder / name).write_bytes(content)
+            print(f"wrote {folder / name} ({len(content)} bytes)")
+        return 0
     Path(args.output).write_bytes(data)
     print(f"wrote {args.output} ({len(data)} bytes)")
     return 0
