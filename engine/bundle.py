@@ -9,7 +9,9 @@ from the files alone: every file against the manifest's SHA-256, every pool's
 hash and order, every RANDOM.ORG signature against the pinned RANDOM.ORG key (a
 rehearsal's stand-in signature is checked with the key published in the bundle
 and flagged as a rehearsal), the userData binding each result to its pool, the
-winners re-derived from the numbers or the offline entropy. It binds the
+winners re-derived from the numbers or the offline entropy, and, when the
+bundle carries the entrants' self-check (selfcheck-YYYY-MM.json, reports.selfcheck),
+its draws and commitments against the pool texts (code "commitments"). It binds the
 protocol PDF to all of that: its signature must be intact and cover the whole
 file, its signer is named by certificate fingerprint (and must be the pinned
 one when an organisation certificate is configured, see reports.signing), and
@@ -221,6 +223,7 @@ def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | Non
                                 " it proves nothing about a real draw"))
     for entry in manifest.get("draws", []):
         findings.extend(_check_entry(month, entry, files, key))
+    findings.extend(_check_selfcheck(manifest, files))
     findings.extend(_check_protocol(manifest, files))
     return findings
 
@@ -273,6 +276,123 @@ def _check_entry(month: str, entry: dict, files: dict[str, bytes], key: bytes) -
         findings.append(Finding(f"{month} {den}: licence", True,
                                 "WARNING: RANDOM.ORG development licence (not for production draws)"))
     return findings
+
+
+# --------------------------------------------------------------------------- the entrant's self-check
+
+
+def selfcheck_file_name(month: str) -> str:
+    return f"selfcheck-{month}.json"
+
+
+def _pool_lines(text: str) -> list[tuple[int, str, str]]:
+    from engine.draw import parse_pool_text
+
+    return [(o, a, c) for o, a, c, _ in parse_pool_text(text)]
+
+
+def _json_pairs(text: str) -> Any:
+    """JSON with every object's keys kept in order (lists of pairs): "as received" compares the order too."""
+    return json.loads(text, object_pairs_hook=lambda pairs: pairs)
+
+
+def _check_selfcheck(manifest: dict, files: dict[str, bytes]) -> list[Finding]:
+    """RULES.md, "Public checks": the self-check published for entrants, when the bundle carries it,
+    says what the bundle's draws say (pool size and hash, method, signed result or entropy, the
+    ordinals drawn, re-draws in the tier pool's numbering) and its commitments are those of the pool
+    texts: SHA-256(pool hash bytes + "ordinal,account,client_id") for ordinal 1..N."""
+    month = manifest.get("month", "?")
+    name = selfcheck_file_name(month)
+    if name not in files:
+        return []
+    label = f"{name}: commitments"
+    if manifest.get("rehearsal"):
+        return [Finding(label, False, "a rehearsal bundle carries a self-check; it is published for "
+                                      "official draws only", code="commitments")]
+    try:
+        text = files[name].decode("utf-8")
+        doc, pairs = json.loads(text), _json_pairs(text)
+        tiers = doc["tiers"]
+        tier_pairs = dict(pairs)["tiers"]
+        if doc.get("month") != month or not isinstance(tiers, list):
+            raise ValueError(f"it names month {_short(doc.get('month'))}, the bundle {month}")
+    except (ValueError, KeyError, TypeError) as exc:
+        return [Finding(label, False, f"not a readable self-check: {exc}", code="commitments")]
+    entries = manifest.get("draws") or []
+    originals = [e for e in entries if e.get("kind") == "draw"]
+    findings = []
+    listed = [t.get("denomination") if isinstance(t, dict) else None for t in tiers]
+    if listed != [e.get("denomination") for e in originals]:
+        findings.append(Finding(label, False, f"its tiers are {listed}, the bundle's "
+                                              f"{[e.get('denomination') for e in originals]}", code="commitments"))
+    for entry in originals:
+        den = entry.get("denomination")
+        at = listed.index(den) if den in listed else None
+        if at is None:
+            continue
+        problems = _selfcheck_tier_problems(tiers[at], dict(tier_pairs[at]), entry, entries, files)
+        findings.append(Finding(f"{month} {den}: commitments", not problems, "; ".join(problems) or
+                                f"the self-check's {len(tiers[at].get('commitments') or [])} commitments are "
+                                "the pool text's, and its draw is the bundle's", code="commitments"))
+    return findings
+
+
+def _selfcheck_tier_problems(tier: dict, tier_pairs: dict, entry: dict, entries: list[dict],
+                             files: dict[str, bytes]) -> list[str]:
+    den = entry.get("denomination")
+    pool = entry.get("pool") or {}
+    text = _text(files, pool.get("file"))
+    lines = _pool_lines(text) if text else []
+    problems = []
+    expected = {"pool_size": pool.get("size", 0), "pool_sha256": pool.get("sha256", ""), "method": entry.get("method")}
+    for key, value in expected.items():
+        if tier.get(key) != value:
+            problems.append(f"{key}: self-check {_short(tier.get(key))}, bundle {_short(value)}")
+    if entry.get("method") == METHOD_NONE:
+        numbers = {}
+    elif entry.get("random_file"):
+        numbers = {"signed_random": _json_pairs(_text(files, entry["random_file"]))}
+    else:
+        numbers = {"entropy": _text(files, entry.get("entropy_file"))}
+    for key in ("signed_random", "entropy"):
+        if key not in numbers and key in tier:
+            problems.append(f"{key}: in the self-check, not in the bundle's {entry.get('method')} draw")
+        elif key in numbers and key not in tier:
+            problems.append(f"{key}: missing from the self-check")
+        elif key in numbers and tier_pairs.get(key) != numbers[key]:
+            problems.append(f"{key}: the self-check's is not the bundle's")
+    drawn = [w.get("ordinal") for w in sorted(entry.get("winners") or [], key=lambda w: w.get("certificate") or 0)]
+    where = {(a, c): o for o, a, c in lines}
+    for r in entries:
+        if r.get("kind") != "redraw" or r.get("denomination") != den:
+            continue
+        redraw_lines = _pool_lines(_text(files, (r.get("pool") or {}).get("file")))
+        for w in r.get("winners") or []:
+            o = w.get("ordinal")
+            member = redraw_lines[o - 1] if isinstance(o, int) and 0 < o <= len(redraw_lines) else None
+            drawn.append(where.get((member[1], member[2])) if member else None)
+    if tier.get("drawn") != drawn:
+        problems.append(f"drawn: self-check {_short(tier.get('drawn'))}, bundle {_short(drawn)}")
+    got = tier.get("commitments")
+    if not isinstance(got, list):
+        problems.append("commitments: not a list")
+        return problems
+    try:
+        prefix = hashlib.sha256(bytes.fromhex(pool.get("sha256", "")))
+    except ValueError:
+        return problems + [f"commitments: the bundle's pool hash {_short(pool.get('sha256'))} is not hexadecimal"]
+    for i in range(max(len(got), len(lines))):
+        if i >= len(lines) or i >= len(got):
+            problems.append(f"commitments: {len(got)} in the self-check, {len(lines)} members in the pool text "
+                            f"(first difference at ordinal {i + 1})")
+            break
+        o, a, c = lines[i]
+        h = prefix.copy()
+        h.update(f"{o},{a},{c}".encode("utf-8"))
+        if got[i] != h.hexdigest():
+            problems.append(f"commitments: ordinal {i + 1} differs from the pool text's")
+            break
+    return problems
 
 
 def _entry_data(entry: dict, files: dict[str, bytes]) -> dict[str, Any]:

@@ -78,6 +78,10 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
     files[protocol_name] = protocol_pdf
     files["HOW-TO-VERIFY.txt"] = HOW_TO_VERIFY.encode("utf-8")
     files["verify.html"] = verify_html()  # the same checks in any browser; listed in the manifest like the rest
+    if not record.rehearsal:  # the entrants' self-check, whose commitments verify_bundle checks against the pools
+        from reports.selfcheck import file_names, selfcheck_json
+
+        files[file_names(record.month)[0]] = selfcheck_json(record)
     manifest = {
         "format": FORMAT,
         "promotion": "Іскерлік ұсыныс / Деловое предложение / Business Offer (Kazakhtelecom JSC, 2021)",

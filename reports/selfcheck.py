@@ -75,8 +75,12 @@ def _drawn(original: DrawRecord, redraws: list[DrawRecord]) -> tuple[list[int], 
         assert original.pool is not None
         where = {(a, c): o for o, a, c, _ in parse_pool_text(original.pool.text)}
         for r in redraws:
+            if r.pool is None:  # an empty re-draw pool: the certificate was carried over, nobody drawn
+                continue
+            members = parse_pool_text(r.pool.text)
             for w in sorted(r.winners, key=lambda w: w.certificate):
-                ordinals.append(where[(w.account, w.client_id)])
+                _, account, client_id, _ = members[w.ordinal - 1]  # the re-draw pool's numbering ...
+                ordinals.append(where[(account, client_id)])  # ... told in the tier pool's
                 certificates.append(w.certificate)
     return ordinals, certificates
 

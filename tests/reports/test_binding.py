@@ -198,6 +198,10 @@ def test_a_manifest_entropy_and_winners_rewritten_around_the_genuine_pdf(drawn, 
     data_entry = next(d for d in manifest["protocol_data"]["draws"] if d["denomination"] == 50000)
     data_entry["entropy"] = new_entropy
     data_entry["winners"] = [[w["certificate"], w["ordinal"], w["account"], w["client_id"]] for w in winners]
+    selfcheck = json.loads(files[f"selfcheck-{MONTH}.json"])  # and the entrants' self-check, to fit
+    tier = next(t for t in selfcheck["tiers"] if t["denomination"] == 50000)
+    tier["entropy"], tier["drawn"] = new_entropy, ordinals
+    files[f"selfcheck-{MONTH}.json"] = json.dumps(selfcheck, ensure_ascii=False).encode()
     findings = verify_bundle(_rezip(manifest, files))
     failed = _failed(findings)
     # Every recomputation agrees with the rewritten files; only the signed PDF disagrees, and says where.
