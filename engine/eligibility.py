@@ -223,7 +223,10 @@ def assess(
     exclude(mask, "duplicate_account")
 
     # 8. duplicate clients within a month: the highest fee stays, ties the earliest row.
-    clients, client_dictionary = _codes(d.column("client_id"))
+    if table.client_codes is not None:
+        clients, client_dictionary = table.client_codes, table.client_dictionary
+    else:
+        clients, client_dictionary = _codes(d.column("client_id"))
     n_clients = len(client_dictionary)
     alive = np.flatnonzero((reason == 0) & ~error)
     keys = (month[alive].astype(np.int64) + 1) * (n_clients + 1) + clients[alive]

@@ -151,6 +151,9 @@ class Table:
     blank_rows: int
     errors: list[RowError] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    # client_id as codes into its distinct values (equal text, equal code), for grouping by client
+    client_codes: np.ndarray | None = field(default=None, repr=False)
+    client_dictionary: pa.Array | None = field(default=None, repr=False)
 
     @property
     def present(self) -> frozenset[str]:
@@ -472,7 +475,7 @@ def _read_text(data: bytes | None, path: Path | None, name: str, limits: Limits)
             raise IngestError(f"{name}: the file is empty")
         source, utf8, nul = data, _is_utf8(data), b"\x00" in data
     else:
-        digest, decoder, utf8, nul, size, first = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")(), True, False, 0, b""
+        digest, checker, utf8, nul, size, first = hashlib.sha256(), _Utf8Check(), True, False, 0, b""
         try:
             with open(path, "rb") as fh:
                 while chunk := fh.read(_CHUNK):
@@ -481,15 +484,8 @@ def _read_text(data: bytes | None, path: Path | None, name: str, limits: Limits)
                     size += len(chunk)
                     digest.update(chunk)
                     nul = nul or b"\x00" in chunk
-                    if utf8:
-                        try:
-                            decoder.decode(chunk)
-                        except UnicodeDecodeError:
-                            utf8 = False
-            if utf8:
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
+                    utf8 = utf8 and checker.feed(chunk)
+            utf8 = utf8 and checker.done()
         except OSError as exc:
             raise IngestError(f"{name}: cannot open the file ({exc.strerror or exc})") from exc
         sha = digest.hexdigest()
@@ -520,17 +516,46 @@ def _read_text(data: bytes | None, path: Path | None, name: str, limits: Limits)
     return _read_csv(source, name, sha, limits, notices)
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Valid UTF-8, checked in pieces so that the whole text is never held decoded."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+class _Utf8Check:
+    """Valid UTF-8, checked piece by piece by Arrow's validator (the text is never decoded whole);
+    a character cut at a piece's end is carried to the next piece."""
+
+    def __init__(self) -> None:
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> bool:
+        data = self.carry + chunk if self.carry else chunk
+        cut = len(data)
+        back = 0
+        while cut > 0 and back < 4 and data[cut - 1] & 0xC0 == 0x80:
+            cut -= 1
+            back += 1
+        if cut > 0 and data[cut - 1] >= 0xC0:
+            cut -= 1
+        else:
+            cut = len(data) if back == 0 else cut + back  # continuation bytes after ASCII: let the validator judge
+        self.carry = data[cut:]
+        return _valid_utf8(data[:cut] if cut < len(data) else data)
+
+    def done(self) -> bool:
+        return _valid_utf8(self.carry) if self.carry else True
+
+
+def _valid_utf8(data: bytes) -> bool:
+    if not data:
+        return True
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32).tobytes())
     try:
-        for i in range(0, len(view), _CHUNK):
-            decoder.decode(view[i: i + _CHUNK])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
         return False
     return True
+
+
+def _is_utf8(data: bytes) -> bool:
+    checker = _Utf8Check()
+    view = memoryview(data)
+    return all(checker.feed(bytes(view[i: i + _CHUNK])) for i in range(0, len(view), _CHUNK)) and checker.done()
 
 
 def _decode(data: bytes, name: str, notices: list[Notice]) -> str:
@@ -646,15 +671,22 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
         odd.append((row.number, row.text))
         return "skip"
 
-    src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
-    table = pv.read_csv(
-        src,
-        read_options=pv.ReadOptions(column_names=names, use_threads=False, block_size=4 * 2**20),
-        parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                                      invalid_row_handler=invalid),
-        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                          quoted_strings_can_be_null=False),
-    )
+    def read(threads: bool):
+        odd.clear()
+        src = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+        return pv.read_csv(
+            src,
+            read_options=pv.ReadOptions(column_names=names, use_threads=threads, block_size=4 * 2**20),
+            parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                          invalid_row_handler=invalid),
+            convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                              quoted_strings_can_be_null=False),
+        )
+
+    table = read(True)
+    if odd:  # lines with another number of fields: read again in one thread, which numbers them
+        del table
+        table = read(False)
     columns = list(table.columns)  # chunked: each column is combined once, when it is typed
     del table
     if not odd:
@@ -838,11 +870,34 @@ class _Column:
         return values + self.other_values, full
 
     def text(self, pad: int) -> pa.Array:
-        trimmed = pc.utf8_trim(self.strs, WHITESPACE)
+        trimmed = pc.utf8_trim(self.strs, WHITESPACE) if _may_need_trim(self.strs) else self.strs
         if self.is_str is None:
             return trimmed
         others = _strings([_cell_text(v, pad) for v in self.other_values]).take(pa.array(self.other_codes))
         return pa.concat_arrays([trimmed, others]).take(self._order(len(trimmed)))
+
+
+# Bytes that can begin / end a white-space character in UTF-8 (see WHITESPACE): a column none of
+# whose values begins or ends with one needs no trimming (identifiers, phones, e-mails mostly).
+_WS_FIRST = np.zeros(256, dtype=bool)
+_WS_LAST = np.zeros(256, dtype=bool)
+for _ch in WHITESPACE:
+    _bytes = _ch.encode("utf-8")
+    _WS_FIRST[_bytes[0]] = True
+    _WS_LAST[_bytes[-1]] = True
+
+
+def _may_need_trim(arr: pa.Array) -> bool:
+    if not len(arr) or arr.type != pa.string():
+        return bool(len(arr))
+    buffers = arr.buffers()
+    if buffers[2] is None:
+        return False
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    return bool(_WS_FIRST[data[starts[filled]]].any() or _WS_LAST[data[ends[filled] - 1]].any())
 
 
 def _map(parse, column: _Column):
@@ -947,12 +1002,14 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         fail(bad, f, "not yes/no (expected иә/жоқ, да/нет, yes/no, 1/0)")
 
     # IIN/BIN check digits, once per distinct identifier.
+    # The distinct identifiers are kept: eligibility groups rows by client with the same codes.
     ids = out["client_id"]
+    encoded = pc.dictionary_encode(ids)
+    client_codes = encoded.indices.to_numpy(zero_copy_only=False)
     if n:
-        encoded = pc.dictionary_encode(ids)
         valid_v = _valid_iin_bin_arrow(encoded.dictionary)
         present = pc.not_equal(ids, "").to_numpy(zero_copy_only=False)
-        valid = valid_v[encoded.indices.to_numpy(zero_copy_only=False)]
+        valid = valid_v[client_codes]
         fail(present & ~valid, "client_id", "not a valid IIN/BIN (12 digits with a correct check digit)")
 
     # client_type and the bundle, once per distinct text.
@@ -984,6 +1041,7 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
     return Table(
         file_name=name, file_sha256=sha, sheet=sheet, headers=headers, columns=header_names, data=data,
         fee_values=fee_values, blank_rows=blank_rows, errors=row_errors, notices=notices,
+        client_codes=client_codes, client_dictionary=encoded.dictionary,
     )
 
 
