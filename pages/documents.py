@@ -1,4 +1,5 @@
-"""Documents: protocol, acts, publication list, accounting and bundle per month; the audit record."""
+"""Documents: protocol, acts, publication list with the entrants' self-check, accounting and bundle per month;
+the audit record."""
 from __future__ import annotations
 
 import pandas as pd
@@ -11,7 +12,8 @@ from ui.setup import page_setup
 from ui.widgets import NOTICE_CODES, csv_download, finding_words
 
 ctx = page_setup("documents")
-KINDS = ("protocol", "acts", "publish_xlsx", "publish_html", "accounting", "bundle")
+KINDS = ("protocol", "acts", "publish_xlsx", "publish_html", "selfcheck_json", "selfcheck_html", "accounting", "bundle")
+OFFICIAL_ONLY = ("selfcheck_json", "selfcheck_html")  # the entrants' self-check, published beside the list
 
 months = services.store().months(rehearsal=ctx.rehearsal)
 if not months:
@@ -23,7 +25,7 @@ else:
     if services.month_record_or_none(month, rehearsal=ctx.rehearsal) is None:
         st.info(t("docs.not_ready", month=month_labels()(month)))
     else:
-        for kind in KINDS:
+        for kind in (k for k in KINDS if not (ctx.rehearsal and k in OFFICIAL_ONLY)):
             # One click: the button itself makes the document, on its own thread, when it is clicked.
             make, name, mime = services.document_later(kind, month, rehearsal=ctx.rehearsal)
             c1, c2 = st.columns([2, 3], vertical_alignment="center")

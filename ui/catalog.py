@@ -1212,4 +1212,18 @@ ENTRIES.update({
     ),
     "settings.place_save": ("Орынды сақтау", "Сохранить место", "Save the place"),
     "settings.place_saved": ("Орын сақталды.", "Место сохранено.", "The place is saved."),
+    "docs.selfcheck_json": ("Қатысушының өзін-өзі тексеруі (JSON)", "Самопроверка участника (JSON)",
+                            "Entrant's self-check (JSON)"),
+    "docs.selfcheck_html": ("Қатысушының өзін-өзі тексеру беті (HTML)", "Страница самопроверки участника (HTML)",
+                            "Entrant's self-check page (HTML)"),
+    "docs.help_selfcheck_json": (
+        "Жариялау тізімінің жанына: пул хэштері, түскен нөмірлер және әр орынның хэші; ешкімнің деректері жоқ.",
+        "Публикуется рядом со списком: хэши пулов, выпавшие номера и хэш каждого места; ничьих данных нет.",
+        "Published beside the list: pool hashes, the numbers drawn and a hash per place; nobody's data.",
+    ),
+    "docs.help_selfcheck_html": (
+        "Қатысушы шоты мен ЖСН/БСН-ін енгізіп, пулдағы нөмірін және ұтқанын көреді; интернетсіз жұмыс істейді.",
+        "Участник вводит счёт и ИИН/БИН и видит свой номер в пуле и выигрыш; работает без интернета.",
+        "An entrant types their account and IIN/BIN and sees their number in the pool and whether they won; works offline.",
+    ),
 })

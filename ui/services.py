@@ -504,6 +504,8 @@ _DOCUMENTS = {  # kind -> (file name stem, extension, MIME type)
     "publish_html": ("winners", "html", "text/html"),
     "accounting": ("accounting", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "bundle": ("bundle", "zip", "application/zip"),
+    "selfcheck_json": ("selfcheck", "json", "application/json"),  # official months only (reports.selfcheck)
+    "selfcheck_html": ("selfcheck", "html", "text/html"),
 }
 
 
@@ -525,6 +527,10 @@ def document_later(kind: str, month: str, *, rehearsal: bool):
 
             return build_bundle(s, month, r, rehearsal=rehearsal)
         record = s.month_record(month, rehearsal=rehearsal)
+        if kind in ("selfcheck_json", "selfcheck_html"):
+            from reports.selfcheck import selfcheck_files
+
+            return selfcheck_files(record)[name]  # refuses a rehearsal: never published to entrants
         if kind == "acts":
             from reports.acts import render_acts
 
