@@ -52,9 +52,15 @@ def commitments(pool_sha256: str, pool_text: str) -> list[str]:
     """One lowercase hex SHA-256 per member, in ordinal order (RULES.md, "Public checks")."""
     prefix = hashlib.sha256(bytes.fromhex(pool_sha256))
     out = []
-    for ordinal, account, client_id, _den in parse_pool_text(pool_text):
-        h = prefix.copy()
-        h.update(f"{ordinal},{account},{client_id}".encode("utf-8"))
+    copy = prefix.copy
+    # A canonical line is f"{ordinal},{account},{client_id},{denomination}": the committed text is the
+    # line without its last field (an account may hold commas, the denomination never does).
+    lines = pool_text.encode("utf-8").split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the text ends with a line break
+    for line in lines:
+        h = copy()
+        h.update(line[:line.rindex(b",")])
         out.append(h.hexdigest())
     return out
 
