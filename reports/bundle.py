@@ -139,6 +139,9 @@ HOW_TO_VERIFY = """\
    өзімен салыстырыңыз.
 6. Автоматты тексеру: python -m engine verify --bundle осы-файл.zip
 7. Браузерде тексеру: verify.html файлын ашып, осы ZIP файлын (немесе ашылған қалтаны) оның бетіне тастаңыз.
+8. selfcheck-ЖЖЖЖ-АА.json (ресми ұтыс ойындары) — қатысушылардың өзін-өзі тексеруі: әр номинал үшін пул
+   хэші, түскен нөмірлер және әр орынның хэші SHA-256(пул хэшінің байттары + «нөмір,дербес шот,БСН/ЖСН»).
+   Автоматты тексеру оларды пул мәтіндерімен салыстырады.
 
 Русский
 -------
@@ -159,6 +162,9 @@ HOW_TO_VERIFY = """\
    SHA-256 сертификата подписанта: сравните его с отпечатком, опубликованным организацией.
 6. Автоматическая проверка: python -m engine verify --bundle этот-файл.zip
 7. Проверка в браузере: откройте verify.html и перетащите на страницу этот ZIP-файл (или распакованную папку).
+8. selfcheck-ГГГГ-ММ.json (официальные розыгрыши) — самопроверка участников: по каждому номиналу хэш пула,
+   выпавшие номера и хэш каждого места SHA-256(байты хэша пула + «номер,лицевой счёт,БИН/ИИН»).
+   Автоматическая проверка сверяет их с текстами пулов.
 
 English
 -------
@@ -201,4 +207,8 @@ English
    A rehearsal bundle is signed by the loopback stand-in, not by RANDOM.ORG, and
    says so.
 7. In a browser: open verify.html and drop this ZIP file (or its unpacked folder) on it.
+8. selfcheck-YYYY-MM.json (official draws) is the entrants' self-check, published beside the list of
+   winners: per tier the pool hash, the ordinals drawn (re-draws after them, in the tier pool's numbering)
+   and for ordinal i SHA-256(bytes.fromhex(pool_sha256) + "i,account,client_id" in UTF-8). Both
+   automatic checks compare them with the pool texts and the draws.
 """
