@@ -274,3 +274,17 @@ def _strings(value):
             yield from _strings(v)
     else:
         yield str(value)
+
+
+def test_text_that_would_end_a_script_stays_inside_the_embedded_json():
+    from dataclasses import replace
+
+    record = month_record("offline")
+    hostile = "1 2 3 </script><script>alert(1)</script> <!-- 4"
+    draws = tuple(replace(d, entropy=hostile) if d.kind == "draw" else d for d in record.draws)
+    files = selfcheck_files(replace(record, draws=draws))
+    html = files["selfcheck-2021-03.html"].decode("utf-8")
+    assert html.count("</script>") == 3 and "<!--" not in html.split("<script", 1)[1]  # two data blocks and the code
+    embedded = re.search(r'<script type="application/json" id="selfcheck-json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(embedded) == json.loads(files["selfcheck-2021-03.json"])
+    assert json.loads(embedded)["tiers"][0]["entropy"] == hostile
