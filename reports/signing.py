@@ -27,6 +27,7 @@ import secrets
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -182,9 +183,11 @@ def sign_pdf(pdf_bytes: bytes, *, pkcs12_path: str | os.PathLike | None = None, 
     from pyhanko.sign import fields, signers
 
     identity = identity or signing_identity(pkcs12_path=pkcs12_path, password=password, data_dir=data_dir)
-    signer = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12_path), passphrase=identity.password)
-    if signer is None:
+    loaded = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12_path), passphrase=identity.password)
+    if loaded is None:
         raise ValueError(f"could not read the PKCS#12 file {identity.pkcs12_path} (wrong password?)")
+    signer = _key_once_signer()(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+                                cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     meta = signers.PdfSignatureMetadata(
         field_name="CommissionProtocol", reason=reason or None, location=location or None,
@@ -192,6 +195,35 @@ def sign_pdf(pdf_bytes: bytes, *, pkcs12_path: str | os.PathLike | None = None, 
     )
     out = signers.sign_pdf(writer, meta, signer=signer)
     return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _key_once_signer() -> type:
+    """pyHanko's SimpleSigner, reading its RSA key once.
+
+    SimpleSigner.sign_raw parses the private key from DER for every signature it makes, and
+    `cryptography` checks an RSA key's consistency on every parse: three RSA-3072 checks per
+    protocol (the PKCS#12 load, pyHanko's dry run that sizes the signature, the signature),
+    about 0.1 s each, more than half the signing time. The PKCS#12 load has just checked this
+    key, so the signatures reuse one parsed key. Other key types go through pyHanko unchanged.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class KeyOnceSigner(signers.SimpleSigner):
+        _pyca_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            if self._pyca_key is None:
+                self._pyca_key = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None, unsafe_skip_rsa_key_validation=True)
+            return self._pyca_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return KeyOnceSigner
 
 
 def validate_pdf_signature(pdf_bytes: bytes, trust_cert: bytes | str | os.PathLike | None = None) -> SignatureStatus:
