@@ -5,13 +5,19 @@ import hashlib
 import io
 import json
 import re
+import shutil
+import subprocess
 import zipfile
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from engine.bundle import verify_bundle
 from engine.randomness import load_public_key
 from reports.bundle import build_bundle_from_record
 from reports.protocol import render_protocol
-from reports.signing import sign_pdf
+from reports.signing import local_certificate_pem, sign_pdf
 from reports.verify_page import KEY_SLOT, SIGNER_SLOT, TEMPLATE, verify_html
 
 
@@ -55,16 +61,22 @@ def test_the_page_says_what_it_does_not_check():
 def test_the_configured_signer_is_pinned_in_the_page(monkeypatch, tmp_path):
     """As `verify --bundle` judges the PDF's signer by the configured organisation certificate, so does
     the page built where it is configured."""
-    from reports.signing import local_certificate_pem
-
     pem = local_certificate_pem(tmp_path / "org")  # a real certificate, pinned by its file
     (tmp_path / "org.pem").write_bytes(pem)
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
     fingerprint = hashlib.sha256(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)).hexdigest()
     monkeypatch.setenv("PROTOCOL_SIGNER_CERT", str(tmp_path / "org.pem"))
     assert f'const PINNED_SIGNER = "{fingerprint}";' in verify_html().decode()
     monkeypatch.setenv("PROTOCOL_SIGNER_CERT", str(tmp_path / "missing.pem"))  # unusable: named, not pinned
     assert 'const PINNED_SIGNER = "";' in verify_html().decode()
     assert 'const PINNED_SIGNER = "";' in verify_html(None).decode()
+
+
+def test_the_script_parses(tmp_path):
+    """A syntax error would leave the page blank; Node's parser finds it without a browser."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node on PATH (tests/e2e/test_verify_html.py runs the page itself)")
+    (script,) = re.findall(r"<script>(.*?)</script>", verify_html().decode("utf-8"), re.DOTALL)
+    (tmp_path / "verify.js").write_text(script, encoding="utf-8")
+    done = subprocess.run([node, "--check", str(tmp_path / "verify.js")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
