@@ -31,6 +31,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -142,10 +144,69 @@ def winner_details(rows: Sequence[Any]) -> list:
     return [[r.certificate, r.client_name, r.phone, r.region] for r in sorted(rows, key=lambda r: r.certificate)]
 
 
-# A frozen pool's members as columns (a pyarrow Table, ordinal order): what the pool_members
-# table holds. Details = the last three, printed for a winner and hashed into the audit record.
+# A frozen pool's members as columns (a pyarrow Table, ordinal order): what pool_member_chunks
+# holds. Details = the last three, printed for a winner and hashed into the audit record.
 MEMBER_COLUMNS = ("ordinal", "account", "client_id", "client_name", "phone", "region")
 DETAIL_COLUMNS = ("client_name", "phone", "region")
+
+
+# How pool_member_chunks holds a pool's members (revision 0004): MEMBER_CHUNK members a chunk,
+# each chunk its CHUNK_COLUMNS (UTF-8 strings, in ordinal order; the ordinal is first_ordinal + i)
+# as one Arrow IPC stream (a schema message and one record batch, buffers compressed with Zstandard
+# as the IPC format allows): pyarrow.ipc.open_stream(data).read_all() reads it in any Python.
+MEMBER_CHUNK = 4096
+CHUNK_COLUMNS = ("account", "client_id", "client_name", "phone", "region")
+_CHUNK_COMPRESSION = "zstd"
+
+
+def encode_member_chunk(columns: Any) -> bytes:
+    """One chunk's members (a pyarrow Table or RecordBatch with CHUNK_COLUMNS) as Arrow IPC bytes."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    arrays = []
+    for c in CHUNK_COLUMNS:
+        col = columns.column(c)
+        col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        arrays.append(col if col.type == pa.string() else col.cast(pa.string()))
+    batch = pa.record_batch(arrays, names=list(CHUNK_COLUMNS))
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, batch.schema, options=ipc.IpcWriteOptions(compression=_CHUNK_COMPRESSION)) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def member_chunks(members: Any) -> list[tuple[int, int, int, bytes]]:
+    """(chunk, first_ordinal, count, data) of a pool's members (MEMBER_COLUMNS, ordinal order 1..N)."""
+    table = members.select(list(CHUNK_COLUMNS))
+    out = []
+    for k, start in enumerate(range(0, members.num_rows, MEMBER_CHUNK)):
+        part = table.slice(start, MEMBER_CHUNK).combine_chunks()
+        out.append((k, start + 1, part.num_rows, encode_member_chunk(part)))
+    return out
+
+
+def decode_member_chunk(data: bytes, first_ordinal: int) -> Any:
+    """A stored chunk as a members table (MEMBER_COLUMNS, ordinals from first_ordinal); None when
+    its bytes are not an Arrow stream of exactly CHUNK_COLUMNS as strings (changed by hand)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        table = ipc.open_stream(pa.py_buffer(data)).read_all()
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if tuple(table.column_names) != CHUNK_COLUMNS or any(t != pa.string() for t in table.schema.types):
+        return None
+    ordinals = pa.array(np.arange(first_ordinal, first_ordinal + table.num_rows, dtype=np.int64))
+    return pa.table({"ordinal": ordinals, **{c: table.column(c).combine_chunks() for c in CHUNK_COLUMNS}})
+
+
+def empty_members() -> Any:
+    import pyarrow as pa
+
+    return pa.table({c: pa.array([], pa.int64() if c == "ordinal" else pa.string()) for c in MEMBER_COLUMNS})
 
 
 def string_bytes(column: Any) -> tuple[bytes, Any]:
@@ -332,21 +393,19 @@ class PoolRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class PoolMemberRow(Base):
-    """One member of a frozen pool (revision 0004): the pool text's line `ordinal` (account,
-    client_id) and the details printed for a winner. A draw reads its winners' rows by key
-    instead of parsing the whole pool; `verify` checks every row against the pool text and
-    the hash of the details in the audit record."""
+class PoolMemberChunkRow(Base):
+    """The members of a frozen pool in chunks of MEMBER_CHUNK (revision 0004): chunk k (from 0)
+    holds `count` members from ordinal `first_ordinal` on, their columns (CHUNK_COLUMNS) as one
+    Arrow IPC stream in `data` (see encode_member_chunk). A draw reads only its winners' chunks
+    instead of parsing the whole pool; `verify` decodes every chunk, rebuilds the pool text from
+    them and checks the details against their hash in the audit record."""
 
-    __tablename__ = "pool_members"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __tablename__ = "pool_member_chunks"
     pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id"), primary_key=True, autoincrement=False)
-    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    account: Mapped[str] = mapped_column(Text)
-    client_id: Mapped[str] = mapped_column(Text)
-    client_name: Mapped[str] = mapped_column(Text)
-    phone: Mapped[str] = mapped_column(Text)
-    region: Mapped[str] = mapped_column(Text)
+    chunk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_ordinal: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ParticipationRow(Base):
@@ -815,8 +874,8 @@ class Store:
         Returns (draw, resumed). A pending draw of the same slot whose executor
         is gone is resumed (same pool required); a done or live one is refused.
 
-        `pool_members`: the members as columns (MEMBER_COLUMNS, ordinal order), stored one row
-        each in pool_members with the hash of their details in the audit record. Without it they
+        `pool_members`: the members as columns (MEMBER_COLUMNS, ordinal order), stored in chunks
+        in pool_member_chunks with the hash of their details in the audit record. Without it they
         are read from `pool_text` and `pool_details` (a JSON list of [name, phone, region]).
         """
         slot = f"rehearsal-{run}" if rehearsal else OFFICIAL
@@ -874,22 +933,16 @@ class Store:
         raise DrawRefused(f"{month} {denomination}: the draw slot is contended; try again")
 
     def _insert_members(self, s: Session, pool_id: int, members: Any) -> None:
-        """The pool's members, one row each, through the driver's own bulk path: executemany of
-        plain tuples (SQLite) or COPY (PostgreSQL with psycopg 3); no ORM object per member."""
+        """The pool's members in chunks of MEMBER_CHUNK (pool_member_chunks): a few hundred rows
+        of Arrow IPC bytes for a million members, through the driver's executemany."""
         if members.num_rows == 0:
             return
-        columns = [members.column(c).to_pylist() for c in MEMBER_COLUMNS]
-        rows = zip([pool_id] * members.num_rows, *columns)
-        names = ", ".join(("pool_id", *MEMBER_COLUMNS))
+        rows = [(pool_id, *chunk) for chunk in member_chunks(members)]
         cursor = s.connection().connection.cursor()
         try:
-            if self.dialect == "postgresql" and hasattr(cursor, "copy"):
-                with cursor.copy(f"COPY pool_members ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                mark = "?" if self.dialect == "sqlite" else "%s"
-                cursor.executemany(f"INSERT INTO pool_members ({names}) VALUES ({', '.join([mark] * 7)})", rows)
+            mark = "?" if self.dialect == "sqlite" else "%s"
+            cursor.executemany("INSERT INTO pool_member_chunks (pool_id, chunk, first_ordinal, count, data) "
+                               f"VALUES ({', '.join([mark] * 5)})", rows)
         finally:
             cursor.close()
 
@@ -1040,19 +1093,33 @@ class Store:
 
     def _record_participations(self, s: Session, row: DrawRow) -> None:
         """Every client of an official original draw's pool took part in its month (RULES.md reason 9):
-        rows of participations, in client order (sorted inserts are cheap), in the transaction that
-        completes the draw. A client already stored keeps the earlier month."""
-        # A pool names a client once (duplicate_client), but one INSERT must not meet a key twice on
-        # PostgreSQL ("cannot affect row a second time"): DISTINCT there. SQLite takes the rows one
-        # by one, and its DISTINCT would cost four times the insert.
-        distinct = "DISTINCT " if self.dialect != "sqlite" else ""
-        s.execute(text(
-            "INSERT INTO participations (client_id, month, draw_id) "
-            f"SELECT {distinct}client_id, :month, :draw_id FROM pool_members WHERE pool_id = :pool_id "
-            "ORDER BY client_id "
-            "ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
-            "WHERE excluded.month < participations.month"),
-            {"month": row.month, "draw_id": row.id, "pool_id": row.pool_id})
+        rows of participations, in the transaction that completes the draw. A client already stored
+        keeps the earlier month. The ids come from the pool's stored chunks, distinct and sorted by
+        Arrow (inserts in key order keep SQLite's B-tree writes sequential); executemany of plain
+        tuples on SQLite, COPY into a temporary table on PostgreSQL."""
+        import pyarrow.compute as pc
+
+        ids = pc.unique(self._member_table(s, row.pool_id).column("client_id"))
+        if len(ids) == 0:
+            return
+        ids = ids.take(pc.sort_indices(ids)).to_pylist()
+        upsert = ("ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
+                  "WHERE excluded.month < participations.month")
+        cursor = s.connection().connection.cursor()
+        try:
+            if self.dialect == "postgresql" and hasattr(cursor, "copy"):
+                cursor.execute("CREATE TEMPORARY TABLE participations_new (client_id TEXT) ON COMMIT DROP")
+                with cursor.copy("COPY participations_new (client_id) FROM STDIN") as copy:
+                    for client_id in ids:
+                        copy.write_row((client_id,))
+                cursor.execute("INSERT INTO participations (client_id, month, draw_id) SELECT client_id, %s, %s "
+                               f"FROM participations_new ORDER BY client_id {upsert}", (row.month, row.id))
+            else:
+                mark = "?" if self.dialect == "sqlite" else "%s"
+                cursor.executemany(f"INSERT INTO participations (client_id, month, draw_id) VALUES ({mark}, {mark}, "
+                                   f"{mark}) {upsert}", zip(ids, repeat(row.month), repeat(row.id)))
+        finally:
+            cursor.close()
 
     def fail_draw(self, draw_id: int, kind: str, message: str, *, keep_pending: bool, force: bool = False) -> None:
         """Record a failed attempt. keep_pending: the ticket may hold a result, so
@@ -1225,30 +1292,41 @@ class Store:
         return [list(r) for r in zip(*(table.column(c).to_pylist() for c in DETAIL_COLUMNS))]
 
     def pool_members(self, pool_id: int, ordinals: Sequence[int]) -> list[PoolMember]:
-        """The members of a pool at `ordinals` (in that order), read by key: a draw names its
-        winners without reading the whole pool. An ordinal the pool does not have is left out."""
-        wanted = list(dict.fromkeys(int(o) for o in ordinals))
+        """The members of a pool at `ordinals` (in that order), read from their chunks only: a draw
+        names its winners without reading the whole pool. An ordinal the pool does not have (or
+        whose chunk cannot be read) is left out."""
+        wanted = sorted({int(o) for o in ordinals})
         found: dict[int, PoolMember] = {}
         with self._tx() as s:
-            den = s.scalar(select(PoolRow.denomination).where(PoolRow.id == pool_id))
-            for i in range(0, len(wanted), _CHUNK):
-                for r in s.execute(select(PoolMemberRow).where(
-                        PoolMemberRow.pool_id == pool_id, PoolMemberRow.ordinal.in_(wanted[i:i + _CHUNK]))).scalars():
-                    found[r.ordinal] = PoolMember(ordinal=r.ordinal, account=r.account, client_id=r.client_id,
-                                                  denomination=den or 0, client_name=r.client_name, phone=r.phone,
-                                                  region=r.region)
-        return [found[o] for o in ordinals if o in found]
+            den = s.scalar(select(PoolRow.denomination).where(PoolRow.id == pool_id)) or 0
+            index = s.execute(select(PoolMemberChunkRow.chunk, PoolMemberChunkRow.first_ordinal,
+                                     PoolMemberChunkRow.count).where(PoolMemberChunkRow.pool_id == pool_id)).all()
+            chunks = sorted({k for k, first, count in index for o in wanted if first <= o < first + count})
+            for i in range(0, len(chunks), _CHUNK):
+                for first, data in s.execute(select(PoolMemberChunkRow.first_ordinal, PoolMemberChunkRow.data).where(
+                        PoolMemberChunkRow.pool_id == pool_id, PoolMemberChunkRow.chunk.in_(chunks[i:i + _CHUNK]))):
+                    table = decode_member_chunk(bytes(data), first)
+                    if table is None:
+                        continue
+                    for o in wanted:
+                        if first <= o < first + table.num_rows and o not in found:
+                            r = {c: table.column(c)[o - first].as_py() for c in MEMBER_COLUMNS}
+                            found[o] = PoolMember(denomination=den, **r)
+        return [found[int(o)] for o in ordinals if int(o) in found]
 
     def pool_member_table(self, pool_id: int) -> Any:
-        """Every member row of a pool as columns (MEMBER_COLUMNS), in ordinal order."""
+        """Every member of a pool as columns (MEMBER_COLUMNS), decoded from its chunks in chunk order;
+        a chunk that cannot be read counts as no members (the text rebuilt from them then differs)."""
+        with self._tx() as s:
+            return self._member_table(s, pool_id)
+
+    def _member_table(self, s: Session, pool_id: int) -> Any:
         import pyarrow as pa
 
-        with self._tx() as s:
-            rows = self._raw(s, f"SELECT {', '.join(MEMBER_COLUMNS)} FROM pool_members WHERE pool_id = ? "
-                                "ORDER BY ordinal", (pool_id,))
-        columns = list(zip(*rows)) if rows else [()] * len(MEMBER_COLUMNS)
-        return pa.table({c: pa.array(v, pa.int64() if c == "ordinal" else pa.string())
-                         for c, v in zip(MEMBER_COLUMNS, columns)})
+        rows = self._raw(s, "SELECT first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? ORDER BY chunk",
+                         (pool_id,))
+        tables = [t for t in (decode_member_chunk(bytes(data), first) for first, data in rows) if t is not None]
+        return pa.concat_tables(tables) if tables else empty_members()
 
     def participations(self) -> list[tuple[str, str, int]]:
         """(client_id, month, draw_id) of every stored participation, by client (for `verify`)."""

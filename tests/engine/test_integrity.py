@@ -75,6 +75,42 @@ def sql(db_path, *statements: str, params: tuple = ()) -> None:
         con.close()
 
 
+def edit_chunk(db_path, pool_id: int, ordinal: int, change) -> None:
+    """Rewrite the stored chunk that holds `ordinal`, as an insider who knows the format would:
+    decode its Arrow stream, `change(rows, i)` the list of member dicts (i: the ordinal's index
+    in it, rows may be edited, dropped or added), encode it again and store it with its count."""
+    import pyarrow as pa
+
+    from engine.store import CHUNK_COLUMNS, decode_member_chunk, encode_member_chunk
+
+    con = sqlite3.connect(db_path)
+    try:
+        chunk, first, data = con.execute(
+            "SELECT chunk, first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? AND first_ordinal <= ? "
+            "AND first_ordinal + count > ?", (pool_id, ordinal, ordinal)).fetchone()
+        rows = decode_member_chunk(data, first).select(list(CHUNK_COLUMNS)).to_pylist()
+        change(rows, ordinal - first)
+        table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in CHUNK_COLUMNS})
+        con.execute("UPDATE pool_member_chunks SET data = ?, count = ? WHERE pool_id = ? AND chunk = ?",
+                    (encode_member_chunk(table), len(rows), pool_id, chunk))
+        con.commit()
+    finally:
+        con.close()
+
+
+def set_member(pool_id: int, ordinal: int, every: bool = False, **values: str):
+    """An edit (for `apply_edit`) setting fields of one member, or of every member of its chunk."""
+    def change(rows: list, i: int) -> None:
+        for row in rows if every else [rows[i]]:
+            row.update({k: v(row[k]) if callable(v) else v for k, v in values.items()})
+    return lambda db_path: edit_chunk(db_path, pool_id, ordinal, change)
+
+
+def apply_edit(db_path, edit) -> None:
+    """An edit is SQL or a function of the database path (a chunk rewritten)."""
+    edit(db_path) if callable(edit) else sql(db_path, edit)
+
+
 def rewrite_audit(db_path, change) -> None:
     """Edit audit payloads with `change(action, payload) -> payload | None` and recompute the whole
     chain, as an insider who knows the hashing would: the chain check alone then sees nothing."""
@@ -216,9 +252,9 @@ PRINTED_FIELD_EDITS = {
     "winner name": "UPDATE winners SET client_name = 'Someone Else' WHERE id = 1",
     "winner phone": "UPDATE winners SET phone = '+7 777 000 0000' WHERE id = 1",
     "winner region": "UPDATE winners SET region = 'Elsewhere' WHERE id = 1",
-    "pool member name": "UPDATE pool_members SET client_name = 'Cl1ent' WHERE pool_id = 1 AND ordinal = 4",
-    "pool member phone": "UPDATE pool_members SET phone = '+7 777 000 0000' WHERE pool_id = 2 AND ordinal = 1",
-    "pool member region": "UPDATE pool_members SET region = 'Elsewhere' WHERE pool_id = 3",
+    "pool member name": set_member(1, 4, client_name="Cl1ent"),
+    "pool member phone": set_member(2, 1, phone="+7 777 000 0000"),
+    "pool member region": set_member(3, 1, every=True, region="Elsewhere"),
     "commission member": "UPDATE commission_members SET name = 'Not There' WHERE position_index = 0",
     "place of the sitting": "UPDATE month_sessions SET place = 'Elsewhere' WHERE slot = 'official'",
     "draw date of the sitting": "UPDATE month_sessions SET draw_date = '2021-04-06' WHERE slot = 'official'",
@@ -240,7 +276,7 @@ def test_editing_a_printed_field_is_caught(tmp_path, store, db_path, field):
     set_claim(store, "2021-03", 50000, 2, "contacted", note="called", today=DRAW_DATE)
     set_claim(store, "2021-03", 50000, 2, "claimed", certificate_serial="CM-123", today=DRAW_DATE)
     assert all_ok(verify(store))
-    sql(db_path, PRINTED_FIELD_EDITS[field])
+    apply_edit(db_path, PRINTED_FIELD_EDITS[field])
     assert failed(verify(store), "field_hash"), field
 
 
@@ -251,41 +287,47 @@ def test_changing_who_entered_the_entropy_is_caught(tmp_path, store, db_path):
     assert bad and "#1 2021-03 50000" in bad[0].name
 
 
-def test_editing_a_pool_member_row_cannot_change_a_winner(tmp_path, store, db_path):
-    """The draw names its winners from the member rows, read by key: an insider who puts their own
-    account on a winning ordinal between the freeze and the draw gains nothing. The row is checked
-    against the hashed pool text, the winner comes from the text, and verify names the edit."""
+def test_editing_a_pool_member_chunk_cannot_change_a_winner(tmp_path, store, db_path):
+    """The draw names its winners from the stored members, read from their chunks only: an insider
+    who rewrites a chunk to put their own account on a winning ordinal between the freeze and the
+    draw gains nothing. The member is checked against the hashed pool text, the winner comes from
+    the text, and verify names the edit."""
     from engine.randomness import offline_select
 
     d = prepare_tier(store, month_preview(tmp_path, store), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
     entropy = "3 1 4 1 5"
     first = offline_select(d.pool.sha256, entropy, d.pool.size, min(d.to_draw, d.pool.size))[0]
-    sql(db_path, "UPDATE pool_members SET account = 'INSIDER', client_id = '999999999999' "
-        "WHERE pool_id = ? AND ordinal = ?", params=(d.pool.id, first))
+    set_member(d.pool.id, first, account="INSIDER", client_id="999999999999")(db_path)
     done = execute_tier(store, d.id, entropy=entropy)
     line = d.pool.text.splitlines()[first - 1].split(",")
     assert (done.winners[0].ordinal, done.winners[0].account, done.winners[0].client_id) == (first, line[1], line[2])
     assert "INSIDER" not in {w.account for w in done.winners}
     bad = failed(verify(store), "pool")
-    assert bad and bad[0].name.startswith(f"pool #{d.pool.id} ") and "member rows" in bad[0].detail
+    assert bad and bad[0].name.startswith(f"pool #{d.pool.id} ") and "stored members" in bad[0].detail
 
 
-MEMBER_ROW_EDITS = {
-    "account of a member": "UPDATE pool_members SET account = account || '1' WHERE pool_id = 1 AND ordinal = 5",
-    "client id of a member": "UPDATE pool_members SET client_id = '870412450038' WHERE pool_id = 2 AND ordinal = 1",
-    "a member renumbered": "UPDATE pool_members SET ordinal = 9 WHERE pool_id = 3 AND ordinal = 3",
-    "a member deleted": "DELETE FROM pool_members WHERE pool_id = 1 AND ordinal = 20",
-    "a member added": "INSERT INTO pool_members VALUES (3, 4, '999', '870412450038', 'X', '', '')",
+MEMBER_CHUNK_EDITS = {
+    "account of a member": set_member(1, 5, account=lambda a: a + "1"),
+    "client id of a member": set_member(2, 1, client_id="870412450038"),
+    "two members swapped": lambda db: edit_chunk(db, 1, 2, lambda rows, i: rows.insert(i + 1, rows.pop(i))),
+    "a member deleted": lambda db: edit_chunk(db, 1, 20, lambda rows, i: rows.pop(i)),
+    "a member added": lambda db: edit_chunk(db, 3, 1, lambda rows, i: rows.append(dict(
+        account="999", client_id="870412450038", client_name="X", phone="", region=""))),
+    "a chunk renumbered": "UPDATE pool_member_chunks SET first_ordinal = 2 WHERE pool_id = 3",
+    "a chunk deleted": "DELETE FROM pool_member_chunks WHERE pool_id = 2",
+    "a chunk's bytes cut short": "UPDATE pool_member_chunks SET data = substr(data, 1, 200) WHERE pool_id = 1",
+    "a chunk of another pool": "UPDATE pool_member_chunks SET data = (SELECT data FROM pool_member_chunks "
+                               "WHERE pool_id = 2) WHERE pool_id = 3",
 }
 
 
-@pytest.mark.parametrize("edit", sorted(MEMBER_ROW_EDITS))
-def test_editing_the_member_rows_of_a_drawn_pool_is_caught(tmp_path, store, db_path, edit):
+@pytest.mark.parametrize("edit", sorted(MEMBER_CHUNK_EDITS))
+def test_editing_the_member_chunks_of_a_drawn_pool_is_caught(tmp_path, store, db_path, edit):
     offline_march(tmp_path, store)
     assert all_ok(verify(store))
-    sql(db_path, MEMBER_ROW_EDITS[edit])
+    apply_edit(db_path, MEMBER_CHUNK_EDITS[edit])
     bad = failed(verify(store), "pool")
-    assert bad and "member rows" in bad[0].detail, edit
+    assert bad and "stored members" in bad[0].detail, edit
 
 
 PARTICIPATION_EDITS = {
@@ -308,10 +350,10 @@ def test_editing_the_participations_is_caught(tmp_path, store, db_path, edit):
     assert bad and words in bad[0].detail
 
 
-def test_a_redraw_from_changed_member_rows_is_refused(tmp_path, store, db_path):
+def test_a_redraw_from_changed_member_chunks_is_refused(tmp_path, store, db_path):
     offline_march(tmp_path, store)
     set_claim(store, "2021-03", 50000, 1, "forfeited", note="no ID", today=DRAW_DATE)
-    sql(db_path, "UPDATE pool_members SET client_id = '870412450038' WHERE pool_id = 1 AND ordinal = 7")
+    set_member(1, 7, client_id="870412450038")(db_path)
     with pytest.raises(DrawRefused) as err:
         prepare_redraw(store, "2021-03", 50000, 1, reason="forfeited", method="offline", draw_date=DRAW_DATE)
     assert err.value.code == "pool_members_changed"

@@ -33,7 +33,7 @@ from engine.store import SCHEMA_REVISION, SCHEMA_VERSION, Base, Store, StoreErro
 
 RELEASE1 = Path(__file__).resolve().parent / "data" / "release1.sqlite"
 TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
-          "schema_version", "pool_members", "participations"}
+          "schema_version", "pool_member_chunks", "participations"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -460,8 +460,23 @@ def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_p
         assert frozen and all("members_sha256" not in p for p in frozen)  # as the first release recorded them
     finally:
         store.close()
-    assert sorted(scalars(url, "SELECT count(*) FROM pool_members")) == [sum(
+    assert sorted(scalars(url, "SELECT sum(count) FROM pool_member_chunks")) == [sum(
         len(t.splitlines()) for t, _ in pools.values())]
+    # the format the revision documents: any pyarrow reads a chunk, without this program
+    import pyarrow.ipc as ipc
+
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    pid, first, count, data = con.execute("SELECT pool_id, first_ordinal, count, data FROM pool_member_chunks "
+                                          "ORDER BY pool_id, chunk LIMIT 1").fetchone()
+    con.close()
+    chunk = ipc.open_stream(data).read_all()
+    assert chunk.column_names == ["account", "client_id", "client_name", "phone", "region"]
+    assert first == 1 and chunk.num_rows == count
+    assert [f"{i},{a},{c},{pools[pid][0].splitlines()[0].split(',')[-1]}" for i, (a, c) in
+            enumerate(zip(chunk["account"].to_pylist(), chunk["client_id"].to_pylist()), 1)] == \
+        pools[pid][0].splitlines()[:count]
+    assert [list(r) for r in zip(*(chunk[c].to_pylist() for c in ("client_name", "phone", "region")))] == \
+        pools[pid][1][:count]
 
 
 def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
@@ -471,7 +486,7 @@ def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
     with engine.begin() as conn:
         command.downgrade(store_module._alembic_config(conn), "0003")
     engine.dispose()
-    assert not {"pool_members", "participations"} & set(scalars(url, "SELECT name FROM sqlite_master"))
+    assert not {"pool_member_chunks", "participations"} & set(scalars(url, "SELECT name FROM sqlite_master"))
     store = Store(url)
     assert store.schema_version() == SCHEMA_VERSION
     assert_release1_content(store)
@@ -479,21 +494,29 @@ def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
 
 
 @pytest.mark.parametrize("edit, code", [
-    ("UPDATE pool_members SET client_name = 'Someone Else' WHERE pool_id = 1 AND ordinal = 2", "field_hash"),
-    ("UPDATE pool_members SET account = account || '0' WHERE pool_id = 1 AND ordinal = 3", "pool"),
+    ("name", "field_hash"),
+    ("account", "pool"),
     ("UPDATE pools SET details = replace(details, '\"', '\"x') WHERE id = 1", "field_hash"),
     ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)", "pool"),
 ])
 def test_an_upgraded_release1_database_still_catches_edits(tmp_path, edit, code):
     """Old pools keep their details JSON (hashed in the audit record from the release that added
-    details_sha256 on; release1's are older): the member rows made from them must say the same,
+    details_sha256 on; release1's are older): the member chunks made from them must say the same,
     and the participations what the pool texts say."""
+    from tests.engine.test_integrity import set_member
+
     url = release1_copy(tmp_path)
     Store(url).close()
-    con = sqlite3.connect(url.removeprefix("sqlite:///"))
-    con.execute(edit)
-    con.commit()
-    con.close()
+    path = url.removeprefix("sqlite:///")
+    if edit == "name":
+        set_member(1, 2, client_name="Someone Else")(path)
+    elif edit == "account":
+        set_member(1, 3, account=lambda a: a + "0")(path)
+    else:
+        con = sqlite3.connect(path)
+        con.execute(edit)
+        con.commit()
+        con.close()
     store = Store(url)
     try:
         assert [f for f in verify(store) if not f.ok and f.code == code], edit

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pyarrow as pa
 import pytest
 
 from engine.draw import DrawFailed, draw_month, execute_tier, prepare_tier, verify
@@ -25,7 +26,7 @@ from engine.quotas import ledger, unplayed
 from engine.randomness import RandomOrgClient, RandomOrgError
 from engine.rules import load_rules
 from engine.standin import StandIn
-from engine.store import Store, audit_sha256
+from engine.store import Store, audit_sha256, member_chunks
 from tests.sheets import FIELD_ORDER, Row, rows_for, valid_id, write_csv, write_xlsx
 
 DRAW = dt.date(2021, 4, 10)
@@ -262,9 +263,12 @@ def test_verify_finds_a_signed_result_that_names_another_pool(tmp_path, store):
     other = "".join(f"{i},{9000000 + i},{cid},50000\n"
                     for i, (_, _, cid, _) in enumerate((line.split(",") for line in d.pool.text.splitlines()), 1))
     other_sha = hashlib.sha256(other.encode("utf-8")).hexdigest()
+    members = store.pool_member_table(d.pool.id)
+    members = members.set_column(1, "account", pa.array([str(9000000 + i) for i in range(1, members.num_rows + 1)]))
+    chunks = [("UPDATE pool_member_chunks SET data = ? WHERE pool_id = ? AND chunk = ?", (data, d.pool.id, k))
+              for k, _first, _count, data in member_chunks(members)]  # rewritten to match, as a careful tamperer would
     tampered = _sql(store, ("UPDATE pools SET text = ?, sha256 = ? WHERE id = ?", (other, other_sha, d.pool.id)),
-                    ("UPDATE pool_members SET account = CAST(9000000 + ordinal AS TEXT) WHERE pool_id = ?",
-                     (d.pool.id,)))  # the member rows rewritten to match, as a careful tamperer would
+                    *chunks)
     try:
         findings = {f.name: f for f in verify(tampered, public_key_pem=key)}
     finally:
