@@ -2,10 +2,11 @@
 
 One ZIP: each pool's canonical text, the signed RANDOM.ORG responses exactly as
 stored (or the offline entropy), re-draw pools too, the signed protocol PDF, a
-manifest.json with the winners and every file's SHA-256, and HOW-TO-VERIFY.txt
-(kk/ru/en) and verify.html, the same checks in any browser (reports.verify_page). The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`,
-the very dict the signed protocol carries as protocol-data.json, so the PDF and
-the rest of the bundle can be compared. `engine.bundle.verify_bundle` checks such
+manifest.json with the winners and every file's SHA-256, HOW-TO-VERIFY.txt
+(kk/ru/en) and verify.html, the same checks in any browser (reports.verify_page).
+The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`, the very
+dict the signed protocol carries as protocol-data.json, so the PDF and the rest
+of the bundle can be compared. `engine.bundle.verify_bundle` checks such
 a file with no database.
 """
 from __future__ import annotations
