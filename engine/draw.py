@@ -227,10 +227,19 @@ def freeze_pool(participants: Any, month: str, denomination: int) -> FrozenPool:
     return FrozenPool(month, denomination, data.decode("utf-8"), digest, members)
 
 
+def _pool_lines(text: str) -> list[str]:
+    """The lines of a pool text, split at line feeds only: an account or client id may hold any
+    other character, U+2028 or a form feed included (str.splitlines would split there too)."""
+    if not text:
+        return []
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
 def parse_pool_text(text: str) -> list[tuple[int, str, str, int]]:
     """(ordinal, account, client_id, denomination) per line; an account may contain commas."""
     out = []
-    for line in text.splitlines():
+    for line in _pool_lines(text):
         first, _, rest = line.partition(",")
         account_and_id, _, den = rest.rpartition(",")
         account, _, client_id = account_and_id.rpartition(",")

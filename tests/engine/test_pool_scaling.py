@@ -343,3 +343,16 @@ def test_a_client_named_twice_in_a_pool_takes_part_once_on_postgresql(pg_url):
         assert store.participations() == [("c", "2021-03", d.id), ("d", "2021-03", d.id)]
     finally:
         store.close()
+
+
+def test_participations_keep_client_ids_of_any_text(store):
+    """The ids reach SQLite as one JSON array: quotes, backslashes, control characters and
+    non-ASCII text come back exactly as the pool text names them, and verify agrees (the pool
+    text is split at line feeds only, not at U+2028 or a carriage return)."""
+    odd = ['q"uote', "back\\slash", "tab\there", "ünï", "８７", "line\u2028separator", "\x1c\x85\r"]
+    table = pa.table({"account": [str(100 + i) for i in range(len(odd))], "client_id": odd})
+    d = prepare_tier(store, _TwoColumnPreview(table), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    execute_tier(store, d.id, entropy="1")
+    assert store.participations() == sorted((c, "2021-03", d.id) for c in odd)
+    assert store.history().first_months([*odd, "other"]) == {c: "2021-03" for c in odd}
+    assert all(f.ok for f in verify(store))
