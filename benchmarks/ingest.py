@@ -102,6 +102,10 @@ def mib(n: float) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
 def row(name: str, seconds: float, floor: float | None = None, note: str = "") -> None:
     ratio = f"{seconds / floor:6.2f}x" if floor else " " * 7
     print(f"  {name:<52}{seconds:8.2f} s  {ratio}  {note}")
@@ -169,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         row("python -c 'pyarrow.csv.read_csv(p)'", arrow, arrow, "(floor)")
         row("python -c 'polars.read_csv(p)'", polars, arrow)
         row("python -m engine preview FILE.csv", statistics.median(times), arrow,
-            f"peak {mib(statistics.median(peaks))} (VmHWM; runs: {', '.join(mib(x) for x in peaks)})")
+            f"peak {mb(statistics.median(peaks))} = {mib(statistics.median(peaks))} "
+            f"(VmHWM; runs: {', '.join(mb(x) for x in peaks)})")
     return 0
 
 

@@ -134,8 +134,8 @@ class RowError:
 @dataclass
 class Table:
     """Typed rows of one sheet. `data` (pyarrow) has one row per non-blank data
-    row: `row`, the canonical text fields (absent optional fields are empty
-    text), `client_type` ("IE", "LLP" or ""), `client_type_raw`, `bundle`, the
+    row: `row`, the canonical text fields but `plan` (absent optional fields are
+    empty text), `client_type` ("IE", "LLP" or ""), `bundle` (the plan names the ЖК bundle), the
     date fields (date32, null when empty or unreadable), `monthly_fee` (float),
     `fee_code` (index into `fee_values`, the distinct exact fees in ascending
     order; -1 when missing or unreadable), the booleans (null when absent or
@@ -683,10 +683,9 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
                                               quoted_strings_can_be_null=False),
         )
 
-    table = read(True)
-    if odd:  # lines with another number of fields: read again in one thread, which numbers them
-        del table
-        table = read(False)
+    # One thread: it numbers the lines of another width (in threads pyarrow may not), and holds
+    # one block at a time, which keeps a million-row month under its memory goal.
+    table = read(False)
     columns = list(table.columns)  # chunked: each column is combined once, when it is typed
     del table
     if not odd:
@@ -1014,13 +1013,13 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
 
     # client_type and the bundle, once per distinct text.
     raw_type = out["client_type"]
-    out["client_type_raw"] = raw_type
     kinds = pc.dictionary_encode(raw_type)
     kind_v = _strings([CLIENT_TYPES.get(v.casefold(), "") for v in kinds.dictionary.to_pylist()])
     out["client_type"] = kind_v.take(kinds.indices)
     plans = pc.dictionary_encode(out["plan"])
     bundle_v = np.array([bool(BUNDLE_RE.search(v)) for v in plans.dictionary.to_pylist()], dtype=bool)
     out["bundle"] = pa.array(bundle_v[plans.indices.to_numpy(zero_copy_only=False)] if n else np.zeros(0, dtype=bool))
+    del out["plan"], plans  # read for the bundle only: not kept for a million rows
     out["error"] = pa.array(error_mask)
 
     # Formula cells without a saved value read as empty: say so instead of "missing".
