@@ -391,6 +391,9 @@ _FORMULA_CELL = re.compile(  # a formula cell whose saved value is absent or emp
 )
 
 
+_FORMULA_TAG = re.compile(rb"<f[ >/]")
+
+
 def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
     """(row, 0-based column) of the formula cells of `sheet` that carry no saved value. Read only
     when a required value is missing, to say why (openpyxl and other writers save formulas unevaluated)."""
@@ -418,8 +421,7 @@ def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
         # the workbook was read whole already) and keep the XML only when there is one.
         found = False
         for chunk in _inflate(data, info):
-            arr = np.frombuffer(chunk, dtype=np.uint8)
-            if ((arr[:-1] == 60) & (arr[1:] == 102)).any() or chunk.endswith(b"<"):
+            if _FORMULA_TAG.search(chunk) or chunk.endswith((b"<", b"<f")):
                 found = True
                 break
         if not found:
