@@ -13,10 +13,10 @@ Prints the machine, then medians of `--repeat` runs (time.perf_counter around wh
    with the ratio of each to the floor (goal: <= 3x);
 3. where the draw command's time goes, in process, one run: the preview (ingest + rules: the
    columnar ingest of issue 10 is another helper's work), freezing the pool, and the draw
-   (store the pool and its member rows, select, store winners);
+   (store the pool text and its member chunks, select, store winners);
 4. `Store.history()` and `history.first_months()` for 100 000 ids (half of them stored) with
    `--stored` members in official pools, beside what history() did before (parse every pool),
-   and one `verify` of that database (member rows and participations checked against the texts).
+   and one `verify` of that database (member chunks and participations checked against the texts).
 Figures only, no pass/fail.
 """
 from __future__ import annotations
@@ -192,7 +192,7 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
           f"({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
     print(f"  freeze: sort + text + sha256              {t4 - t3:7.2f} s")
     print(f"  draw_month, all three tiers               {t5 - t4:7.2f} s")
-    print(f"    freeze + store pool text and member rows {marks['pool_frozen'] - t4:6.2f} s")
+    print(f"    freeze + store pool text and member chunks {marks['pool_frozen'] - t4:4.2f} s")
     print(f"    select 25, read their rows, store winners {marks['tier_done'] - marks['pool_frozen']:5.2f} s")
     print(f"    the month's record                       {t5 - marks['tier_done']:6.2f} s")
 

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,6 +56,7 @@ from engine.store import (
     import_fields,
     members_sha256,
     string_bytes,
+    string_order,
     winner_details,
 )
 
@@ -64,6 +66,14 @@ __all__ = [
     "execute_tier", "freeze_pool", "prepare_redraw", "prepare_tier", "redraw", "set_claim", "verify",
     "CRASH_HOOK_ENV",
 ]
+
+# A draw's columns (a million members: sort, take, join, chunks) allocate and free some 100 MB at a
+# time. Arrow's jemalloc keeps freed pages for the next allocation; mimalloc, pyarrow's default,
+# hands them back and faults them in again: 0.6-0.9 s of a 4.7 s draw command of 900 000 members on
+# the benchmark machine (benchmarks/draw.py). Set only before pyarrow is loaded (its allocator is
+# chosen once), never over the user's own choice, and not on Windows (its wheels have no jemalloc).
+if sys.platform != "win32" and "pyarrow" not in sys.modules:
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 METHODS = (METHOD_RANDOM_ORG, METHOD_OFFLINE)
 REDRAW_REASONS = ("unclaimed", "forfeited")
@@ -191,19 +201,6 @@ def canonical_pool_bytes(ordinals: Any, accounts: Any, client_ids: Any, denomina
     return string_bytes(lines)[0]
 
 
-def _account_order(accounts: Any) -> Any:
-    """Indices that sort the accounts in plain string order (stable). When every account is ASCII
-    digits of one length (up to 18: the usual account numbers), that order is the order of their
-    values, and Arrow sorts 64-bit integers several times faster than strings."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    lengths = pc.min_max(pc.binary_length(accounts)).as_py()
-    if 0 < lengths["min"] == lengths["max"] <= 18 and pc.all(pc.ascii_is_decimal(accounts)).as_py():
-        return pc.sort_indices(pc.cast(accounts, pa.int64()))
-    return pc.sort_indices(accounts)
-
-
 def freeze_pool(participants: Any, month: str, denomination: int) -> FrozenPool:
     """RULES.md step 1: sort by account (plain string order), number 1..N, hash the text.
 
@@ -217,7 +214,7 @@ def freeze_pool(participants: Any, month: str, denomination: int) -> FrozenPool:
     table = _pool_columns(participants)
     n = table.num_rows
     if n:
-        table = table.take(_account_order(table.column("account")))
+        table = table.take(string_order(table.column("account")))
     ordinals = pa.array(np.arange(1, n + 1, dtype=np.int64))
     members = pa.table({"ordinal": ordinals, **{c: table.column(c).combine_chunks() for c in _POOL_SOURCE_COLUMNS}})
     data = canonical_pool_bytes(ordinals, members.column("account"), members.column("client_id"), denomination)
@@ -580,18 +577,26 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
 
 
 def _winning_members(store: Store, draw: DrawRecord, ordinals: Sequence[int]) -> list[PoolMember]:
-    """The members at the drawn ordinals, read by key. Each row is checked against the pool text
-    (its line is in the hashed text): a member row changed by hand cannot name a winner; the
+    """The members at the drawn ordinals, read from their chunks. Each is checked against the pool
+    text (its line is in the hashed text): a member changed by hand cannot name a winner; the
     winner then comes from the text itself (details left empty) and `verify` names the change."""
     assert draw.pool is not None
     text, den = draw.pool.text, draw.denomination
     rows = {m.ordinal: m for m in store.pool_members(draw.pool.id, ordinals)}
+    in_text: set[int] = set()
+    start = 0  # lines are in ordinal order: each winner's line is looked for after the one before
+    for o in sorted(rows):
+        m = rows[o]
+        line = f"{o},{m.account},{m.client_id},{den}\n"
+        found = 0 if text.startswith(line) else text.find(f"\n{line}", start)
+        if found >= 0:
+            in_text.add(o)
+            start = max(start, found)
     out: list[PoolMember] = []
     lines: list[tuple[int, str, str, int]] | None = None
     for o in ordinals:
         m = rows.get(o)
-        line = f"{o},{m.account},{m.client_id},{den}\n" if m is not None else ""
-        if m is None or not (text.startswith(line) or f"\n{line}" in text):
+        if o not in in_text:
             lines = lines or parse_pool_text(text)
             _, account, client_id, _ = lines[o - 1]
             m = PoolMember(ordinal=o, account=account, client_id=client_id, denomination=den)
