@@ -67,14 +67,6 @@ __all__ = [
     "CRASH_HOOK_ENV",
 ]
 
-# A draw's columns (a million members: sort, take, join, chunks) allocate and free some 100 MB at a
-# time. Arrow's jemalloc keeps freed pages for the next allocation; mimalloc, pyarrow's default,
-# hands them back and faults them in again: 0.6-0.9 s of a 4.7 s draw command of 900 000 members on
-# the benchmark machine (benchmarks/draw.py). Set only before pyarrow is loaded (its allocator is
-# chosen once), never over the user's own choice, and not on Windows (its wheels have no jemalloc).
-if sys.platform != "win32" and "pyarrow" not in sys.modules:
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
-
 METHODS = (METHOD_RANDOM_ORG, METHOD_OFFLINE)
 REDRAW_REASONS = ("unclaimed", "forfeited")
 CLAIM_STATUSES = ("contacted", "claimed", "forfeited", "unclaimed")
@@ -85,6 +77,31 @@ _BLOCKING_KINDS = frozenset({"bad_signature", "not_bound", "development_licence"
 # Test hook: exit the process right after RANDOM.ORG answered, before storing
 # (simulates a crash; the next attempt must recover the result through the ticket).
 CRASH_HOOK_ENV = "PROMOTION_CRASH_AFTER_RANDOM"
+
+
+def _prepare_command_process() -> None:
+    """In a one-shot `python -m engine` command that draws, before pyarrow is loaded:
+
+    - Arrow's jemalloc instead of mimalloc. A draw's columns (a million members: sort, take, join,
+      chunks) allocate and free some 100 MB at a time; jemalloc keeps freed pages for the next
+      allocation, mimalloc (pyarrow's default) hands them back and faults them in again: 0.6-0.9 s
+      of a 4.7 s draw of 900 000 members on the benchmark machine (benchmarks/draw.py). Never over
+      the user's own ARROW_DEFAULT_MEMORY_POOL, not on Windows (its wheels have no jemalloc).
+    - pyarrow's first look for pandas finds none (as `engine preview` does): 0.3-0.4 s.
+
+    Not in the app or any other process that imports this module: there pyarrow keeps its defaults."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if getattr(spec, "name", None) != "engine.__main__" or "pyarrow" in sys.modules:
+        return
+    if sys.platform != "win32":
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    from engine.cli_preview import _pyarrow_without_pandas
+
+    _pyarrow_without_pandas()
+
+
+_prepare_command_process()
 
 OnStep = Callable[[str, dict], None]
 

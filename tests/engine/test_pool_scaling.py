@@ -356,3 +356,31 @@ def test_participations_keep_client_ids_of_any_text(store):
     assert store.participations() == sorted((c, "2021-03", d.id) for c in odd)
     assert store.history().first_months([*odd, "other"]) == {c: "2021-03" for c in odd}
     assert all(f.ok for f in verify(store))
+
+
+@pytest.mark.parametrize("pool_env, expected", [({}, "jemalloc"), ({"ARROW_DEFAULT_MEMORY_POOL": "system"}, "system")])
+def test_the_draw_command_loads_no_pandas_and_lets_arrow_keep_its_pages(tmp_path, pool_env, expected):
+    """`python -m engine draw` (a one-shot process) chooses Arrow's jemalloc before pyarrow loads,
+    unless the user chose an allocator, and keeps pyarrow from importing pandas; the draw is done."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = write_csv(tmp_path / "march.csv", {50000: 30, 70000: 3, 100000: 1})
+    argv = ["engine", "draw", str(path), "--month", "2021-03", "--method", "offline", "--draw-date", "2021-04-05",
+            "--db", f"sqlite:///{tmp_path / 'p.sqlite'}", "--rehearsal", "--entropy", "1 2", "--json"]
+    code = ("import contextlib, io, json, runpy, sys\n"
+            f"sys.argv = {argv!r}\n"
+            "out = io.StringIO()\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(out):\n"
+            "    runpy.run_module('engine', run_name='__main__', alter_sys=True)\n"
+            "import pyarrow as pa\n"
+            "print(json.dumps([out.getvalue(), 'pandas' in sys.modules, pa.default_memory_pool().backend_name]))\n")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"} | pool_env
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    drawn, pandas, backend = json.loads(done.stdout.strip().splitlines()[-1])
+    assert json.loads(drawn)["month"] == "2021-03" and not pandas and backend == expected
