@@ -85,6 +85,14 @@ class Preview:
                 return m.tier(denomination)
         raise KeyError((month, denomination))
 
+    def months_in_file(self) -> set[str]:
+        """The months of the eligible rows and of the excluded rows, from the columns: what
+        `{p.month for p in self.eligible} | {e.month for e in self.excluded}` gives (None left out),
+        without building an object per row."""
+        a = self.assessment
+        codes = np.unique(a.month[(a.status != 2) & (a.month >= 0)])
+        return {a.months[int(c)] for c in codes}
+
     def excluded_by_reason(self, month: str | None = None) -> dict[str, int]:
         return self.assessment.excluded_by_reason(month)
 

@@ -158,3 +158,11 @@ def test_every_row_accounted_for(tmp_path):
     result = run(tmp_path, rows)
     r = result.rows
     assert (r.data, r.blank, r.eligible, r.excluded, r.errors) == (5, 1, 3, 1, 1)
+
+
+def test_months_in_file_from_columns(tmp_path):
+    rows = [Row(), Row(account="100000002", connected_on=dt.date(2021, 4, 2)), Row(account="100000003", monthly_fee=100,
+            connected_on=dt.date(2021, 12, 2)), Row(account="100000004", monthly_fee="abc", connected_on=dt.date(2021, 6, 1))]
+    result = run(tmp_path, rows, draw_date=dt.date(2021, 12, 20))
+    expected = {p.month for p in result.eligible} | {e.month for e in result.excluded if e.month}
+    assert result.months_in_file() == expected == {"2021-03", "2021-04", "2021-12"}
