@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.e2e.test_browser import SHOTS, chromium
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +53,8 @@ def pages(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(pages):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _open(browser, url: str, locale: str = "en-GB"):

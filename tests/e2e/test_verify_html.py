@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.e2e.test_browser import SHOTS, chromium
 
 pytestmark = pytest.mark.browser
 
@@ -232,16 +232,8 @@ def page_url(pages):
 @pytest.fixture(scope="module")
 def browser(bundles):
     """Module scope: Playwright's event loop must be gone before other modules sign PDFs (pyHanko)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
