@@ -41,8 +41,7 @@ from typing import Any
 
 from engine.cli_args import date_arg, month_arg
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, CommissionMember, DrawRecord, MonthRecord
-
-COMMISSION_ROLES = ("chair", "secretary", "member")
+from engine.rules import COMMISSION_ROLES
 
 
 class InputError(Exception):
@@ -139,7 +138,7 @@ def load_commission(path: str) -> tuple[str, str, tuple[CommissionMember, ...]]:
             raise InputError(f"{path}: member {i} has no name")
         role = str(m.get("role", "member")).strip().lower()
         if role not in COMMISSION_ROLES:
-            raise InputError(f"{path}: member {i} has role {role!r}; use chair, secretary or member")
+            raise InputError(f"{path}: member {i} has role {role!r}; use {', '.join(COMMISSION_ROLES)}")
         members.append(CommissionMember(role=role, name=str(m["name"]).strip(),
                                         position=str(m.get("position", "")).strip()))
     return str(data.get("place", "")), str(data.get("protocol_number", "")), tuple(members)

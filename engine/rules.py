@@ -18,6 +18,10 @@ from pathlib import Path
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
+# Who sits on the draw commission (clause 8: the protocol lists the commission), in the
+# order a protocol and the settings page list them; the app and the command line share it.
+COMMISSION_ROLES = ("chair", "secretary", "member")
+
 
 class RulesError(ValueError):
     """The rules file is missing, malformed or inconsistent."""

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from engine.progress import certificates_in_draw, next_month_to_draw
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
 from ui import presentation, registry, services
 from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
@@ -64,8 +65,8 @@ if not months:
 
 with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     c1, c2, c3 = st.columns(3)
-    undrawn = [m for m in months if m not in services.store().months(rehearsal=ctx.rehearsal)]
-    month = c1.selectbox(t("common.month"), months, index=months.index(undrawn[0]) if undrawn else len(months) - 1,
+    upcoming = next_month_to_draw(months, services.store().months(rehearsal=ctx.rehearsal))
+    month = c1.selectbox(t("common.month"), months, index=months.index(upcoming) if upcoming else len(months) - 1,
                          format_func=month_labels(), key="draw_month")
     draw_date = c2.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="draw_date")
     place = c3.text_input(t("draw.place"), value=services.default_place(), key="draw_place")
@@ -351,8 +352,8 @@ def month_draw() -> None:
         confirmed_key=f"draw_commission_ok_{month}_{ctx.rehearsal}",
         record_presence=lambda members: services.record_commission(month, members, place, draw_date,
                                                                    rehearsal=ctx.rehearsal),
-        request_text=lambda d: t("draw.request_explained", n=min(d.to_draw, d.pool.size), size=d.pool.size,
-                                 ticket=d.ticket_id),
+        request_text=lambda d: t("draw.request_explained", n=certificates_in_draw(d.to_draw, d.pool.size),
+                                 size=d.pool.size, ticket=d.ticket_id),
         empty_text=t("draw.empty_pool", n=state.pending.to_draw if state.pending else 0),
         stage=presentation.Stage(month, "tier", den),
     )

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.records import CommissionMember
+from engine.rules import COMMISSION_ROLES
 from ui import services
 from ui.i18n import fmt_date, fmt_int, fmt_money, month_labels, t
 from ui.setup import page_setup
@@ -17,13 +18,11 @@ rules = services.rules()
 st.subheader(t("settings.commission_title"))
 st.caption(t("settings.commission_help"))
 members = services.default_commission()
-roles = ["chair", "secretary", "member"]
 frame = pd.DataFrame(
     [{"role": m.role, "name": m.name, "position": m.position} for m in members] or
-    [{"role": "chair", "name": "", "position": ""}, {"role": "secretary", "name": "", "position": ""},
-     {"role": "member", "name": "", "position": ""}]
+    [{"role": r, "name": "", "position": ""} for r in COMMISSION_ROLES]  # one empty row per role to fill in
 )
-role_text = {r: t(f"commission.{r}") for r in roles}
+role_text = {r: t(f"commission.{r}") for r in COMMISSION_ROLES}
 edited = st.data_editor(
     frame.assign(role=frame["role"].map(role_text)),
     num_rows="dynamic",
@@ -38,7 +37,8 @@ edited = st.data_editor(
 if st.button(t("settings.commission_save"), type="primary", key="settings_save_commission", icon=":material/save:"):
     back = {v: k for k, v in role_text.items()}
     saved = [
-        CommissionMember(back.get(str(r["role"]), "member"), str(r["name"]).strip(), str(r["position"] or "").strip())
+        CommissionMember(back.get(str(r["role"]), COMMISSION_ROLES[-1]), str(r["name"]).strip(),
+                         str(r["position"] or "").strip())
         for r in edited.to_dict("records")
         if str(r.get("name") or "").strip()
     ]

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from engine.ingest import IngestError
+from engine.progress import month_drawn
 from ui import incidents, registry, services
 from ui.i18n import fmt_datetime, fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
@@ -139,7 +140,7 @@ st.subheader(t("upload.freeze_title"))
 stored = services.stored_imports(month, rehearsal=ctx.rehearsal)
 last = stored[-1] if stored else None
 already_frozen = last is not None and last.file_sha256 == preview.file_sha256
-drawn_already = not ctx.rehearsal and any((month, den) in history.drawn for den in rules.denominations)
+drawn_already = not ctx.rehearsal and month_drawn(history.drawn, month, rules.denominations)
 freeze_row = st.container(horizontal=True, vertical_alignment="center")
 clicked = freeze_row.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze",
                             disabled=drawn_already or already_frozen, help=t("upload.freeze_help"))

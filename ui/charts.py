@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from engine.progress import HANDED_OVER, tier_position
 from ui.i18n import fmt_int, fmt_month, t
 
 STATUS_COLOURS = {"drawn": "#94a3b8", "contacted": "#0b5cad", "claimed": "#15803d", "unclaimed": "#f59e0b",
@@ -24,11 +25,11 @@ BUDGET_COLOUR = "#b91c1c"
 
 def tier_colours(denominations: Sequence[int]) -> dict[int, str]:
     """One colour per tier, light to dark as the face value grows, the same in every chart."""
-    ordered = sorted(denominations)
-    if len(ordered) == 1:
-        return {ordered[0]: sample_colorscale("Blues", [0.75])[0]}
-    points = [0.4 + 0.55 * i / (len(ordered) - 1) for i in range(len(ordered))]
-    return dict(zip(ordered, sample_colorscale("Blues", points)))
+    tiers = set(denominations)
+    if len(tiers) == 1:
+        return {next(iter(tiers)): sample_colorscale("Blues", [0.75])[0]}
+    place = {d: tier_position(tiers, d) for d in tiers}  # the tier's place in Table 1, not its face value
+    return {d: sample_colorscale("Blues", [0.4 + 0.55 * place[d] / (len(tiers) - 1)])[0] for d in tiers}
 
 
 def tier_name(denomination: int, lang: str) -> str:
@@ -137,7 +138,7 @@ def claim_rate(claims: pd.DataFrame, months: Sequence[str], denominations: Seque
     if claims.empty:
         return None
     colours = tier_colours(denominations)
-    rates = (claims.assign(claimed=claims["status"] == "claimed")
+    rates = (claims.assign(claimed=claims["status"] == HANDED_OVER)
              .groupby(["month", "denomination"], as_index=False)
              .agg(drawn=("certificate", "size"), claimed=("claimed", "sum")))
     fig = go.Figure()
@@ -177,7 +178,7 @@ def budget_table(claims: pd.DataFrame, months: Sequence[str], total: int) -> pd.
     """The budget chart's numbers (cumulative), up to the last month drawn: a cumulative line must not
     run on into months not drawn yet."""
     shown = [m for m in months if not claims.empty and m <= max(claims["month"])]
-    handed = claims[claims["status"] == "claimed"].groupby("month")["face_value"].sum()
+    handed = claims[claims["status"] == HANDED_OVER].groupby("month")["face_value"].sum()
     drawn = claims.groupby("month")["face_value"].sum()
     frame = pd.DataFrame({"month": shown})
     frame["drawn"] = frame["month"].map(drawn).fillna(0).astype(int).cumsum()

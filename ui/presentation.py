@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from engine.progress import certificates_in_draw, next_month_to_draw, tier_position
 from ui.i18n import fmt_int, fmt_month, t
 
 AUDIENCE = "audience"
@@ -152,9 +153,7 @@ def _e(text) -> str:
 
 
 def tier_colour(denomination: int, denominations) -> str:
-    ordered = sorted(denominations)
-    index = ordered.index(denomination) if denomination in ordered else 0
-    return TIER_COLOURS[index % len(TIER_COLOURS)]
+    return TIER_COLOURS[tier_position(denominations, denomination) % len(TIER_COLOURS)]
 
 
 def hash_groups(sha256: str, group: int = 8, per_line: int = 4) -> str:
@@ -243,7 +242,8 @@ def _method_line(draw, step: str) -> str:
         return t("present.now_drawing_offline") if draw.method == METHOD_OFFLINE else t("present.now_drawing")
     if step == "commission":
         if draw.method == METHOD_RANDOM_ORG:
-            return t("present.now_numbers_randomorg", n=fmt_int(min(draw.to_draw, draw.pool.size)),
+            n = certificates_in_draw(draw.to_draw, draw.pool.size)
+            return t("present.now_numbers_randomorg", n=fmt_int(n),
                      size=fmt_int(draw.pool.size))
         return t("present.now_numbers_offline")
     return t("present.now_frozen")
@@ -255,7 +255,7 @@ def pool_screen(draw, step: str, *, title: str, subtitle: str, rehearsal: bool) 
 
     size = draw.pool.size if draw.pool else 0
     facts = (_fact(t("present.pool_size"), fmt_int(size))
-             + _fact(t("present.to_draw"), fmt_int(min(draw.to_draw, size)), small=True))
+             + _fact(t("present.to_draw"), fmt_int(certificates_in_draw(draw.to_draw, size)), small=True))
     sub = ""
     if draw.method == METHOD_RANDOM_ORG and draw.ticket_id:
         sub = f"<span class='sub'>{_e(t('present.ticket', ticket=draw.ticket_id))}</span>"
@@ -362,7 +362,7 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
     if month is None:
         months = services.draw_months(rehearsal=rehearsal)
         drawn = services.store().months(rehearsal=rehearsal)
-        month = next((m for m in months if m not in drawn), months[-1] if months else None)
+        month = next_month_to_draw(months, drawn) or (months[-1] if months else None)
     if month is None:
         return frame("waiting", t("app.title"), t("present.no_month"), "", rehearsal=rehearsal)
 

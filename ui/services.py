@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from engine.progress import Progress, progress
 from engine.quotas import split_carry_out
-from engine.records import OPEN_STATUSES, CommissionMember, DrawRecord, History, WinnerRecord
+from engine.records import CommissionMember, DrawRecord, History, WinnerRecord
 from engine.rules import Rules, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,35 +126,11 @@ def freeze_import(preview, month: str, data: bytes, *, rehearsal: bool = False):
 # ---------------------------------------------------------------- status at a glance
 
 
-@dataclass(frozen=True)
-class Status:
-    drawn_months: tuple[str, ...]
-    next_month: str | None  # the first month of Table 2 not drawn yet
-    draw_due_in: str | None  # the month in which that draw is due (clause 8: the month after)
-    next_draw_date: dt.date | None  # when a commission session already names the day
-    certificates_drawn: int
-    face_value_handed_over: int
-    open_claims: tuple[WinnerRecord, ...]
-
-
-def status(*, rehearsal: bool = False) -> Status:
-    from engine.rules import next_month
-
-    r = rules()
+def status(*, rehearsal: bool = False) -> Progress:
+    """engine.progress.progress on what the store holds: months drawn, the next month, certificates
+    drawn and the face value handed over (the engine's rules; this only reads the store)."""
     s = store()
-    drawn = tuple(s.months(rehearsal=rehearsal))
-    upcoming = next((m for m in r.months if m not in drawn), None)
-    winners = s.winners(rehearsal=rehearsal)
-    current = [w for w in winners if w.current]
-    return Status(
-        drawn_months=drawn,
-        next_month=upcoming,
-        draw_due_in=next_month(upcoming) if upcoming else None,
-        next_draw_date=None,
-        certificates_drawn=len(current),
-        face_value_handed_over=sum(w.denomination for w in current if w.status == "claimed"),
-        open_claims=tuple(sorted((w for w in current if w.status in OPEN_STATUSES), key=lambda w: w.deadline)),
-    )
+    return progress(rules(), s.months(rehearsal=rehearsal), s.winners(rehearsal=rehearsal))
 
 
 # ---------------------------------------------------------------- tables for charts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.progress import certificates_in_draw
 from ui.catalog import ENTRIES
 from ui.i18n import fmt_int, t
 
@@ -113,7 +114,7 @@ def draw_facts(draw) -> None:
     big_metric(t("col.pool_size"), fmt_int(size), c1)
     big_metric(t("col.to_draw"), fmt_int(draw.to_draw), c2)
     big_metric(t("col.drawn") if draw.status == "done" else t("draw.will_draw"),
-               fmt_int(draw.drawn if draw.status == "done" else min(draw.to_draw, size)), c3)
+               fmt_int(draw.drawn if draw.status == "done" else certificates_in_draw(draw.to_draw, size)), c3)
     if pool:
         pool_hash_box(pool.sha256)
     if draw.method == METHOD_RANDOM_ORG and draw.ticket_id:

@@ -242,6 +242,16 @@ def test_after_a_draw_every_page_shows_it(march_file):
 
     claimed = [v for v in services.claim_views(rehearsal=False) if v.status == "claimed"]
     assert len(claimed) == 1 and claimed[0].winner.certificate_serial == "CHOCO-0001"
+    # home: the face value handed over is the one claimed certificate's, not every winner's (engine.progress)
+    open_page(at, "home")
+    drawn = len(services.claim_views(rehearsal=False))
+    assert drawn > 1
+    from ui.i18n import fmt_money
+
+    budget = next(c.value for c in at.caption if "handed over" in c.value)
+    assert budget.startswith(f"Certificates handed over: {fmt_money(claimed[0].winner.denomination, 'en')} of"), budget
+    assert any(m.label == "Certificates drawn" and m.value.startswith(str(drawn)) for m in at.metric), \
+        [(m.label, m.value) for m in at.metric]
     # documents: one click each, the download button makes its document when clicked
     open_page(at, "documents")
     protocol = next(b for b in at.get("download_button") if b.key == "docs_dl_protocol")
