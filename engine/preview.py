@@ -133,7 +133,6 @@ class Preview:
             "notices": [n.text for n in self.notices],
         }
 
-
     def to_json_text(self) -> str:
         """`json.dumps(self.to_json(), ensure_ascii=False)`, character for character, with the
         per-row lists written straight from the columns (a 100 000-row month: no 100 000 dicts)."""
@@ -144,47 +143,39 @@ class Preview:
             text = text.replace(json.dumps(mark), "[" + ", ".join(getattr(self, f"_{key}_json_items")()) + "]", 1)
         return text
 
-    def _eligible_json_items(self) -> list[str]:
+    def _eligible_columns(self) -> tuple[list, list, list, list, list]:
+        """row, account, client_id, month, denomination of the eligible rows, in file order."""
         a = self.assessment
         idx = np.flatnonzero(a.status == 0)
         take = pa.array(idx)
-        rows = a.data.column("row").take(take).to_pylist()
-        accounts = map(_quote, a.data.column("account").take(take).to_pylist())
-        ids = map(_quote, a.data.column("client_id").take(take).to_pylist())
-        months = a.month_text(a.month[idx])
-        denominations = a.denomination[idx].tolist()
+        return (a.data.column("row").take(take).to_pylist(), a.data.column("account").take(take).to_pylist(),
+                a.data.column("client_id").take(take).to_pylist(), a.month_text(a.month[idx]),
+                a.denomination[idx].tolist())
+
+    def _excluded_columns(self) -> tuple[list, list, list]:
+        """row, account, reason of the excluded rows, in file order."""
+        a = self.assessment
+        idx = np.flatnonzero(a.status == 1)
+        take = pa.array(idx)
+        return (a.data.column("row").take(take).to_pylist(), a.data.column("account").take(take).to_pylist(),
+                np.array(REASONS, dtype=object)[a.reason[idx]].tolist())
+
+    def _eligible_json_items(self) -> list[str]:
+        rows, accounts, ids, months, denominations = self._eligible_columns()
         return [f'{{"row": {r}, "account": {ac}, "client_id": {c}, "month": "{m}", "denomination": {d}}}'
-                for r, ac, c, m, d in zip(rows, accounts, ids, months, denominations)]
+                for r, ac, c, m, d in zip(rows, map(_quote, accounts), map(_quote, ids), months, denominations)]
 
     def _excluded_json_items(self) -> list[str]:
-        a = self.assessment
-        idx = np.flatnonzero(a.status == 1)
-        take = pa.array(idx)
-        rows = a.data.column("row").take(take).to_pylist()
-        accounts = map(_quote, a.data.column("account").take(take).to_pylist())
-        reasons = np.array(REASONS, dtype=object)[a.reason[idx]].tolist()
-        return [f'{{"row": {r}, "account": {ac}, "reason": "{why}"}}' for r, ac, why in zip(rows, accounts, reasons)]
+        rows, accounts, reasons = self._excluded_columns()
+        return [f'{{"row": {r}, "account": {ac}, "reason": "{why}"}}'
+                for r, ac, why in zip(rows, map(_quote, accounts), reasons)]
 
     def _eligible_json(self) -> list[dict]:
-        a = self.assessment
-        idx = np.flatnonzero(a.status == 0)
-        take = pa.array(idx)
-        rows = a.data.column("row").take(take).to_pylist()
-        accounts = a.data.column("account").take(take).to_pylist()
-        ids = a.data.column("client_id").take(take).to_pylist()
-        months = a.month_text(a.month[idx])
-        denominations = a.denomination[idx].tolist()
         return [{"row": r, "account": ac, "client_id": c, "month": m, "denomination": d}
-                for r, ac, c, m, d in zip(rows, accounts, ids, months, denominations)]
+                for r, ac, c, m, d in zip(*self._eligible_columns())]
 
     def _excluded_json(self) -> list[dict]:
-        a = self.assessment
-        idx = np.flatnonzero(a.status == 1)
-        take = pa.array(idx)
-        rows = a.data.column("row").take(take).to_pylist()
-        accounts = a.data.column("account").take(take).to_pylist()
-        reasons = np.array(REASONS, dtype=object)[a.reason[idx]].tolist()
-        return [{"row": r, "account": ac, "reason": why} for r, ac, why in zip(rows, accounts, reasons)]
+        return [{"row": r, "account": ac, "reason": why} for r, ac, why in zip(*self._excluded_columns())]
 
 
 def preview(
