@@ -13,7 +13,8 @@ Prints the machine, then medians of `--repeat` runs (time.perf_counter around wh
    with the ratio of each to the floor (goal: <= 3x);
 3. where the draw command's time goes, in process, one run: the preview (ingest + rules: the
    columnar ingest of issue 10 is another helper's work), freezing the pool, and the draw
-   (store the pool text and its member chunks, select, store winners);
+   (store the pool text and its member chunks, select, store winners), as a rehearsal and as an
+   official draw (which also writes the participations);
 4. `Store.history()` and `history.first_months()` for 100 000 ids (half of them stored) with
    `--stored` members in official pools, beside what history() did before (parse every pool),
    and one `verify` of that database (member chunks and participations checked against the texts).
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -150,22 +152,49 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
     floor_script = tmp / "floor.py"
     floor_script.write_text(FLOOR, encoding="utf-8")
     run([sys.executable, str(floor_script), str(csv_path)])  # warm-up: the file and the imports in the page cache
-    t_floor, floor_runs = median_of(repeat, lambda: run([sys.executable, str(floor_script), str(csv_path)]))
-    t_reh, reh_runs = median_of(repeat, lambda: draw(True))
-    t_off, off_runs = median_of(repeat, lambda: draw(False))
-    t_floor2, floor_runs2 = median_of(repeat, lambda: run([sys.executable, str(floor_script), str(csv_path)]))
-    floor = statistics.median(floor_runs + floor_runs2)
-    print("whole commands, medians:")
-    print(f"  floor: pyarrow read + sort + text + sha256  {fmt(floor, floor_runs + floor_runs2)}   1.0x")
-    print(f"  python -m engine draw --rehearsal           {fmt(t_reh, reh_runs)}  {t_reh / floor:5.1f}x   goal <= 3x")
-    print(f"  python -m engine draw (official)            {fmt(t_off, off_runs)}  {t_off / floor:5.1f}x")
+    # Rounds side by side (floor, rehearsal, official, floor): on a shared machine the load changes
+    # from minute to minute, so each round's draws are divided by the floor measured around them.
+    floors: list[float] = []
+    reh_runs: list[float] = []
+    off_runs: list[float] = []
+    reh_ratios: list[float] = []
+    off_ratios: list[float] = []
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    for _ in range(repeat):
+        before = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
+        reh_runs.append(timed(lambda: draw(True)))
+        off_runs.append(timed(lambda: draw(False)))
+        after = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
+        floors += [before, after]
+        here = statistics.median([before, after])
+        reh_ratios.append(reh_runs[-1] / here)
+        off_ratios.append(off_runs[-1] / here)
+    floor = statistics.median(floors)
+    t_reh, t_off = statistics.median(reh_runs), statistics.median(off_runs)
+
+    def ratios(values: list[float]) -> str:
+        return f"{statistics.median(values):5.1f}x  (rounds: {', '.join(f'{r:.1f}' for r in values)})"
+
+    print("whole commands, medians (each round: floor, rehearsal, official, floor):")
+    print(f"  floor: pyarrow read + sort + text + sha256  {fmt(floor, floors)}")
+    print(f"  python -m engine draw --rehearsal           {fmt(t_reh, reh_runs)}")
+    print(f"  python -m engine draw (official)            {fmt(t_off, off_runs)}")
+    print(f"  ratio to the floor of its round, rehearsal  {ratios(reh_ratios)}   goal <= 3x")
+    print(f"  ratio to the floor of its round, official   {ratios(off_ratios)}   goal <= 3x")
+    print(f"  ratio of the medians: rehearsal {t_reh / floor:.1f}x, official {t_off / floor:.1f}x")
 
 
 def draw_in_process(tmp: Path, csv_path: Path) -> None:
-    """One run in this process, step by step: what part is the preview (ingest), what the draw."""
+    """One run in this process, step by step: what part is the preview (ingest), what the draw;
+    then the same month drawn officially, which also writes the participations."""
     from engine.draw import draw_month, freeze_pool, _preview_pool
     from engine.preview import preview
-    from engine.store import Store
+    from engine.store import Store, member_chunks, members_sha256
 
     t0 = time.perf_counter()
     store = Store(f"sqlite:///{tmp / 'steps.sqlite'}")
@@ -177,24 +206,43 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     t3 = time.perf_counter()
     pool = freeze_pool(source, MONTH, 50000)
     t4 = time.perf_counter()
-    marks: dict[str, float] = {}
-    record = draw_month(store, pv, MONTH, method="offline", entropy="bench 1 2 3", rehearsal=True,
-                        draw_date=dt.date.fromisoformat(DRAW_DATE),
-                        on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()))
+    members_sha256(pool.table)
     t5 = time.perf_counter()
+    member_chunks(pool.table)
+    t6 = time.perf_counter()
+
+    def timed(rehearsal: bool, db: Store) -> tuple[dict, float, Any, float]:
+        marks: dict[str, float] = {}
+        start = time.perf_counter()
+        record = draw_month(db, pv, MONTH, method="offline", entropy="bench 1 2 3", rehearsal=rehearsal,
+                            draw_date=dt.date.fromisoformat(DRAW_DATE),
+                            on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()))
+        return marks, start, record, time.perf_counter()
+
+    marks, start, record, end = timed(True, store)
     store.close()
     size = record.tier_draw(50000).pool.size
     assert size == pool.size, (size, pool.size)
+    official = Store(f"sqlite:///{tmp / 'steps-official.sqlite'}")
+    o_marks, o_start, _o_record, o_end = timed(False, official)
+    official.close()
+    def row(label: str, seconds: float, note: str = "") -> None:
+        print(f"  {label:<52} {seconds:6.2f} s{note}")
+
     print(f"in process, one run ({size:,} members in the tier):")
-    print(f"  open the store (migrate a new file)       {t1 - t0:7.2f} s")
-    print(f"  preview: ingest + rules + ledger          {t2 - t1:7.2f} s   (the ingest issue's part)")
-    print(f"  the tier's members as columns             {t3 - t2:7.2f} s   "
-          f"({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
-    print(f"  freeze: sort + text + sha256              {t4 - t3:7.2f} s")
-    print(f"  draw_month, all three tiers               {t5 - t4:7.2f} s")
-    print(f"    freeze + store pool text and member chunks {marks['pool_frozen'] - t4:4.2f} s")
-    print(f"    select 25, read their rows, store winners {marks['tier_done'] - marks['pool_frozen']:5.2f} s")
-    print(f"    the month's record                       {t5 - marks['tier_done']:6.2f} s")
+    row("open the store (migrate a new file)", t1 - t0)
+    row("preview: ingest + rules + ledger", t2 - t1, "   (the ingest issue's part)")
+    row("the tier's members as columns", t3 - t2,
+        f"   ({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
+    row("freeze: sort + text + sha256", t4 - t3)
+    row("  members_sha256 of the details (in the store step)", t5 - t4)
+    row("  member chunks, Arrow IPC + LZ4 (in the store step)", t6 - t5)
+    for label, m, s0, e in (("rehearsal", marks, start, end), ("official", o_marks, o_start, o_end)):
+        row(f"draw_month, all three tiers, {label}", e - s0)
+        row("  freeze again + store text and chunks", m["pool_frozen"] - s0)
+        row("  select, read the winners' chunks, store winners" + (" +" if label == "official" else ""),
+            m["tier_done"] - m["pool_frozen"], "  (+ participations)" if label == "official" else "")
+        row("  the other tiers and the month's record", e - m["tier_done"])
 
 
 # --------------------------------------------------------------------------- 4: history
@@ -284,7 +332,7 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
     print(f"  first_months(1 000 ids)                   {fmt(t_few, few_runs)}")
     print(f"  history().participated (all, on demand)   {fmt(t_all, all_runs)}")
     print(f"  before: parse every pool text             {fmt(t_before, before_runs)}")
-    print(f"  verify, every check (rows against texts)  {fmt(t_verify, verify_runs)}")
+    print(f"  verify, every check (chunks against texts) {fmt(t_verify, verify_runs)}")
     store.close()
 
 

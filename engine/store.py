@@ -195,6 +195,8 @@ def decode_member_chunk(data: bytes, first_ordinal: int) -> Any:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
+    if not isinstance(data, (bytes, bytearray, memoryview)):  # e.g. text written over it by hand
+        return None
     try:
         table = ipc.open_stream(pa.py_buffer(data)).read_all()
     except (pa.ArrowException, OSError, ValueError):
@@ -1346,7 +1348,7 @@ class Store:
             for i in range(0, len(chunks), _CHUNK):
                 for first, data in s.execute(select(PoolMemberChunkRow.first_ordinal, PoolMemberChunkRow.data).where(
                         PoolMemberChunkRow.pool_id == pool_id, PoolMemberChunkRow.chunk.in_(chunks[i:i + _CHUNK]))):
-                    table = decode_member_chunk(bytes(data), first)
+                    table = decode_member_chunk(data, first)
                     if table is None:
                         continue
                     for o in wanted:
@@ -1366,7 +1368,7 @@ class Store:
 
         rows = self._raw(s, "SELECT first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? ORDER BY chunk",
                          (pool_id,))
-        tables = [t for t in (decode_member_chunk(bytes(data), first) for first, data in rows) if t is not None]
+        tables = [t for t in (decode_member_chunk(data, first) for first, data in rows) if t is not None]
         return pa.concat_tables(tables) if tables else empty_members()
 
     def participations(self) -> list[tuple[str, str, int]]:

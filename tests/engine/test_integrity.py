@@ -316,6 +316,7 @@ MEMBER_CHUNK_EDITS = {
     "a chunk renumbered": "UPDATE pool_member_chunks SET first_ordinal = 2 WHERE pool_id = 3",
     "a chunk deleted": "DELETE FROM pool_member_chunks WHERE pool_id = 2",
     "a chunk's bytes cut short": "UPDATE pool_member_chunks SET data = substr(data, 1, 200) WHERE pool_id = 1",
+    "a chunk's bytes replaced by text": "UPDATE pool_member_chunks SET data = 'not arrow' WHERE pool_id = 2",
     "a chunk of another pool": "UPDATE pool_member_chunks SET data = (SELECT data FROM pool_member_chunks "
                                "WHERE pool_id = 2) WHERE pool_id = 3",
 }

@@ -110,7 +110,10 @@ def _members(pool_text: str, details_json: str) -> dict[str, list[str]]:
     the account may hold commas; details[i] is [name, phone, region] of ordinal i + 1."""
     details = json.loads(details_json) if details_json.strip() else []
     columns: dict[str, list[str]] = {c: [] for c in _COLUMNS}
-    for i, line in enumerate(pool_text.splitlines()):
+    lines = pool_text.split("\n")  # line feeds only: an account may hold U+2028 and the like
+    if lines[-1] == "":
+        lines.pop()
+    for i, line in enumerate(lines):
         _first, _, rest = line.partition(",")
         account_and_id, _, _den = rest.rpartition(",")
         account, _, client_id = account_and_id.rpartition(",")
