@@ -250,6 +250,17 @@ def string_order(strings: Any) -> Any:
     return pc.sort_indices(strings)
 
 
+def json_string_array(strings: Any) -> str:
+    """The JSON text of a string column as an array. Built from Arrow's buffer when every value is
+    ASCII letters and digits (nothing to escape: client ids), else by json.dumps of the values."""
+    import pyarrow.compute as pc
+
+    if len(strings) and pc.all(pc.ascii_is_alnum(strings)).as_py():
+        values, _ = string_bytes(pc.binary_join_element_wise('"', strings, '",', ""))
+        return "[" + values[:-1].decode("ascii") + "]"
+    return json.dumps(strings.to_pylist(), ensure_ascii=False, separators=(",", ":"))
+
+
 def members_sha256(members: Any) -> str:
     """SHA-256 of a pool's members' details (name, phone, region per ordinal), what the audit
     record's pool_frozen entry keeps of them (`members_sha256`, rule 7). Canonical and cheap from
@@ -1140,7 +1151,7 @@ class Store:
             return
         if self.dialect != "sqlite":  # one INSERT must not meet a key twice on PostgreSQL; SQLite's
             ids = ids.unique()        # upsert takes the rows one by one (a pool names a client once)
-        ids = ids.take(string_order(ids)).to_pylist()
+        ids = ids.take(string_order(ids))
         upsert = ("ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
                   "WHERE excluded.month < participations.month")
         cursor = s.connection().connection.cursor()
@@ -1149,18 +1160,18 @@ class Store:
                 # WHERE true: SQLite's upsert after a SELECT needs it (else ON reads as a join's)
                 cursor.execute(f"INSERT INTO participations (client_id, month, draw_id) SELECT value, ?, ? "
                                f"FROM json_each(?) WHERE true {upsert}",
-                               (row.month, row.id, json.dumps(ids, ensure_ascii=False, separators=(",", ":"))))
+                               (row.month, row.id, json_string_array(ids)))
             elif self.dialect == "postgresql" and hasattr(cursor, "copy"):
                 cursor.execute("CREATE TEMPORARY TABLE participations_new (client_id TEXT) ON COMMIT DROP")
                 with cursor.copy("COPY participations_new (client_id) FROM STDIN") as copy:
-                    for client_id in ids:
+                    for client_id in ids.to_pylist():
                         copy.write_row((client_id,))
                 cursor.execute("INSERT INTO participations (client_id, month, draw_id) SELECT client_id, %s, %s "
                                f"FROM participations_new ORDER BY client_id {upsert}", (row.month, row.id))
             else:
                 mark = "?" if self.dialect == "sqlite" else "%s"
                 cursor.executemany(f"INSERT INTO participations (client_id, month, draw_id) VALUES ({mark}, {mark}, "
-                                   f"{mark}) {upsert}", zip(ids, repeat(row.month), repeat(row.id)))
+                                   f"{mark}) {upsert}", zip(ids.to_pylist(), repeat(row.month), repeat(row.id)))
         finally:
             cursor.close()
 

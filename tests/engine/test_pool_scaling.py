@@ -384,3 +384,15 @@ def test_the_draw_command_loads_no_pandas_and_lets_arrow_keep_its_pages(tmp_path
     assert done.returncode == 0, done.stderr
     drawn, pandas, backend = json.loads(done.stdout.strip().splitlines()[-1])
     assert json.loads(drawn)["month"] == "2021-03" and not pandas and backend == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text("abcXYZ0189", max_size=14), cell), max_size=30))
+def test_the_ids_array_handed_to_sqlite_is_their_json(ids):
+    """Client ids reach SQLite's json_each as one JSON array, built from Arrow's buffer when they are
+    ASCII letters and digits and by json.dumps otherwise: either way it reads back as the ids."""
+    import json
+
+    from engine.store import json_string_array
+
+    assert json.loads(json_string_array(pa.array(ids, pa.string()))) == ids
