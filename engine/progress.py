@@ -12,6 +12,7 @@ test in tests/engine/test_progress.py that fails when it changes.
 - `progress`: the status at a glance: months drawn, the next month, certificates drawn
   (current winners: a re-drawn certificate counts once) and the face value handed over
   (claimed certificates only; drawn, contacted, lapsed or forfeited ones are not handed over).
+- `due_soon`: an open claim with at most three days left before clause 12's deadline.
 - `tier_position`: a tier's place in Table 1, smallest face value first, so that screens
   colour tiers by position and a changed rules.toml still gives every tier its colour.
 """
@@ -25,6 +26,7 @@ from engine.records import OPEN_STATUSES, WinnerRecord
 from engine.rules import Rules, next_month
 
 HANDED_OVER = "claimed"  # the one status whose face value has left the organiser's budget
+DUE_SOON_DAYS = 3  # an open claim this close to clause 12's deadline is flagged to staff
 
 
 def certificates_in_draw(to_draw: int, pool_size: int) -> int:
@@ -48,6 +50,11 @@ def next_month_to_draw(months: Sequence[str], drawn_months: Iterable[str]) -> st
 def draw_due_in(month: str) -> str:
     """The month in which `month`'s draw is due: the month after (clause 8)."""
     return next_month(month)
+
+
+def due_soon(view) -> bool:
+    """An open claim (an engine.draw.ClaimView) whose deadline is today or within DUE_SOON_DAYS."""
+    return view.is_open and 0 <= view.days_left <= DUE_SOON_DAYS
 
 
 def tier_position(denominations: Iterable[int], denomination: int) -> int:

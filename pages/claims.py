@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.draw import ClaimRefused
+from engine.progress import due_soon
 from engine.records import WINNER_STATUSES
 from ui import incidents, registry, services
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, labels, month_labels, t
@@ -147,7 +148,7 @@ if not frame.empty:
         "note": t("col.note"),
     })
     late = [v.late for v in shown]
-    soon = [v.is_open and 0 <= v.days_left <= 3 for v in shown]
+    soon = [due_soon(v) for v in shown]
 
     def highlight(row):
         if late[row.name]:

@@ -45,30 +45,28 @@ for number, (step, key) in enumerate(
     st.caption(t(f"home.step.{step}"))
 
 st.subheader(t("home.open_claims"))
-today = dt.date.today()
-open_claims = status.open_claims
-if not open_claims:
+views = [claim_view(w, dt.date.today()) for w in status.open_claims]  # clause 12's arithmetic is the engine's
+if not views:
     st.info(t("home.no_open_claims"))
 else:
     frame = pd.DataFrame(
         [
             {
-                t("common.month"): fmt_month(w.month),
-                t("col.tier"): fmt_int(w.denomination),
-                t("col.certificate"): w.certificate,
-                t("col.account"): mask_account(w.account),
-                t("col.status"): t(f"status.{w.status}"),
-                t("col.deadline"): fmt_date(w.deadline),
-                t("col.days_left"): claim_view(w, today).days_left,
+                t("common.month"): fmt_month(v.winner.month),
+                t("col.tier"): fmt_int(v.winner.denomination),
+                t("col.certificate"): v.winner.certificate,
+                t("col.account"): mask_account(v.winner.account),
+                t("col.status"): t(f"status.{v.status}"),
+                t("col.deadline"): fmt_date(v.deadline),
+                t("col.days_left"): v.days_left,
             }
-            for w in open_claims
+            for v in views
         ]
     )
-    days = t("col.days_left")
-    st.dataframe(
-        frame.style.map(lambda v: "color: #b91c1c; font-weight: 700" if v < 0 else "", subset=[days]),
-        hide_index=True,
-    )
-    overdue = sum(1 for w in open_claims if claim_view(w, today).late)
+    late = [v.late for v in views]  # ClaimView.late: past clause 12's deadline
+    red = "color: #b91c1c; font-weight: 700"
+    st.dataframe(frame.style.apply(lambda days: [red if x else "" for x in late], subset=[t("col.days_left")]),
+                 hide_index=True)
+    overdue = sum(late)
     if overdue:
         st.error(t("home.overdue", n=overdue))

@@ -16,6 +16,7 @@ from engine.progress import (
     HANDED_OVER,
     certificates_in_draw,
     draw_due_in,
+    due_soon,
     month_drawn,
     next_month_to_draw,
     progress,
@@ -108,6 +109,20 @@ def test_status_once_every_month_is_drawn():
     p = progress(rules, rules.months, [])
     assert p.next_month is None and p.draw_due_in is None
     assert p.certificates_drawn == 0 and p.face_value_handed_over == 0 and p.open_claims == ()
+
+
+# ---- the claims page's "due soon" flag: pages/claims.py
+
+
+def test_an_open_claim_is_due_soon_from_three_days_before_its_deadline_to_the_day_itself():
+    from engine.draw import claim_view
+
+    deadline = dt.date(2021, 4, 19)
+    open_one = winner("2021-03", 50000, 1, "contacted", deadline=deadline)
+    assert [due_soon(claim_view(open_one, deadline - dt.timedelta(days=d))) for d in (4, 3, 0, -1)] == \
+        [False, True, True, False]
+    assert due_soon(claim_view(winner("2021-03", 50000, 2, "drawn", deadline=deadline), deadline))
+    assert not due_soon(claim_view(winner("2021-03", 50000, 3, "claimed", deadline=deadline), deadline))
 
 
 # ---- tier colours by place in Table 1: ui/charts.py, ui/presentation.py
