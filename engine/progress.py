@@ -9,6 +9,7 @@ test in tests/engine/test_progress.py that fails when it changes.
   replaced (the draw, step 5).
 - `next_month_to_draw`: months are drawn in order, the first one not drawn yet is next
   (integrity rule 1); its draw is due in the month after (clause 8, `draw_due_in`).
+  A month's tiers are offered in Table 1's order (`next_tier_to_draw`).
 - `progress`: the status at a glance: months drawn, the next month, certificates drawn
   (current winners: a re-drawn certificate counts once) and the face value handed over
   (claimed certificates only; drawn, contacted, lapsed or forfeited ones are not handed over).
@@ -45,6 +46,12 @@ def next_month_to_draw(months: Sequence[str], drawn_months: Iterable[str]) -> st
     """The first of `months` (in their order) not drawn yet; None once all are drawn."""
     done = set(drawn_months)
     return next((m for m in months if m not in done), None)
+
+
+def next_tier_to_draw(denominations: Sequence[int], drawn_tiers: Iterable[int]) -> int:
+    """Within a month, the tiers in Table 1's order: the first not drawn yet, else the last one."""
+    done = set(drawn_tiers)
+    return next((d for d in denominations if d not in done), denominations[-1])
 
 
 def draw_due_in(month: str) -> str:

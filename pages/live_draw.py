@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from engine.progress import certificates_in_draw, next_month_to_draw
+from engine.progress import certificates_in_draw, next_month_to_draw, next_tier_to_draw
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
 from ui import presentation, registry, services
 from ui.i18n import fmt_int, fmt_month, labels, month_labels, t
@@ -304,7 +304,7 @@ def month_draw() -> None:
     if flash:
         st.success(flash)
     states = {den: services.tier_state(month, den, rehearsal=ctx.rehearsal) for den in rules.denominations}
-    next_tier = next((d for d in rules.denominations if states[d].done is None), rules.denominations[-1])
+    next_tier = next_tier_to_draw(rules.denominations, [d for d, s in states.items() if s.done is not None])
     tier_text = {d: ("✓ " if states[d].done else "") + f"{fmt_int(d)} ₸" for d in rules.denominations}
     den = st.segmented_control(t("col.tier"), rules.denominations, default=next_tier, format_func=tier_text.get,
                                key=f"draw_tier_{month}_{next_tier}", required=True)

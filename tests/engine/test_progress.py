@@ -19,6 +19,7 @@ from engine.progress import (
     due_soon,
     month_drawn,
     next_month_to_draw,
+    next_tier_to_draw,
     progress,
     tier_position,
 )
@@ -65,6 +66,14 @@ def test_months_are_drawn_in_order_the_first_undrawn_is_next():
     assert next_month_to_draw(months, ["2021-03"]) == "2021-04"
     assert next_month_to_draw(months, ["2021-03", "2021-05"]) == "2021-04"  # a gap is drawn first
     assert next_month_to_draw(months, months) is None
+
+
+def test_a_months_tiers_are_offered_in_table_1_order_the_last_once_all_are_drawn():
+    dens = (50000, 70000, 100000)
+    assert next_tier_to_draw(dens, []) == 50000
+    assert next_tier_to_draw(dens, [50000]) == 70000
+    assert next_tier_to_draw(dens, [70000]) == 50000
+    assert next_tier_to_draw(dens, dens) == 100000
 
 
 def test_a_months_draw_is_due_in_the_month_after():
