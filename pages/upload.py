@@ -104,7 +104,7 @@ for col, (label, value) in zip(
     col.metric(t(label), fmt_int(value))
 st.caption(t("upload.sha", sha=preview.file_sha256, sheet=preview.sheet or "—"))
 
-months_in_file = sorted({p.month for p in preview.eligible} | {e.month for e in preview.excluded if e.month in rules.months})
+months_in_file = sorted(m for m in preview.months_in_file() if m in rules.months)  # from the columns, no object per row
 if not months_in_file:
     st.warning(t("upload.no_month"))
     st.stop()
