@@ -83,6 +83,7 @@ GENESIS_SHA256 = "0" * 64  # prev_sha256 of the first audit entry
 LEASE_SECONDS = 300
 SQLITE_BUSY_MS = 30_000
 _CHUNK = 900  # ids per IN (...) query: under every SQLite build's limit of bound values
+_FROZEN_AT_HAND = 3  # pools whose members a Store keeps after freezing them, until they are drawn
 
 
 # --------------------------------------------------------------------------- errors
@@ -675,6 +676,8 @@ class Store:
                 raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._leases: dict[int, str] = {}  # draw id -> lease this Store holds
+        # pool id -> members table of the last pools this Store froze, until their draws complete
+        self._frozen_members: dict[int, Any] = {}
         self._fresh_tickets: set[int] = set()  # tickets created here and not yet used for a request
         self._migrate()
 
@@ -975,7 +978,13 @@ class Store:
                          "members_sha256": details_hash},
                     )
                     self._leases[row.id] = lease
-                    return self._draw_record(s, row), False
+                    record = self._draw_record(s, row)
+                # committed: the members just stored stay at hand for this draw's participations
+                # (a month's tiers are frozen before any is drawn; a few pools at most)
+                self._frozen_members[pool.id] = pool_members
+                while len(self._frozen_members) > _FROZEN_AT_HAND:
+                    self._frozen_members.pop(next(iter(self._frozen_members)))
+                return record, False
             except IntegrityError:
                 continue  # someone claimed the slot between our check and insert: look again
         raise DrawRefused(f"{month} {denomination}: the draw slot is contended; try again")
@@ -1125,6 +1134,7 @@ class Store:
             pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
             if pool is not None and row.kind == "draw" and not row.rehearsal:
                 self._record_participations(s, row)
+            self._frozen_members.pop(row.pool_id, None)
             self._append_audit(
                 s, "draw_done",
                 {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
@@ -1142,11 +1152,15 @@ class Store:
     def _record_participations(self, s: Session, row: DrawRow) -> None:
         """Every client of an official original draw's pool took part in its month (RULES.md reason 9):
         rows of participations, in the transaction that completes the draw. A client already stored
-        keeps the earlier month. The ids come from the pool's stored chunks, sorted by Arrow (inserts
-        in key order keep the B-tree writes sequential). SQLite takes them as one JSON
+        keeps the earlier month. The ids are those of the members this Store froze into the pool (the
+        very table its chunks were written from, committed) or else decoded from the chunks; sorted
+        by Arrow (inserts in key order keep the B-tree writes sequential). SQLite takes them as one JSON
         array read by json_each in one INSERT (a third of the time of executemany of a million
         tuples); PostgreSQL by COPY into a temporary table."""
-        ids = self._member_table(s, row.pool_id).column("client_id").combine_chunks()
+        members = self._frozen_members.pop(row.pool_id, None)
+        if members is None:
+            members = self._member_table(s, row.pool_id)
+        ids = members.column("client_id").combine_chunks()
         if len(ids) == 0:
             return
         if self.dialect != "sqlite":  # one INSERT must not meet a key twice on PostgreSQL; SQLite's

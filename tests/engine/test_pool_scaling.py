@@ -396,3 +396,23 @@ def test_the_ids_array_handed_to_sqlite_is_their_json(ids):
     from engine.store import json_string_array
 
     assert json.loads(json_string_array(pa.array(ids, pa.string()))) == ids
+
+
+def test_a_draw_completed_by_another_store_takes_the_participations_from_the_chunks(tmp_path):
+    """The Store that froze a pool keeps its members at hand for the participations; another one
+    (a second process, a resumed draw) reads them from the stored chunks: the same rows."""
+    url = f"sqlite:///{tmp_path / 'promotion.sqlite'}"
+    n = 5000  # two chunks
+    table = pa.table({"account": [f"{i:05d}" for i in range(n)], "client_id": [f"{n - i:012d}" for i in range(n)]})
+    first = Store(url)
+    d = prepare_tier(first, _TwoColumnPreview(table), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    first.close()
+    second = Store(url)
+    try:
+        second._set_lease_for_tests(d.id, None, None)  # the first one is gone
+        execute_tier(second, d.id, entropy="4 4")
+        ids = sorted(line.split(",")[2] for line in d.pool.text.splitlines())
+        assert second.participations() == [(c, "2021-03", d.id) for c in ids]
+        assert all(f.ok for f in verify(second))
+    finally:
+        second.close()
