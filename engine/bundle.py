@@ -388,7 +388,7 @@ def _selfcheck_tier_problems(tier: dict, tier_pairs: dict, entry: dict, entries:
             break
         o, a, c = lines[i]
         h = prefix.copy()
-        h.update(f"{o},{a},{c}".encode("utf-8"))
+        h.update(f"{o},{a},{c}".encode())
         if got[i] != h.hexdigest():
             problems.append(f"commitments: ordinal {i + 1} differs from the pool text's")
             break

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(result: "Preview") -> str:
+def render_text(result: Preview) -> str:
     r = result.rows
     lines = [
         f"{result.file_name}" + (f" [{result.sheet}]" if result.sheet else "") + f"  sha256 {result.file_sha256}",

@@ -567,7 +567,7 @@ class _Month:
         out.extend(row for row, _ in plain)
 
         # The same account twice (an export that listed it twice): identical rows.
-        for row, values in rng.sample(plain, counts["duplicate_account"]):
+        for row, _values in rng.sample(plain, counts["duplicate_account"]):
             out.append(DemoRow(row.values, "duplicate_account", "duplicate_account", row.client_id))
         # The same client with two accounts: the higher fee stays.
         for _ in range(counts["duplicate_client"]):

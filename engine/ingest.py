@@ -28,7 +28,6 @@ import io
 import operator
 import os
 import re
-import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -107,7 +106,7 @@ class Limits:
     max_cell_chars: int = 32_767
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         def env(name: str, default: int) -> int:
             value = os.environ.get(name)
             return int(value) if value else default

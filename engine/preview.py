@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from json.encoder import encode_basestring as _quote  # the C encoder json.dumps(ensure_ascii=False) uses
 from dataclasses import dataclass, field
 from functools import cached_property
+from json.encoder import encode_basestring as _quote  # the C encoder json.dumps(ensure_ascii=False) uses
 
 import numpy as np
 import pyarrow as pa

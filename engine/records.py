@@ -7,8 +7,8 @@ database rows themselves. Dates are `datetime.date`, instants are timezone-aware
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 # Exclusion reasons of RULES.md, in the order in which they are tried.
 EXCLUSION_REASONS = (

@@ -42,7 +42,7 @@ WINDOW = 100  # latest entries of one user name worth reading: far past the poin
 
 def now() -> dt.datetime:
     """The clock every wait is measured with (tests replace it)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def user_key(name: str) -> str:
@@ -192,7 +192,7 @@ def verify_token(secret: bytes, token: str | None, now: dt.datetime) -> Token | 
         return None
     if not isinstance(exp, int) or isinstance(exp, bool):
         return None
-    expires = dt.datetime.fromtimestamp(exp, dt.timezone.utc)
+    expires = dt.datetime.fromtimestamp(exp, dt.UTC)
     if now >= expires:
         return None
     return Token(user, role, expires, nonce)

@@ -72,7 +72,7 @@ class RpcError(Exception):
 
 
 def _now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def _hashed(api_key: str) -> str:

@@ -5,7 +5,7 @@ with the face value; a subtotal per month and tier and a grand total.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from engine.records import MonthRecord
 from reports.strings import both

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Table, TableStyle
 
@@ -127,7 +126,7 @@ def _decor(record: MonthRecord, rules: Rules) -> PageDecor:
     month_kk, month_ru = month_words(record.month)
     return PageDecor(organiser=rules.organiser, promotion=ts("promotion", name_kk=rules.name_kk,
                                                               name_ru=rules.name_ru),
-                     rehearsal=record.rehearsal, generated_at=dt.datetime.now(dt.timezone.utc),
+                     rehearsal=record.rehearsal, generated_at=dt.datetime.now(dt.UTC),
                      footer_left=f"Акт · {record.protocol_number} · {record.month}")
 
 

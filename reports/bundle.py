@@ -88,7 +88,7 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
         "promotion": "Іскерлік ұсыныс / Деловое предложение / Business Offer (Kazakhtelecom JSC, 2021)",
         "month": record.month, "rehearsal": record.rehearsal, "protocol_number": record.protocol_number,
         "protocol_file": protocol_name, "draw_date": record.draw_date.isoformat(),
-        "generated_at": (generated_at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
+        "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "draws": draws,
         "protocol_data": protocol_data(record),  # equal to the PDF's embedded protocol-data.json
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable, Sequence
 from io import BytesIO
-from typing import Callable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT

@@ -16,11 +16,10 @@ and with the database.
 """
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-
 import datetime as dt
+import itertools
 import json
+from collections.abc import Iterator
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -30,15 +29,36 @@ from reportlab.platypus import CondPageBreak, Image, KeepTogether, Table, TableS
 from engine.bundle import protocol_data
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, DrawRecord, MonthRecord
 from engine.rules import Rules
-from reports.fonts import MONO, SANS_BOLD
+from reports.fonts import MONO
 from reports.pdfkit import (
-    ALERT, FRAME_W, STYLES, P, PageDecor, bi, build_pdf, esc, head, kv_table, section,
-    spacer, table,
+    ALERT,
+    FRAME_W,
+    P,
+    PageDecor,
+    bi,
+    build_pdf,
+    esc,
+    head,
+    kv_table,
+    section,
+    spacer,
+    table,
 )
 from reports.signing import embed_protocol_data
 from reports.strings import (
-    almaty_time, both, clock, date_figures, date_words, method_name, money, month_words, notice_text, reason_name,
-    role_name, status_name, ts,
+    almaty_time,
+    both,
+    clock,
+    date_figures,
+    date_words,
+    method_name,
+    money,
+    month_words,
+    notice_text,
+    reason_name,
+    role_name,
+    status_name,
+    ts,
 )
 
 SIGNING_SELF_SIGNED = "self-signed"
@@ -430,7 +450,7 @@ def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datet
     """The protocol PDF of one drawn month. `signing` ("organisation" | "self-signed" | None)
     is what the caller is about to sign it with, so the text can say so."""
     check_drawn(record, rules)
-    generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
+    generated_at = generated_at or dt.datetime.now(dt.UTC)
     month_kk, month_ru = month_words(record.month)
     date_kk, date_ru = date_words(record.draw_date)
     promotion = (ts("promotion", name_kk=rules.name_kk, name_ru=rules.name_ru))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
-from engine.records import MonthRecord, WinnerRecord
+from engine.records import MonthRecord
 from reports.strings import both, money, month_words, ts
 from reports.xlsx import Sheet, workbook_bytes
 

@@ -146,7 +146,7 @@ def _local_identity(data_dir: Path) -> SigningIdentity:
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kazakhtelecom JSC promotion commission (local)"),
         x509.NameAttribute(NameOID.COMMON_NAME, LOCAL_SUBJECT),
     ])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name).issuer_name(name).public_key(key.public_key())
@@ -229,7 +229,8 @@ def _key_once_signer() -> type:
 def validate_pdf_signature(pdf_bytes: bytes, trust_cert: bytes | str | os.PathLike | None = None) -> SignatureStatus:
     """Check the (last) signature of a PDF. `trust_cert`: a PEM/DER certificate, or a path to one,
     to trust as the root (the organisation's, or the local self-signed one)."""
-    from asn1crypto import pem, x509 as asn1_x509
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature as _validate
     from pyhanko_certvalidator import ValidationContext

@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -310,7 +310,7 @@ def cookie_script(value: str, expires: dt.datetime | None, write_id: str) -> str
     old cookie back over a newer one another tab has set since. The expiry is
     absolute for the same reason: running again must not extend it.
     """
-    until = f"Expires={format_datetime(expires.astimezone(dt.timezone.utc), usegmt=True)}" if expires else "Max-Age=0"
+    until = f"Expires={format_datetime(expires.astimezone(dt.UTC), usegmt=True)}" if expires else "Max-Age=0"
     attributes = f"Path=/; {until}; SameSite=Strict"
     return (
         "<script>(function () {"

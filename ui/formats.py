@@ -84,7 +84,7 @@ def date_in_words(day: dt.date, lang: str) -> str:
 def local_time(instant: dt.datetime) -> dt.datetime:
     """An instant as a clock in Almaty reads it (naive instants are taken as UTC, as the store keeps them)."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=dt.timezone.utc)
+        instant = instant.replace(tzinfo=dt.UTC)
     return instant.astimezone(ALMATY)
 
 

@@ -12,7 +12,7 @@ from ui import formats
 from ui.catalog import ENTRIES
 from ui.i18n import LANGUAGES, fmt_date, fmt_datetime, fmt_int, fmt_month, t
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize("n,expected", [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день"),

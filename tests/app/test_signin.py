@@ -40,13 +40,13 @@ class Clock:
     """Stands still at the start of the test until told to move: every failure is 'just now'."""
 
     def __init__(self) -> None:
-        self.at = dt.datetime.now(dt.timezone.utc)
+        self.at = dt.datetime.now(dt.UTC)
 
     def __call__(self) -> dt.datetime:
         return self.at
 
     def after_the_wait(self) -> None:
-        self.at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=signin.MAX_DELAY)
+        self.at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=signin.MAX_DELAY)
 
 
 @pytest.fixture
@@ -215,7 +215,7 @@ def cookies(monkeypatch) -> dict:
 
 def token_for(data_dir, user="aigerim", role="manager", at=None, secret=None) -> str:
     return signin.sign_token(secret or signin.secret_from_folder(data_dir), user, role,
-                             at or dt.datetime.now(dt.timezone.utc))
+                             at or dt.datetime.now(dt.UTC))
 
 
 def refreshed(users=USERS, secrets: dict | None = None) -> AppTest:
@@ -254,7 +254,7 @@ def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_ses
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+);", body).group(1))
     assert expires == signin.verify_token(signin.secret_from_folder(data_dir),
                                           at.session_state[auth.COOKIE_WRITE]["value"], expires - dt.timedelta(hours=1)).expires
-    assert dt.timedelta(hours=11) < expires - dt.datetime.now(dt.timezone.utc) <= signin.TOKEN_LIFETIME
+    assert dt.timedelta(hours=11) < expires - dt.datetime.now(dt.UTC) <= signin.TOKEN_LIFETIME
     token = at.session_state[auth.COOKIE_WRITE]["value"]
     assert f"{auth.COOKIE_NAME}={token};" in body
     write_id = at.session_state[auth.COOKIE_WRITE]["id"]
@@ -268,7 +268,7 @@ def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_ses
 def test_a_cookie_that_must_not_sign_in_shows_only_the_login_form(cookies, data_dir, case):
     users = USERS
     if case == "expired":
-        token = token_for(data_dir, at=dt.datetime.now(dt.timezone.utc) - signin.TOKEN_LIFETIME)
+        token = token_for(data_dir, at=dt.datetime.now(dt.UTC) - signin.TOKEN_LIFETIME)
     elif case == "tampered":
         body, mac = token_for(data_dir).split(".")
         payload = json.loads(signin._unb64(body)) | {"r": "admin"}

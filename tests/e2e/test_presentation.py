@@ -162,7 +162,7 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                 screens[size] = screen
 
             tiers = (("50 000", 50000), ("70 000", 70000), ("100 000", 100000))
-            for n, (tier, den) in enumerate(tiers):
+            for n, (tier, _den) in enumerate(tiers):
                 heading = re.compile("Certificates of " + tier.replace(" ", r"\D?") + " ₸")  # 50 000 or 50,000
                 expect(main.get_by_role("heading", name=heading)).to_be_visible()
                 main.get_by_role("button", name="Freeze the pool and show its hash").click()

@@ -12,7 +12,7 @@ import pytest
 
 from engine.ingest import IngestError, Limits, read_table
 from engine.preview import preview
-from tests.sheets import HEADER_SETS, FIELD_ORDER, RU, Row, rows_for, write_csv, write_xlsx
+from tests.sheets import FIELD_ORDER, HEADER_SETS, RU, Row, rows_for, write_csv, write_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 

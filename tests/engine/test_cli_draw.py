@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from engine.standin import StandIn
-
 from tests.engine.test_draw import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]

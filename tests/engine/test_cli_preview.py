@@ -1,8 +1,8 @@
 """`python -m engine preview`: the JSON contract of issue 2 and the exit codes."""
+import datetime as dt
 import json
 import subprocess
 import sys
-import datetime as dt
 from pathlib import Path
 
 from tests.sheets import RU, Row, write_csv, write_xlsx

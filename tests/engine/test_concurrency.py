@@ -9,7 +9,6 @@ from pathlib import Path
 
 from engine.standin import StandIn
 from engine.store import Store
-
 from tests.engine.test_draw import write_csv
 
 ROOT = Path(__file__).resolve().parents[2]

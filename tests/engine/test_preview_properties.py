@@ -4,7 +4,8 @@ earlier row stays."""
 import datetime as dt
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.preview import preview
 from tests.sheets import Row, valid_id, write_xlsx

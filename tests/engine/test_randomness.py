@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.reference import reference_select
 from engine.randomness import (
     ERROR_KINDS,
     OFFLINE_ALGORITHM_TEXT,
@@ -23,6 +22,7 @@ from engine.randomness import (
     offline_select,
     verify_signature,
 )
+from tests.reference import reference_select
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = DATA / "signed-example-2014.json"

@@ -11,7 +11,7 @@ from engine.records import AuditEntry
 from engine.signin import FREE_TRIES, MAX_DELAY, delay_seconds, failures_since_success, wait_for, wait_seconds
 from engine.store import Store
 
-T0 = dt.datetime(2021, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2021, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

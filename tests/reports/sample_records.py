@@ -26,7 +26,7 @@ from engine.records import (
 )
 
 DEV_LICENCE = "Random values licensed strictly for development and testing only"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 SURNAMES = ("Асқаров", "Бекмұхамбетов", "Жұмабаева", "Әбдіқадыров", "Нұрғалиева", "Серікбаев",
             "Тоқтарова", "Оспанов", "Қасымов", "Өтегенова", "Ғабитов", "Ілиясов", "Һашимов",

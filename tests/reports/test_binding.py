@@ -413,7 +413,7 @@ def test_abandoned_tickets_are_printed(offline_record, rules):
     ticket = AbandonedTicket(
         draw_id=9, month="2021-03", denomination=70000, kind="draw", certificate=None, ticket_id="a1b2c3d4e5f60718",
         failure="bad_signature: the signature does not verify", reason="ответ RANDOM.ORG не проверен",
-        abandoned_by="Сәрсенбаев Е.", abandoned_at=dt.datetime(2021, 4, 5, 5, 50, tzinfo=dt.timezone.utc))
+        abandoned_by="Сәрсенбаев Е.", abandoned_at=dt.datetime(2021, 4, 5, 5, 50, tzinfo=dt.UTC))
     record = replace(offline_record, abandoned=(ticket,))
     pdf = render_protocol(record, rules)
     text = " ".join(pdf_text(pdf).split())  # free text wraps inside its table cell
@@ -462,7 +462,7 @@ def test_unsigned_or_dataless_pdfs_fail(drawn, rules):
     unsigned = render_protocol(record, rules)
     failed = {f.name for f in _failed(verify_protocol(unsigned, store, name="u.pdf"))}
     assert failed == {"u.pdf: signature"}
-    from reports.pdfkit import build_pdf, PageDecor, P
+    from reports.pdfkit import P, PageDecor, build_pdf
 
     bare = sign_pdf(build_pdf([P("x")], PageDecor(organiser="o", promotion=("p", "p"), footer_left="f"), title="t"))
     failed = _failed(verify_protocol(bare, store, name="b.pdf"))

@@ -11,7 +11,7 @@ from reports.signing import local_certificate_pem, sign_pdf, validate_pdf_signat
 from tests.reports.pdftext import page_texts, pdf_text
 from tests.reports.sample_records import month_record
 
-GENERATED = dt.datetime(2021, 4, 5, 6, 0, tzinfo=dt.timezone.utc)
+GENERATED = dt.datetime(2021, 4, 5, 6, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from tests.reports.conftest import COMMISSION
 from tests.reports.sample_records import month_record, offline_ordinals, signed_response
 
 ROOT = Path(__file__).resolve().parents[2]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TIER_KEYS = ["denomination", "pool_size", "pool_sha256", "method", "{numbers}", "drawn", "commitments"]
 
 
@@ -41,7 +41,7 @@ def _pool_lines(text: str) -> list[tuple[int, str, str]]:
 
 
 def _commitment(pool_sha256: str, ordinal: int, account: str, client_id: str) -> str:
-    return hashlib.sha256(bytes.fromhex(pool_sha256) + f"{ordinal},{account},{client_id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(bytes.fromhex(pool_sha256) + f"{ordinal},{account},{client_id}".encode()).hexdigest()
 
 
 def _pairs(text: str):

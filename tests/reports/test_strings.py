@@ -10,7 +10,7 @@ from reports import strings
 from ui import formats
 from ui.catalog import ENTRIES
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_month_and_date_words_come_from_babel():
