@@ -122,9 +122,9 @@ def median_of(repeat: int, fn) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def run(cmd: list[str], stdin: str = "") -> str:
+def run(cmd: list[str], stdin: str = "", **env: str) -> str:
     p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, input=stdin,
-                       env=dict(os.environ, PYTHONPATH=str(REPO)))
+                       env=dict(os.environ, PYTHONPATH=str(REPO), **env))
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     return p.stdout
@@ -152,8 +152,9 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
     floor_script = tmp / "floor.py"
     floor_script.write_text(FLOOR, encoding="utf-8")
     run([sys.executable, str(floor_script), str(csv_path)])  # warm-up: the file and the imports in the page cache
-    # Rounds side by side (floor, rehearsal, official, floor): on a shared machine the load changes
-    # from minute to minute, so each round's draws are divided by the floor measured around them.
+    # Rounds side by side (floor, floor with jemalloc, rehearsal, official, floor): on a shared machine
+    # the load changes from minute to minute, so each round's draws are divided by the (default)
+    # floor measured around them.
     floors: list[float] = []
     reh_runs: list[float] = []
     off_runs: list[float] = []
@@ -165,8 +166,11 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
         fn()
         return time.perf_counter() - start
 
+    jemalloc: list[float] = []  # the floor with the allocator the draw command chooses (engine/draw.py)
     for _ in range(repeat):
         before = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
+        jemalloc.append(timed(lambda: run([sys.executable, str(floor_script), str(csv_path)],
+                                          ARROW_DEFAULT_MEMORY_POOL="jemalloc")))
         reh_runs.append(timed(lambda: draw(True)))
         off_runs.append(timed(lambda: draw(False)))
         after = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
@@ -180,13 +184,16 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
     def ratios(values: list[float]) -> str:
         return f"{statistics.median(values):5.1f}x  (rounds: {', '.join(f'{r:.1f}' for r in values)})"
 
-    print("whole commands, medians (each round: floor, rehearsal, official, floor):")
+    print("whole commands, medians (each round: floor, floor with jemalloc, rehearsal, official, floor):")
     print(f"  floor: pyarrow read + sort + text + sha256  {fmt(floor, floors)}")
     print(f"  python -m engine draw --rehearsal           {fmt(t_reh, reh_runs)}")
     print(f"  python -m engine draw (official)            {fmt(t_off, off_runs)}")
     print(f"  ratio to the floor of its round, rehearsal  {ratios(reh_ratios)}   goal <= 3x")
     print(f"  ratio to the floor of its round, official   {ratios(off_ratios)}   goal <= 3x")
     print(f"  ratio of the medians: rehearsal {t_reh / floor:.1f}x, official {t_off / floor:.1f}x")
+    floor_j = statistics.median(jemalloc)
+    print(f"  the floor with Arrow's jemalloc (as the draw command runs) {fmt(floor_j, jemalloc)}:")
+    print(f"    ratio of the medians to it: rehearsal {t_reh / floor_j:.1f}x, official {t_off / floor_j:.1f}x")
 
 
 def draw_in_process(tmp: Path, csv_path: Path) -> None:
