@@ -199,7 +199,7 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
 def draw_in_process(tmp: Path, csv_path: Path) -> None:
     """One run in this process, step by step: what part is the preview (ingest), what the draw;
     then the same month drawn officially, which also writes the participations."""
-    from engine.draw import draw_month, freeze_pool, _preview_pool
+    from engine.draw import _preview_pool, draw_month, freeze_pool
     from engine.preview import preview
     from engine.store import Store, member_chunks, members_sha256
 

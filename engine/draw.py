@@ -40,9 +40,9 @@ from engine.records import (
 from engine.rules import Rules, load_rules
 from engine.store import (
     ABANDONED,
-    MEMBER_COLUMNS,
     BLOCKED,
     GENESIS_SHA256,
+    MEMBER_COLUMNS,
     OFFICIAL,
     DrawRefused,
     NotDrawn,
@@ -226,7 +226,6 @@ def freeze_pool(participants: Any, month: str, denomination: int) -> FrozenPool:
     UTF-8 bytes, which is the order of their code points: Python's plain string order."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     table = _pool_columns(participants)
     n = table.num_rows
@@ -1073,7 +1072,7 @@ def certificate_history(store: Store, month: str, denomination: int, certificate
         if w.current and effective_status(w, today) == "unclaimed" and w.status == "drawn":
             events.append(CertificateEvent(None, w.deadline + dt.timedelta(days=1), "lapsed", w))
     order = {"drawn": 0, "replaced": 8, "redrawn": 9}  # at one instant: the old winner goes, then the new one
-    return sorted(events, key=lambda ev: (ev.on, ev.at or dt.datetime.combine(ev.on, dt.time(), dt.timezone.utc),
+    return sorted(events, key=lambda ev: (ev.on, ev.at or dt.datetime.combine(ev.on, dt.time(), dt.UTC),
                                           order.get(ev.event, 5)))
 
 

@@ -408,7 +408,7 @@ def test_claim_window_boundaries_live_in_one_place():
     def view(status, today):
         w = WinnerRecord(id=1, draw_id=1, month="2021-03", denomination=50000, certificate=1, ordinal=1,
                          account="1", client_id="1", client_name="", status=status,
-                         status_changed_at=dt.datetime(2021, 4, 5, tzinfo=dt.timezone.utc), deadline=deadline)
+                         status_changed_at=dt.datetime(2021, 4, 5, tzinfo=dt.UTC), deadline=deadline)
         return claim_view(w, today)
 
     on_the_day = view("drawn", deadline)

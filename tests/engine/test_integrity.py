@@ -122,7 +122,7 @@ def rewrite_audit(db_path, change) -> None:
         for seq, at, action, actor, payload in rows:
             p = json.loads(payload)
             p = change(action, p) or p
-            when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.timezone.utc)
+            when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
             digest = audit_sha256(prev, seq, when, action, actor, p)
             con.execute("UPDATE audit SET payload = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
                         (canonical_json(p), prev, digest, seq))

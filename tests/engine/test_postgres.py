@@ -30,7 +30,6 @@ from engine.randomness import RandomOrgClient
 from engine.records import CommissionMember
 from engine.standin import StandIn
 from engine.store import Store, StoreError
-
 from tests.engine.test_concurrency import RACER
 from tests.engine.test_draw import DRAW_DATE, write_csv
 
