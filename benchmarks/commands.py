@@ -130,7 +130,7 @@ def worker(url: str) -> None:
 
 # The protocol's true floor as a whole command: start Python, import what rendering and signing need
 # (reportlab, the fonts, pyHanko), render the same month's protocol (read from a pickle, no database)
-# and sign it with the same identity; the collector off, as `python -m reports` runs.
+# and sign it with the same identity; the collector off and frozen at the end, as `python -m reports` runs.
 _RENDER_AND_SIGN = """
 import gc, pickle, sys
 gc.disable()
@@ -141,6 +141,7 @@ record = pickle.loads(open(sys.argv[1], "rb").read())
 pdf = render_protocol(record, load_rules(), signing=SIGNING_SELF_SIGNED)
 signed = sign_pdf(pdf, identity=signing_identity(data_dir=sys.argv[2]), reason="Protocol", location="Kazakhstan")
 open(sys.argv[3], "wb").write(signed)
+gc.freeze()  # as reports.__main__.run_once: the exit does not walk the libraries' objects
 """
 
 

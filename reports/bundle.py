@@ -4,7 +4,7 @@ One ZIP: each pool's canonical text, the signed RANDOM.ORG responses exactly as
 stored (or the offline entropy), re-draw pools too, the signed protocol PDF, a
 manifest.json with the winners and every file's SHA-256, HOW-TO-VERIFY.txt
 (kk/ru/en) and verify.html, the same checks in any browser (reports.verify_page).
-The manifest's `protocol_data` is `engine.bundle.protocol_data(record)`, the very
+The manifest's `protocol_data` is `engine.protocol_data.protocol_data(record)`, the very
 dict the signed protocol carries as protocol-data.json, so the PDF and the rest
 of the bundle can be compared. `engine.bundle.verify_bundle` checks such
 a file with no database.
@@ -17,7 +17,7 @@ import io
 import json
 import zipfile
 
-from engine.bundle import protocol_data
+from engine.protocol_data import protocol_data
 from engine.records import MonthRecord
 from reports.protocol import check_drawn
 from reports.verify_page import verify_html

@@ -10,7 +10,7 @@ verification data and the head of the audit chain. It only reads the record:
 nothing is computed that the engine did not store.
 
 The draw's data also travels inside the PDF as protocol-data.json
-(`engine.bundle.protocol_data`), attached before signing so the signature
+(`engine.protocol_data.protocol_data`), attached before signing so the signature
 covers it: `verify --bundle` and `verify --protocol` compare it with the bundle
 and with the database.
 """
@@ -26,7 +26,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, Table, TableStyle
 
-from engine.bundle import protocol_data
+from engine.protocol_data import protocol_data
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, DrawRecord, MonthRecord
 from engine.rules import Rules
 from reports.fonts import MONO

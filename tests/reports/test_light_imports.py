@@ -158,3 +158,12 @@ def test_in_the_app_secrets_come_from_streamlit(tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert bare.returncode == 0, bare.stderr
     assert bare.stdout.strip() == "from the folder"
+
+
+def test_rendering_a_protocol_needs_neither_the_draw_engine_nor_the_database():
+    """The renderer takes a MonthRecord; what it embeds (engine.protocol_data) is built from the records
+    alone, so a protocol can be rendered and signed without importing SQLAlchemy or the draw engine."""
+    code = ("import sys; import reports.protocol, reports.signing; "
+            "print(sorted(m for m in ('sqlalchemy', 'engine.draw', 'engine.store', 'pandas') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
