@@ -23,6 +23,7 @@ from engine.preview import preview
 from engine.records import History, Participant
 from engine.store import Store, members_sha256
 from tests.engine.test_draw import DRAW_DATE, write_csv
+from tests.engine.test_migrations import statements  # the SQL every engine sends while a block runs
 
 # --------------------------------------------------------------------------- the oracle
 
@@ -128,18 +129,6 @@ def test_the_details_hash_is_unambiguous():
 # --------------------------------------------------------------------------- the draw reads by key
 
 
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
