@@ -95,53 +95,25 @@ def server(tmp_path):
         yield started
 
 
-# Installed in every page before its scripts run: remembers when the user last acted and when
-# Streamlit last finished a script run (the stApp element's data-test-script-state attribute).
-RUN_OBSERVER = """
-(() => {
-  if (window.__promoRuns) return;
-  const runs = window.__promoRuns = {lastInput: 0, lastEnd: 0, running: false};
-  for (const kind of ["pointerdown", "keydown", "input", "change"]) {
-    document.addEventListener(kind, () => { runs.lastInput = performance.now(); }, true);
-  }
-  const busy = (state) => state === "running" || state === "rerunRequested";
-  new MutationObserver((records) => {
-    for (const r of records) {
-      const state = r.target.getAttribute("data-test-script-state");
-      if (busy(state)) runs.running = true;
-      else if (runs.running) { runs.running = false; runs.lastEnd = performance.now(); }
-    }
-  }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-test-script-state"]});
-})();
-"""
-
-# Settled: the app is connected, a script run ended after the user's last action, none is running,
-# and none started for a short quiet spell (st.rerun() starts the next run right after one ends).
-_SETTLED = """(quiet) => {
-  const runs = window.__promoRuns, app = document.querySelector("[data-testid='stApp']");
-  if (!runs || !app) return false;
-  const state = app.getAttribute("data-test-script-state");
-  return state !== "running" && state !== "rerunRequested" && !runs.running
-      && runs.lastEnd > runs.lastInput && performance.now() - runs.lastEnd > quiet;
-}"""
-
-
-def watch_runs(context):
-    """A browser context whose pages tell `wait_for_app_run` when Streamlit's runs end."""
-    context.add_init_script(RUN_OBSERVER)
-    return context
-
-
 def new_page(browser, **context_options):
-    """A page in a fresh context (its own cookies), watched for script runs."""
-    return watch_runs(browser.new_context(**context_options)).new_page()
+    """A page in a fresh context (its own cookies)."""
+    return browser.new_context(**context_options).new_page()
 
 
-def wait_for_app_run(page, timeout: float = 60_000, quiet: float = 150) -> None:
-    """Until the run the last action caused has ended and the app is idle: conditions, no fixed sleeps.
-    The page must come from `new_page` / a `watch_runs` context."""
+def wait_for_app_run(page, timeout: float = 60_000) -> None:
+    """Connected, and no script run in progress (as streamlit's own e2e helpers do).
+
+    The short pauses stay: a click's rerun starts a moment after the click, and a run that
+    starts and ends between two polls leaves no trace in the DOM to wait for (an observer of
+    data-test-script-state missed such runs under CI load; issue 11 keeps this open)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    page.wait_for_function(_SETTLED, arg=quiet, timeout=timeout, polling=50)
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => { const app = document.querySelector("[data-testid='stApp']");
+                   return app && app.getAttribute('data-test-script-state') !== 'running'; }""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
 
 
 def test_demo_month_to_rehearsal_draw(server):

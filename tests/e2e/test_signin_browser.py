@@ -12,7 +12,7 @@ import time
 import pytest
 from argon2 import PasswordHasher
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, running_app, wait_for_app_run, watch_runs
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, running_app, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_sign_in_survives_a_refresh_and_sign_out_does_too(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = watch_runs(browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB"))
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
             page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(url)
@@ -96,7 +96,7 @@ def test_sign_in_survives_a_refresh_and_sign_out_does_too(server):
             page.screenshot(path=str(SHOTS / "signin-after-sign-out-and-refresh.png"))
 
             # A copy of the token kept from before the sign-out no longer signs anyone in.
-            stolen = watch_runs(browser.new_context(locale="en-GB"))
+            stolen = browser.new_context(locale="en-GB")
             stolen.add_cookies([{**cookie, "expires": time.time() + 3600}])
             other = stolen.new_page()
             other.goto(f"{url}/live-draw")
@@ -117,7 +117,7 @@ def test_a_tab_that_signed_in_earlier_never_puts_back_an_old_cookie(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = watch_runs(browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB"))
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
 
             def token(until=lambda value: True) -> str | None:
                 """The cookie's value once `until` holds for it (the page's script sets it a moment after a run)."""
@@ -155,7 +155,7 @@ def test_a_tab_that_signed_in_earlier_never_puts_back_an_old_cookie(server):
             second = token(until=lambda v: v and v != first)
             assert second and second != first
 
-            a.bring_to_front()  # the user goes back to tab A (a hidden tab does not render: no run would end)
+            a.bring_to_front()  # the user goes back to tab A
             for name in ("Live draw", "Home", "Documents"):  # tab A goes on working
                 a.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
                 wait_for_app_run(a)
