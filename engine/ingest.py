@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine.config import Limits
 from engine.rules import Notice
 
 # Canonical field -> accepted headers (RULES.md). Matching is case-insensitive
@@ -90,37 +91,6 @@ FORMULA = "a formula without a saved value (open the file in Excel and save it, 
 
 class IngestError(Exception):
     """The file as a whole cannot be used; the message says why and names the file."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against files that would exhaust memory. Configurable by environment."""
-
-    # A 1 000 000-row month as CSV is ~170 MB, and its preview peaks near 530 MB (benchmarks/ingest.py).
-    max_file_bytes: int = 256 * 1024 * 1024
-    max_rows: int = 1_048_576  # Excel's own row limit: a month that fits a sheet fits here
-    # A 1 000 000-row month written like the demo (inline strings, 15 columns) unpacks to ~950 MB;
-    # with Excel's shared strings, less. The memory bound is the cell limit, checked before reading.
-    max_uncompressed_bytes: int = 1024 * 1024 * 1024
-    # Excel's own limit on the characters of one cell: a longer cell cannot come from a spreadsheet.
-    max_cell_chars: int = 32_767
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        def env(name: str, default: int) -> int:
-            value = os.environ.get(name)
-            return int(value) if value else default
-
-        base = cls()
-        return cls(
-            max_file_bytes=env("PROMOTION_MAX_FILE_MB", base.max_file_bytes // 2**20) * 2**20,
-            max_rows=env("PROMOTION_MAX_ROWS", base.max_rows),
-            max_uncompressed_bytes=env(
-                "PROMOTION_MAX_UNCOMPRESSED_MB", base.max_uncompressed_bytes // 2**20
-            )
-            * 2**20,
-            max_cell_chars=env("PROMOTION_MAX_CELL_CHARS", base.max_cell_chars),
-        )
 
 
 @dataclass(frozen=True)

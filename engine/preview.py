@@ -16,8 +16,9 @@ from json.encoder import encode_basestring as _quote  # the C encoder json.dumps
 import numpy as np
 import pyarrow as pa
 
+from engine.config import Limits
 from engine.eligibility import REASONS, Assessment, Exclusion, assess
-from engine.ingest import IngestError, Limits, RowError, read_table
+from engine.ingest import IngestError, RowError, read_table
 from engine.quotas import MonthLedger, TierLedger, ledger
 from engine.records import History, Participant
 from engine.rules import Notice, Rules, load_rules

@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.ingest import IngestError, Limits, read_table
+from engine.config import Limits
+from engine.ingest import IngestError, read_table
 from engine.preview import preview
 from tests.sheets import FIELD_ORDER, HEADER_SETS, RU, Row, rows_for, write_csv, write_xlsx
 

@@ -6,7 +6,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from engine.ingest import IngestError, Limits, iin_bin_is_valid, read_table
+from engine.config import Limits
+from engine.ingest import IngestError, iin_bin_is_valid, read_table
 from tests.sheets import RU, Row, invalid_id, valid_id, write_csv, write_xlsx
 
 
