@@ -49,7 +49,6 @@ from engine.store import (
     Store,
     StoreError,
     WinnerInput,
-    WinnerRow,
     audit_sha256,
     canonical_json,
     fields_sha256,
@@ -801,16 +800,11 @@ def prepare_redraw(
     tier_method = method if pool.size else METHOD_NONE
     _release_stale_ticket_for_offline(store, month, denomination, tier_method, rehearsal, run, client, certificate)
 
-    def precheck(s: Any) -> None:  # inside the claiming transaction: nobody changed the winner meanwhile
-        row = s.get(WinnerRow, current.id)
-        if row is None or not row.current or row.status != current.status:
-            raise DrawRefused(f"{month} {denomination} certificate {certificate} changed meanwhile; look again")
-
     draw, resumed = store.claim_draw(
         month=month, denomination=denomination, kind="redraw", method=tier_method, rehearsal=rehearsal,
         run=run or 0, quota=0, carried_in=0, to_draw=1, draw_date=draw_date, place=place,
         pool_text=pool.text, pool_sha256=pool.sha256, pool_size=pool.size, pool_members=pool.table,
-        redraw_certificate=certificate, redraw_reason=reason, precheck=precheck,
+        redraw_certificate=certificate, redraw_reason=reason, replacing=current,
     )
     _emit(on_step, "pool_frozen", draw_id=draw.id, month=month, denomination=denomination, pool_size=pool.size,
           pool_sha256=pool.sha256, to_draw=1, certificate=certificate, resumed=resumed)

@@ -29,7 +29,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
@@ -918,7 +918,7 @@ class Store:
         pool_members: Any = None,
         redraw_certificate: int = 0,
         redraw_reason: str = "",
-        precheck: Callable[[Session], None] | None = None,
+        replacing: WinnerRecord | None = None,
     ) -> tuple[DrawRecord, bool]:
         """Freeze the pool in the database and claim the draw's slot, in one transaction.
 
@@ -928,6 +928,9 @@ class Store:
         `pool_members`: the members as columns (MEMBER_COLUMNS, ordinal order), stored in chunks
         in pool_member_chunks with the hash of their details in the audit record. Without it they
         are read from `pool_text` and `pool_details` (a JSON list of [name, phone, region]).
+
+        `replacing`: for a re-draw, the winner it replaces; refused when, inside this transaction,
+        that winner is no longer current or its status changed since the caller read it.
         """
         slot = f"rehearsal-{run}" if rehearsal else OFFICIAL
         now = utcnow()
@@ -939,8 +942,11 @@ class Store:
         for _attempt in range(3):
             try:
                 with self._tx() as s:
-                    if precheck is not None:
-                        precheck(s)
+                    if replacing is not None:
+                        row = s.get(WinnerRow, replacing.id)
+                        if row is None or not row.current or row.status != replacing.status:
+                            raise DrawRefused(f"{month} {denomination} certificate {replacing.certificate} "
+                                              "changed meanwhile; look again")
                     redraw_round = 0
                     if kind == "redraw":
                         redraw_round = self._next_redraw_round(s, month, denomination, slot, redraw_certificate)
