@@ -9,7 +9,11 @@ test in tests/engine/test_progress.py that fails when it changes.
   replaced (the draw, step 5).
 - `next_month_to_draw`: months are drawn in order, the first one not drawn yet is next
   (integrity rule 1); its draw is due in the month after (clause 8, `draw_due_in`).
-  A month's tiers are offered in Table 1's order (`next_tier_to_draw`).
+  A month's tiers are offered in Table 1's order (`next_tier_to_draw`); the live draw opens
+  on the next month, or on the last once every month is drawn (`month_to_open`), and a
+  month is complete once every tier of Table 1 is drawn (`month_complete`).
+- `freeze_method`: a pool is frozen for RANDOM.ORG whenever it is set up; for the offline
+  method (RFC 3797) only where it is not (integrity rule 4: offline is never a silent fallback).
 - `progress`: the status at a glance: months drawn, the next month, certificates drawn
   (current winners: a re-drawn certificate counts once) and the face value handed over
   (claimed certificates only; drawn, contacted, lapsed or forfeited ones are not handed over).
@@ -23,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.records import OPEN_STATUSES, WinnerRecord
+from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, OPEN_STATUSES, WinnerRecord
 from engine.rules import Rules, next_month
 
 HANDED_OVER = "claimed"  # the one status whose face value has left the organiser's budget
@@ -52,6 +56,22 @@ def next_tier_to_draw(denominations: Sequence[int], drawn_tiers: Iterable[int]) 
     """Within a month, the tiers in Table 1's order: the first not drawn yet, else the last one."""
     done = set(drawn_tiers)
     return next((d for d in denominations if d not in done), denominations[-1])
+
+
+def month_to_open(months: Sequence[str], drawn_months: Iterable[str]) -> str | None:
+    """The month the live draw opens on: the next one to draw, else the last (None: no month)."""
+    return next_month_to_draw(months, drawn_months) or (months[-1] if months else None)
+
+
+def month_complete(denominations: Iterable[int], drawn_tiers: Iterable[int]) -> bool:
+    """True once every tier of Table 1 is drawn for the month (its summary screen, its documents)."""
+    done = set(drawn_tiers)
+    return all(d in done for d in denominations)
+
+
+def freeze_method(randomorg_configured: bool) -> str:
+    """The method a pool is frozen for: RANDOM.ORG when it is set up, else the offline method."""
+    return METHOD_RANDOM_ORG if randomorg_configured else METHOD_OFFLINE
 
 
 def draw_due_in(month: str) -> str:

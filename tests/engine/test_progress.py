@@ -17,13 +17,16 @@ from engine.progress import (
     certificates_in_draw,
     draw_due_in,
     due_soon,
+    freeze_method,
+    month_complete,
     month_drawn,
+    month_to_open,
     next_month_to_draw,
     next_tier_to_draw,
     progress,
     tier_position,
 )
-from engine.records import WINNER_STATUSES, WinnerRecord
+from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, WINNER_STATUSES, WinnerRecord
 from engine.rules import COMMISSION_ROLES, load_rules
 
 REPO = Path(__file__).resolve().parents[2]
@@ -74,6 +77,29 @@ def test_a_months_tiers_are_offered_in_table_1_order_the_last_once_all_are_drawn
     assert next_tier_to_draw(dens, [50000]) == 70000
     assert next_tier_to_draw(dens, [70000]) == 50000
     assert next_tier_to_draw(dens, dens) == 100000
+
+
+def test_the_live_draw_opens_on_the_next_month_or_the_last_once_all_are_drawn():
+    months = ("2021-03", "2021-04", "2021-05")
+    assert month_to_open(months, []) == "2021-03"
+    assert month_to_open(months, ["2021-03"]) == "2021-04"
+    assert month_to_open(months, months) == "2021-05"
+    assert month_to_open((), []) is None
+
+
+def test_a_month_is_complete_once_every_tier_is_drawn_not_before():
+    """pages/live_draw.py: the month's summary, the way to the documents."""
+    dens = (50000, 70000, 100000)
+    assert not month_complete(dens, [])
+    assert not month_complete(dens, [50000, 70000])
+    assert month_complete(dens, [100000, 50000, 70000])
+    assert month_complete(dens, [50000, 70000, 100000, 30000])  # a tier not in Table 1 changes nothing
+
+
+def test_a_pool_is_frozen_for_randomorg_when_set_up_offline_only_where_it_is_not():
+    """pages/live_draw.py: integrity rule 4, offline is never chosen while RANDOM.ORG is there."""
+    assert freeze_method(True) == METHOD_RANDOM_ORG
+    assert freeze_method(False) == METHOD_OFFLINE
 
 
 def test_a_months_draw_is_due_in_the_month_after():
