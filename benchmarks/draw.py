@@ -90,7 +90,7 @@ def write_tier(path: Path, n: int) -> Path:
     order, valid IINs, names, phones and regions."""
     import random
 
-    from engine.demo import iin_bin_check_digit
+    from engine.ids import check_digit
 
     rng = random.Random(10)
     accounts = rng.sample(range(100_000_000, 999_999_999), n)
@@ -102,7 +102,7 @@ def write_tier(path: Path, n: int) -> Path:
         for i, account in enumerate(accounts):
             while True:
                 body += 7
-                check = iin_bin_check_digit(f"{body:011d}")
+                check = check_digit(f"{body:011d}")
                 if check is not None:
                     break
             w.writerow([account, f"{body:011d}{check}", f"Client {i}", "IE", f"{MONTH}-{i % 28 + 1:02d}", 7000, "yes",

@@ -32,6 +32,7 @@ import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from engine.ids import check_digit
 from engine.rules import Rules, add_months, load_rules
 
 # Bump when the generator's output changes, so demo_dir() makes fresh files.
@@ -268,17 +269,6 @@ def _csv_text(v: object, comma_decimal: bool) -> str:
 
 
 # ------------------------------------------------------------ the generator
-def iin_bin_check_digit(first11: str) -> int | None:
-    """The Kazakhstan IIN/BIN check digit of 11 digits; None if unusable."""
-    digits = [int(d) for d in first11]
-    s = sum(d * w for d, w in zip(digits, range(1, 12))) % 11
-    if s == 10:
-        s = sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))) % 11
-        if s == 10:
-            return None
-    return s
-
-
 _KK_SURNAMES = (
     "Асқаров", "Жұмабаев", "Серікбаев", "Нұрланов", "Оспанов", "Төлеуов", "Бекова", "Әбілқасымова",
     "Қасымов", "Сәрсенбаев", "Ермекова", "Мұқанов", "Ахметова", "Омаров", "Ізбасарова", "Құдайбергенов",
@@ -374,7 +364,7 @@ class _Month:
             else:  # BIN: registration YYMM, "4" legal entity, "0" head office, serial
                 year = rng.choice(range(2000, 2021))
                 head = f"{year % 100:02d}{rng.randrange(1, 13):02d}40{tag % 10}{rng.randrange(10000):04d}"
-            check = iin_bin_check_digit(head)
+            check = check_digit(head)
             if check is not None and head + str(check) not in self.ids:
                 self.ids.add(head + str(check))
                 return head + str(check)

@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.config import Limits
+from engine.ids import valid_digits
 from engine.rules import Notice
 
 # Canonical field -> accepted headers (RULES.md). Matching is case-insensitive
@@ -1115,34 +1116,8 @@ def _parse_bool(value: object) -> bool | None:
     return None
 
 
-_W1 = np.arange(1, 12)
-_W2 = np.array([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2])
-
-
-def _valid_iin_bin(ids: np.ndarray) -> np.ndarray:
-    """Kazakhstan IIN/BIN check digit, vectorised over an array of strings."""
-    valid = np.zeros(len(ids), dtype=bool)
-    shaped = np.array([len(s) == 12 and s.isascii() and s.isdigit() for s in ids], dtype=bool)
-    if not shaped.any():
-        return valid
-    digits = np.frombuffer("".join(ids[shaped]).encode("ascii"), dtype=np.uint8).reshape(-1, 12) - 48
-    return _check_digits(digits, valid, shaped)
-
-
-def _check_digits(digits: np.ndarray, valid: np.ndarray, shaped: np.ndarray) -> np.ndarray:
-    # Digit by digit: a million identifiers never become an 11-column int64 matrix.
-    first = np.zeros(len(digits), dtype=np.int32)
-    second = np.zeros(len(digits), dtype=np.int32)
-    for i in range(11):
-        column = digits[:, i].astype(np.int32)
-        first += column * int(_W1[i])
-        second += column * int(_W2[i])
-    check = np.where(first % 11 == 10, second % 11, first % 11)
-    valid[shaped] = (check != 10) & (check == digits[:, 11])
-    return valid
-
-
 def _valid_iin_bin_arrow(ids: pa.Array) -> np.ndarray:
+    """engine.ids' check over a column of strings, read straight from Arrow's buffer."""
     valid = np.zeros(len(ids), dtype=bool)
     shaped_arr = pc.fill_null(pc.match_substring_regex(ids, r"^[0-9]{12}$"), False)
     shaped = shaped_arr.to_numpy(zero_copy_only=False)
@@ -1153,8 +1128,5 @@ def _valid_iin_bin_arrow(ids: pa.Array) -> np.ndarray:
     offsets = np.frombuffer(picked.buffers()[1], dtype=np.int32)[: len(picked) + 1]
     start = int(offsets[0])
     digits = np.frombuffer(picked.buffers()[2], dtype=np.uint8)[start: start + 12 * len(picked)].reshape(-1, 12) - 48
-    return _check_digits(digits, valid, shaped)
-
-
-def iin_bin_is_valid(value: str) -> bool:
-    return bool(_valid_iin_bin(np.array([value], dtype=object))[0])
+    valid[shaped] = valid_digits(digits)
+    return valid

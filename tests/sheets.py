@@ -12,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 
+from engine.ids import check_digit
+
 HEADER_SETS = {
     "kk": {
         "account": "Дербес шот", "client_id": "БСН/ЖСН", "client_name": "Клиент атауы",
@@ -37,23 +39,13 @@ HEADER_SETS = {
 }
 
 
-def iin_check_digit(body: str) -> int | None:
-    digits = [int(c) for c in body]
-    total = sum(w * d for w, d in zip(range(1, 12), digits)) % 11
-    if total == 10:
-        total = sum(w * d for w, d in zip([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2], digits)) % 11
-        if total == 10:
-            return None
-    return total
-
-
 def valid_id(n: int, prefix: str = "0104150") -> str:
     """The n-th valid IIN/BIN starting with `prefix` (a birth date 2001-04-15 by default)."""
     found = -1
     serial = 0
     while True:
         body = (prefix + str(serial).zfill(11 - len(prefix)))[:11]
-        check = iin_check_digit(body)
+        check = check_digit(body)
         serial += 1
         if check is None:
             continue

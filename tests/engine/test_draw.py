@@ -30,7 +30,7 @@ from engine.draw import (
     set_claim,
     verify,
 )
-from engine.ingest import iin_bin_is_valid
+from engine.ids import is_valid
 from engine.preview import preview
 from engine.randomness import RandomOrgClient
 from engine.records import Participant
@@ -50,7 +50,7 @@ def valid_iin(rng: random.Random) -> str:
     while True:
         body = "".join(str(rng.randrange(10)) for _ in range(11))
         for digit in "0123456789":
-            if iin_bin_is_valid(body + digit):
+            if is_valid(body + digit):
                 return body + digit
 
 

@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 
 from engine.config import Limits
-from engine.ingest import IngestError, iin_bin_is_valid, read_table
+from engine.ids import is_valid
+from engine.ingest import IngestError, read_table
 from tests.sheets import RU, Row, invalid_id, valid_id, write_csv, write_xlsx
 
 
@@ -107,17 +108,22 @@ def test_row_errors_name_row_field_and_column(tmp_path, change, field, fragment)
 
 
 def test_invalid_check_digit(tmp_path):
-    assert iin_bin_is_valid(valid_id(1)) and not iin_bin_is_valid(invalid_id(1))
     table = read_table(write_xlsx(tmp_path / "m.xlsx", [Row(client_id=invalid_id(1))]))
-    assert table.errors[0].field == "client_id"
+    assert [(e.row, e.field) for e in table.errors] == [(2, "client_id")]
 
 
-def test_second_weight_set_of_check_digit():
-    # 11 digits whose first weighted sum is 10 mod 11: the check digit comes from weights 3..11,1,2.
-    from tests.sheets import iin_check_digit
-    body = next(f"{n:011d}" for n in range(10**10, 10**10 + 10**6)
-                if sum(w * int(c) for w, c in zip(range(1, 12), f"{n:011d}")) % 11 == 10 and iin_check_digit(f"{n:011d}") is not None)
-    assert iin_bin_is_valid(body + str(iin_check_digit(body)))
+def test_the_file_checks_identifiers_as_engine_ids_does(tmp_path):
+    # Real BINs, two of them from the second weights (first remainder 10), an IIN, and each with its
+    # last digit changed, as text and as numbers (leading zeros lost): the column check is ids.is_valid.
+    good = ["940140000385", "011140001654", "960240007379", "061211600012", "791028302728"]
+    bad = [g[:11] + str((int(g[11]) + 1) % 10) for g in good]
+    ids = good + bad
+    rows = [Row(account=str(100000001 + i), client_id=cid) for i, cid in enumerate(ids)]
+    rows += [Row(account=str(200000001 + i), client_id=int(cid)) for i, cid in enumerate(ids)]
+    table = read_table(write_xlsx(tmp_path / "m.xlsx", rows))
+    wrong = {e.row for e in table.errors if e.field == "client_id"}
+    expected = {i + 2 for i, row in enumerate(rows) if not is_valid(str(row.client_id).zfill(12))}
+    assert wrong == expected and len(expected) == 2 * len(bad)
 
 
 def test_blank_rows_skipped_and_counted_row_numbers_kept(tmp_path):

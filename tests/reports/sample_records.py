@@ -16,6 +16,7 @@ import random
 from dataclasses import replace
 from functools import lru_cache
 
+from engine.ids import check_digit
 from engine.records import (
     CommissionMember,
     DrawRecord,
@@ -37,15 +38,6 @@ COMPANIES = ("Нұр-Сауда", "Алтын Дән", "Qazaq Logistics", "Да�
              "Шаңырақ Сервис", "Көкжиек", "Best Trade KZ", "Ақ Бұлақ", "Жібек Жолы")
 
 
-def iin_check_digit(first11: str) -> int | None:
-    digits = [int(c) for c in first11]
-    for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):
-        check = sum(d * w for d, w in zip(digits, weights)) % 11
-        if check != 10:
-            return check
-    return None
-
-
 def make_id(rng: random.Random, legal: bool) -> str:
     while True:
         if legal:  # BIN: YYMM + 4 (legal entity) + ...
@@ -53,7 +45,7 @@ def make_id(rng: random.Random, legal: bool) -> str:
         else:  # IIN: YYMMDD + century/sex + ...
             first = (f"{rng.randint(60, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
                      f"{rng.choice('3456')}{rng.randint(0, 9999):04d}")
-        check = iin_check_digit(first)
+        check = check_digit(first)
         if check is not None:
             return first + str(check)
 
