@@ -747,7 +747,7 @@ def draw_month(
         store.set_commission(month, commission, place, draw_date, rehearsal, protocol_number=protocol_number,
                              run=run)
     if getattr(preview, "file_sha256", ""):
-        store.record_import(preview, month, rehearsal=rehearsal)
+        store.record_import(preview.import_summary(month), rehearsal=rehearsal)
     todo = [den for den in rules.denominations if rehearsal or not store.tier_draws(month, den)]
 
     def prepare(den: int) -> DrawRecord:

@@ -20,7 +20,7 @@ from engine.config import Limits
 from engine.eligibility import REASONS, Assessment, Exclusion, assess
 from engine.ingest import IngestError, RowError, read_table
 from engine.quotas import MonthLedger, TierLedger, ledger
-from engine.records import History, Participant
+from engine.records import History, ImportSummary, Participant
 from engine.rules import Notice, Rules, load_rules
 
 __all__ = ["IngestError", "Preview", "RowCounts", "preview"]
@@ -96,6 +96,14 @@ class Preview:
 
     def excluded_by_reason(self, month: str | None = None) -> dict[str, int]:
         return self.assessment.excluded_by_reason(month)
+
+    def import_summary(self, month: str) -> ImportSummary:
+        """What the store records of this file for `month` (Store.record_import)."""
+        return ImportSummary(
+            file_name=self.file_name or "", file_sha256=self.file_sha256, sheet=self.sheet or "", month=month,
+            rows_data=self.rows.data, rows_blank=self.rows.blank, eligible=self.rows.eligible,
+            excluded=self.rows.excluded, errors=self.rows.errors,
+            excluded_by_reason=tuple(sorted(self.excluded_by_reason(month).items())))
 
     @property
     def error_rows(self) -> int:

@@ -69,6 +69,23 @@ class CommissionMember:
 
 
 @dataclass(frozen=True)
+class ImportSummary:
+    """What the store keeps of a file read for one month (`Preview.import_summary(month)`):
+    the file, the counts of its rows, and the month's exclusions by reason (sorted by reason)."""
+
+    file_name: str
+    file_sha256: str
+    sheet: str
+    month: str
+    rows_data: int
+    rows_blank: int
+    eligible: int
+    excluded: int
+    errors: int
+    excluded_by_reason: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class ImportRecord:
     id: int
     file_name: str

@@ -120,7 +120,7 @@ def stored_imports(month: str, *, rehearsal: bool = False) -> list:
 
 def freeze_import(preview, month: str, data: bytes, *, rehearsal: bool = False):
     keep_upload(data, preview.file_name)
-    return store().record_import(preview, month, rehearsal=rehearsal)
+    return store().record_import(preview.import_summary(month), rehearsal=rehearsal)
 
 
 # ---------------------------------------------------------------- status at a glance

@@ -46,12 +46,12 @@ def two_months(tmp_path):
     march = with_exclusions(write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
                             MARCH, other_type=0, low_fee=4, seed=7)
     pv = preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history())
-    store.record_import(pv, MARCH)
+    store.record_import(pv.import_summary(MARCH))
     draw_month(store, pv, MARCH, method="offline", entropy="3 1 4", draw_date=dt.date(2021, 4, 5))
     april = with_exclusions(write_csv(tmp_path / "april.csv", {50000: 20, 70000: 20, 100000: 10}, month=APRIL, seed=2),
                             APRIL, other_type=2, low_fee=3, seed=8)
     pv = preview(april, month=APRIL, draw_date=dt.date(2021, 5, 5), history=store.history())
-    store.record_import(pv, APRIL)
+    store.record_import(pv.import_summary(APRIL))
     draw_month(store, pv, APRIL, method="offline", entropy="1 5 9", draw_date=dt.date(2021, 5, 5))
     for status in ("contacted", "claimed"):
         set_claim(store, APRIL, 50000, 1, status, certificate_serial="CHOCO-1", today=dt.date(2021, 5, 6))
@@ -132,7 +132,7 @@ def test_a_frozen_file_without_a_draw_shows_its_exclusions_and_says_why_the_rest
     store = Store()
     march = with_exclusions(write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
                             MARCH, other_type=1, low_fee=2, seed=7)
-    store.record_import(preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history()), MARCH)
+    store.record_import(preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history()).import_summary(MARCH))
     store.close()
     at = open_page(app("manager", lang="ru"), "charts")
     [fig] = figures(at)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.store import DB_FILE_NAME
+from engine.config import DB_FILE_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENT = re.compile(r"\b(\d{8}-[0-9a-f]{6})\b")

@@ -83,7 +83,7 @@ def freeze_demo_month(data_dir: Path, tmp_path: Path) -> None:
         result = preview(data, path.name, month=MONTH, draw_date=dt.date.today(), rules=load_rules(),
                          history=store.history())
         services.keep_upload(data, path.name)
-        store.record_import(result, MONTH)
+        store.record_import(result.import_summary(MONTH))
     finally:
         if old is None:
             os.environ.pop("PROMOTION_DATA_DIR", None)

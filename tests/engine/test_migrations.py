@@ -24,12 +24,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect, select, text
 
-import engine.store as store_module
 from engine.demo import write_month
 from engine.draw import draw_month, set_claim, verify
 from engine.preview import preview
 from engine.records import CommissionMember
-from engine.store import SCHEMA_REVISION, SCHEMA_VERSION, Base, Store, StoreError
+from engine.store import Store, StoreError
+from engine.store.connection import setup_sqlite
+from engine.store.migrations import SCHEMA_REVISION, SCHEMA_VERSION, alembic_config
+from engine.store.schema import Base
 
 RELEASE1 = Path(__file__).resolve().parent / "data" / "release1.sqlite"
 TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
@@ -43,7 +45,7 @@ def plain_engine(url: str) -> Engine:
     """An engine without a Store (no migration on open), set up as the store sets up SQLite."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        store_module._setup_sqlite(engine)
+        setup_sqlite(engine)
     return engine
 
 
@@ -52,7 +54,7 @@ def upgrade_to(url: str, revision: str) -> None:
     engine = plain_engine(url)
     try:
         with engine.begin() as conn:
-            command.upgrade(store_module._alembic_config(conn), revision)
+            command.upgrade(alembic_config(conn), revision)
     finally:
         engine.dispose()
 
@@ -146,7 +148,7 @@ def assert_release1_content(store: Store) -> None:
 
 
 def test_the_revisions_are_one_line_ending_at_the_stores_head():
-    config = store_module._alembic_config(None)
+    config = alembic_config(None)
     script = ScriptDirectory.from_config(config)
     assert script.get_heads() == [SCHEMA_REVISION] and SCHEMA_VERSION == int(SCHEMA_REVISION) == 4
     assert [r.revision for r in script.walk_revisions("base", "heads")][::-1] == ["0001", "0002", "0003", "0004"]
@@ -229,7 +231,7 @@ def test_revision_0003_downgrades_and_upgrades_again(tmp_path):
     Store(url).close()
     engine = plain_engine(url)
     with engine.begin() as conn:
-        command.downgrade(store_module._alembic_config(conn), "0002")
+        command.downgrade(alembic_config(conn), "0002")
     engine.dispose()
     assert schema(url) == schema(f"sqlite:///{RELEASE1}")  # the columns are gone again
     assert alembic_head(url) == ["0002"]
@@ -363,7 +365,7 @@ def test_a_release1_postgresql_database_upgrades_reads_and_verifies(pg_server, p
 def test_a_postgresql_database_of_revision_0001_gets_unbounded_text_columns(pg_server, pg_url):
     """The first schema made free text VARCHAR(n): PostgreSQL enforced it, SQLite never did.
     Such a database (schema_version 1 only) is stamped 0001 and 0002 makes the columns TEXT."""
-    free_text = ScriptDirectory.from_config(store_module._alembic_config(None)).get_revision(
+    free_text = ScriptDirectory.from_config(alembic_config(None)).get_revision(
         "0002").module._FREE_TEXT_COLUMNS
     upgrade_to(pg_url, "0001")
     engine = create_engine(pg_url)
@@ -484,7 +486,7 @@ def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
     Store(url).close()
     engine = plain_engine(url)
     with engine.begin() as conn:
-        command.downgrade(store_module._alembic_config(conn), "0003")
+        command.downgrade(alembic_config(conn), "0003")
     engine.dispose()
     assert not {"pool_member_chunks", "participations"} & set(scalars(url, "SELECT name FROM sqlite_master"))
     store = Store(url)

@@ -170,7 +170,7 @@ def test_a_big_pool_is_stored_in_chunks_and_a_winner_reads_one(store, tmp_path):
     import pyarrow.ipc as ipc
 
     from engine.randomness import offline_select
-    from engine.store import CHUNK_COLUMNS, MEMBER_CHUNK
+    from engine.store.members import CHUNK_COLUMNS, MEMBER_CHUNK
     from tests.engine.test_integrity import set_member
 
     n = 10_000
@@ -382,7 +382,7 @@ def test_the_ids_array_handed_to_sqlite_is_their_json(ids):
     ASCII letters and digits and by json.dumps otherwise: either way it reads back as the ids."""
     import json
 
-    from engine.store import json_string_array
+    from engine.store.members import json_string_array
 
     assert json.loads(json_string_array(pa.array(ids, pa.string()))) == ids
 
