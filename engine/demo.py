@@ -19,7 +19,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import math
 import os
 import random
 import sys
@@ -28,10 +27,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from engine import workbook
 from engine.ids import check_digit
 from engine.rules import Rules, add_months, load_rules
 
@@ -162,10 +160,10 @@ def write_table(
 ) -> Path:
     """Write one table as XLSX or CSV, atomically (temp name, then rename).
 
-    Cell values: str is text (always text, even "=…", "+…", "-…", "@…": XLSX
-    shared strings are never formulas), int/float a number, date/datetime an
+    Cell values: str is text (always text, even "=…", "+…", "-…", "@…": a text
+    cell is never a formula), int/float a number, date/datetime an
     Excel date ("dd.mm.yyyy"), None an empty cell. A row may be shorter than
-    the header. XLSX bytes depend only on the values (fixed zip timestamps).
+    the header. XLSX cells and styles depend only on the values (engine.workbook).
     """
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
@@ -185,43 +183,15 @@ def write_table(
     return path
 
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_ILLEGAL_XML = {c: None for c in range(32) if c not in (9, 10, 13)}
-
-
 def _xlsx_bytes(header, rows, sheet_title: str) -> bytes:
-    """openpyxl in write-only mode (streams rows; fine for the demo's sizes and
-    the benchmark's 100 000 rows). Text cells are forced to text so that
-    "=…", "+…", "-…", "@…" never become formulas."""
-    wb = openpyxl.Workbook(write_only=True)
-    fixed = dt.datetime(2021, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
-    ws = wb.create_sheet(title=sheet_title.translate(_ILLEGAL_XML)[:31])
-    ws.freeze_panes = "A2"
+    """engine.workbook's writer, streaming rows; dates shown as a Kazakh billing export shows them."""
+    wb = workbook.new_workbook()
+    ws = workbook.add_sheet(wb, sheet_title, freeze="A2")
     bold = Font(bold=True)
-
-    def cell(value, is_header: bool):
-        if isinstance(value, str):
-            c = WriteOnlyCell(ws, value=value.translate(_ILLEGAL_XML))
-            c.data_type = "s"
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{value} cannot be written to a workbook")
-        else:
-            c = WriteOnlyCell(ws, value=value)
-            if isinstance(value, dt.datetime):
-                c.number_format = "dd.mm.yyyy hh:mm"
-            elif isinstance(value, dt.date):
-                c.number_format = "dd.mm.yyyy"
-        if is_header:
-            c.font = bold
-        return c
-
-    ws.append([cell(v, True) for v in header])
+    ws.append([workbook.cell(ws, v, date_format="dd.mm.yyyy", font=bold) for v in header])
     for values in rows:
-        ws.append([None if v is None else cell(v, False) for v in values])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ws.append([None if v is None else workbook.cell(ws, v, date_format="dd.mm.yyyy") for v in values])
+    return workbook.workbook_bytes(wb)
 
 
 # Kazakh letters that Windows-1251 lacks, as 1C exports write them.

@@ -1,4 +1,8 @@
-"""The one place the project writes XLSX and CSV files.
+"""Documents as spreadsheets: styled XLSX sheets, CSV, and the one formula escape of the project.
+
+The sheets are written by engine.workbook (the writer the demo's participant
+files use too); what is here is how a document looks. ui's CSV downloads
+escape with `csv_safe` from here.
 
 Formula injection: a cell whose text starts with "=", "+", "-" or "@" (or a
 tab / carriage return) would be run as a formula by a spreadsheet program.
@@ -11,10 +15,13 @@ Numbers are written as numbers and never escaped.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from engine import workbook
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,65 +46,35 @@ class Sheet:
     bold_rows: Sequence[int] = ()  # 0-based indexes into rows (totals)
 
 
-def _set(cell, value: object) -> None:
-    from openpyxl.cell.cell import TYPE_STRING
-
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
-        if is_dangerous(value):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+CAPTION_FONT = Font(bold=True, size=12)
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E9EDF2")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 
 
 def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """Write the sheets to an XLSX file (bytes)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    """Write the sheets to an XLSX file (bytes) with engine.workbook's writer, which the demo's
+    participant files use too; what is here is how a document looks."""
+    wb = workbook.new_workbook()
     for sheet in sheets:
-        ws = wb.create_sheet(_sheet_title(sheet.title))
-        row = 1
+        header_row = 3 if sheet.caption else 1  # a caption, a blank line, then the header
+        ws = workbook.add_sheet(wb, sheet.title, freeze=f"A{header_row + 1}", widths=sheet.widths)
         if sheet.caption:
-            _set(ws.cell(row=1, column=1), sheet.caption)
-            ws.cell(row=1, column=1).font = Font(bold=True, size=12)
-            row = 3
-        for col, name in enumerate(sheet.header, 1):
-            cell = ws.cell(row=row, column=col)
-            _set(cell, name)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="E9EDF2")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header_row = row
+            ws.append([_cell(ws, sheet.caption, font=CAPTION_FONT)])
+            ws.append([])
+        ws.append([_cell(ws, name, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT) for name in sheet.header])
         for i, values in enumerate(sheet.rows):
-            row += 1
-            for col, value in enumerate(values, 1):
-                cell = ws.cell(row=row, column=col)
-                _set(cell, value)
-                if col - 1 in sheet.money_columns and isinstance(value, (int, float)):
-                    cell.number_format = "#,##0"
-                if isinstance(value, dt.datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                if i in sheet.bold_rows:
-                    cell.font = Font(bold=True)
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        for col, width in enumerate(sheet.widths, 1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            font = BOLD if i in sheet.bold_rows else None
+            ws.append([_cell(ws, value, font=font, number_format="#,##0" if col in sheet.money_columns else None)
+                       for col, value in enumerate(values)])
+    return workbook.workbook_bytes(wb)
 
 
-def _sheet_title(title: str) -> str:
-    for ch in "[]:*?/\\":
-        title = title.replace(ch, "-")
-    return title[:31] or "Sheet"
+def _cell(ws, value: object, **style):
+    """A document's cell: text a spreadsheet would run as a formula shows as typed (quote prefix)."""
+    if value is None:
+        return None
+    return workbook.cell(ws, value, quote_prefix=is_dangerous(value), **style)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ",") -> str:

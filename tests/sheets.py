@@ -93,7 +93,12 @@ def _cells(row: Row | None, columns: list[str]) -> list:
 
 def write_xlsx(path: Path, rows: list[Row | None], *, lang: str = "kk", columns: list[str] | None = None,
                sheet: str = "Participants", extra_header_rows: list[list] | None = None) -> Path:
-    """`None` in rows writes an entirely blank row."""
+    """`None` in rows writes an entirely blank row.
+
+    Not engine.workbook (the writer of the demo's files and the reports) on purpose: the reader is
+    tested here against files the app's own writer did not make, saved the way most programs save
+    them (openpyxl's ordinary workbook: a "=…" text is a formula without a saved value, which the
+    formula tests need; dates in openpyxl's own format; any rows above the header)."""
     columns = columns or FIELD_ORDER
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from engine.progress import certificates_in_draw
+from reports.publish import mask_account as published_mask
+from reports.xlsx import csv_safe
 from ui.catalog import ENTRIES
 from ui.i18n import fmt_int, t
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def notice_text(notice) -> str:
@@ -28,19 +28,15 @@ def show_notices(notices, kind: str = "warning") -> None:
 def mask_account(account: str) -> str:
     """`••••4821`, always the same length: the one masking of the app, that of the published list
     (reports.publish)."""
-    from reports.publish import mask_account as publish_mask
-
-    return publish_mask(account)
+    return published_mask(account)
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (reports.xlsx)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+            out[column] = out[column].map(csv_safe)
     return out
 
 
