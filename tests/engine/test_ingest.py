@@ -1,5 +1,6 @@
 """Ingest: every input format, header language, value form and bad file of RULES.md / issue 2."""
 import datetime as dt
+import hashlib
 import io
 import zipfile
 
@@ -259,7 +260,6 @@ def test_mixed_encodings_read_line_by_line(tmp_path):
 
 
 def test_sha256_of_the_file(tmp_path):
-    import hashlib
     path = write_xlsx(tmp_path / "m.xlsx", [Row()])
     assert read_table(path).file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert read_table(path.read_bytes(), file_name="upload.xlsx").file_name == "upload.xlsx"
