@@ -12,9 +12,15 @@ Import from here (`from engine.store import Store, NotDrawn`); the modules, each
     migrations   Alembic: the head revision, upgrading a database when it opens
     connection   the SQLAlchemy engine for a URL: SQLite setup, PostgreSQL checks
     audit        the hash-chained audit record and what it hashes
+    slots        which slot a draw claims: "a month and tier is drawn once", decided by the database
     leases       who executes a pending draw, and when someone else may take over
     members      a frozen pool's members as Arrow columns, stored in chunks
-    store        the Store: every read and write, each one transaction
+    imports      what was read from a file for a month; the commission's sittings
+    draws        claiming a slot with a frozen pool, executing, finishing, failing, abandoning
+    winners      winners and their claim status
+    reads        draws, a month's record, participation history, pool members, rows for verify
+    as_records   rows as the frozen records of engine.records
+    store        the Store, composed of the above: one transaction per call
 
 Outside this package nobody touches rows: readers get the frozen records of `engine.records`.
 """
@@ -26,6 +32,7 @@ from engine.store.audit import (
     import_fields,
     winner_details,
 )
+from engine.store.draws import WinnerInput
 from engine.store.errors import DrawRefused, NotDrawn, StoreError
 from engine.store.members import (
     CHUNK_COLUMNS,
@@ -37,7 +44,8 @@ from engine.store.members import (
     string_bytes,
     string_order,
 )
-from engine.store.store import ABANDONED, BLOCKED, OFFICIAL, Store, WinnerInput
+from engine.store.slots import ABANDONED, BLOCKED, OFFICIAL
+from engine.store.store import Store
 
 __all__ = [
     "ABANDONED", "BLOCKED", "CHUNK_COLUMNS", "GENESIS_SHA256", "MEMBER_COLUMNS", "OFFICIAL",

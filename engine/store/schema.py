@@ -5,12 +5,8 @@ records of `engine.records`. A new column goes into a row here *and* into a new
 Alembic revision in engine/migrations/versions (see engine/store/migrations.py);
 tests/engine/test_migrations.py fails when the two disagree.
 
-Why the unique constraint on draws: "a month and tier is drawn once" must hold
-even when two browsers click at the same moment. Every draw row claims a
-*slot*: ``official`` for real draws, ``rehearsal-<run>`` for rehearsals and
-``failed-<id>`` once an attempt failed (which frees the official slot again).
-``UNIQUE(month, denomination, slot, redraw_certificate, redraw_round)`` lets the
-database, not the application, decide who got there first.
+The unique constraint on draws is what makes "a month and tier is drawn once" hold under
+races: see engine/store/slots.py.
 """
 from __future__ import annotations
 
