@@ -16,15 +16,17 @@ protocol PDF to all of that: its signature must be intact and cover the whole
 file, its signer is named by certificate fingerprint (and must be the pinned
 one when an organisation certificate is configured, see reports.signing), and
 its embedded data must equal the manifest's, draw by draw. The per-draw checks
-are those of `engine.draw.verify`, fed from the bundle instead of the store, so
+are those of `engine.verify.verify`, fed from the bundle instead of the store, so
 both verifications agree.
 
 `verify_protocol(pdf, store)` checks a signed protocol against the database:
 the same signature and signer checks, its draws and winners equal to the stored
 ones, and the audit head it printed still in the stored chain (integrity rule 8).
 
-PDF parsing and signature validation live in reports.signing; what is compared
-here is plain dicts.
+PDF parsing, signature validation and the signer pin live in reports.signing:
+the command that checks (engine/cli_verify.py) hands its `protocol_pdf_verdict`
+in as `check_pdf`, and the engine never imports reports. Without a checker the
+protocol's signature fails as NOT CHECKED. What is compared here is plain dicts.
 """
 from __future__ import annotations
 
@@ -32,15 +34,18 @@ import hashlib
 import json
 import os
 import zipfile
+from collections.abc import Callable, Sequence
 from io import BytesIO
-from typing import Any
+from typing import Any, Protocol
 
-from engine.draw import Finding, _check_chain, _check_draw, _check_pool
+from engine.pool import parse_pool_text
 from engine.protocol_data import PROTOCOL_DATA_FORMAT, protocol_data
+from engine.randomorg import load_public_key
 from engine.records import METHOD_NONE
 from engine.store import GENESIS_SHA256
+from engine.verify import Finding, _check_chain, _check_draw, _check_pool
 
-__all__ = ["Finding", "protocol_data", "verify_bundle", "verify_protocol"]
+__all__ = ["Finding", "PdfChecker", "protocol_data", "verify_bundle", "verify_protocol"]
 
 def _draw_label(month: str, d: dict) -> str:
     """"2021-03 50000 draw", "2021-03 50000 re-draw of certificate 3": names a draw in a finding."""
@@ -77,49 +82,43 @@ def _winners_diff(a: list, b: list, a_name: str, b_name: str) -> str:
 # --------------------------------------------------------------------------- the signed protocol
 
 
-def check_signed_protocol(name: str, pdf: bytes) -> tuple[list[Finding], dict | None]:
-    """Signature (intact, covering the whole file), signer (named, pinned when configured) and the
-    embedded protocol data of one PDF. Returns the findings and the data (None if unreadable)."""
-    from reports.signing import read_signed_protocol, signer_pin
+class PdfCheck(Protocol):
+    name: str
+    ok: bool
+    detail: str
 
-    signed = read_signed_protocol(pdf)
-    st = signed.signature
-    if not st.present:
-        sig = Finding(f"{name}: signature", False, f"the protocol is not signed ({st.detail})")
-    elif not st.intact or not st.valid:
-        sig = Finding(f"{name}: signature", False, f"changed after signing ({st.detail})")
-    elif not st.covers_whole_file:
-        sig = Finding(f"{name}: signature", False, "the signature does not cover the whole file: "
-                                                   "something was added after signing")
-    else:
-        sig = Finding(f"{name}: signature", True, "intact, covers the whole file")
-    findings = [sig]
-    if st.present and st.signer_sha256:
-        who = f"{st.signer}{' (self-signed)' if st.self_signed else ''}, certificate SHA-256 {st.signer_sha256}"
-        try:
-            pin = signer_pin()
-        except ValueError as exc:
-            findings.append(Finding(f"{name}: signer", False, f"signed by {who}; the configured signer "
-                                                              f"certificate cannot be used: {exc}"))
-        else:
-            if pin is None:
-                findings.append(Finding(f"{name}: signer", True, f"signed by {who}; NOT PINNED: no organisation "
-                                        "certificate is configured (PROTOCOL_SIGNER_CERT or PROTOCOL_SIGNING_P12), "
-                                        "so compare this fingerprint with the organisation's published one"))
-            elif pin.sha256 == st.signer_sha256:
-                findings.append(Finding(f"{name}: signer", True, f"signed by {who}: the pinned certificate "
-                                                                 f"({pin.source})"))
-            else:
-                findings.append(Finding(f"{name}: signer", False, f"signed by {who}, not by the pinned certificate "
-                                        f"{pin.sha256} ({pin.source})"))
-    problem = signed.data_problem if signed.data is None else _shape_problem(signed.data)
+
+class PdfVerdict(Protocol):
+    """What a PDF checker says about a protocol PDF (reports.signing.ProtocolPdfVerdict)."""
+
+    checks: Sequence[PdfCheck]  # the signature and the signer
+    data: dict | None  # the embedded protocol-data.json; None when missing or unreadable
+    data_problem: str
+
+
+# The PDF checks (signature, signer pin, the embedded file) belong to reports.signing; a command that
+# checks protocols hands its `protocol_pdf_verdict` in. None: the PDF is not checked, and a check says so.
+PdfChecker = Callable[[str, bytes], PdfVerdict]
+
+
+def check_signed_protocol(name: str, pdf: bytes, check_pdf: PdfChecker | None) -> tuple[list[Finding], dict | None]:
+    """Signature, signer and the embedded protocol data of one PDF (by `check_pdf`), and the data's
+    shape. Returns the findings and the data (None if unreadable or not checked)."""
+    if check_pdf is None:
+        return [Finding(f"{name}: signature", False, "NOT CHECKED: no PDF checker was given, so neither the "
+                        "signature, the signer nor the embedded data were read "
+                        "(python -m engine verify checks them)")], None
+    verdict = check_pdf(name, pdf)
+    findings = [Finding(c.name, c.ok, c.detail) for c in verdict.checks]
+    problem = verdict.data_problem if verdict.data is None else _shape_problem(verdict.data)
     if problem:
         findings.append(Finding(f"{name}: embedded data", False, problem))
         return findings, None
+    data = verdict.data
     findings.append(Finding(f"{name}: embedded data", True,
-                            f"carries {len(signed.data['draws'])} draws of {signed.data['month']}"
-                            f"{' (rehearsal)' if signed.data['rehearsal'] else ''}"))
-    return findings, signed.data
+                            f"carries {len(data['draws'])} draws of {data['month']}"
+                            f"{' (rehearsal)' if data['rehearsal'] else ''}"))
+    return findings, data
 
 
 def _shape_problem(data: dict) -> str:
@@ -140,8 +139,10 @@ def _shape_problem(data: dict) -> str:
 # --------------------------------------------------------------------------- the bundle
 
 
-def verify_bundle(path: str | os.PathLike | bytes, *, public_key_pem: bytes | None = None) -> list[Finding]:
-    """One Finding per check; all ok means the bundle proves its winners."""
+def verify_bundle(path: str | os.PathLike | bytes, *, check_pdf: PdfChecker | None,
+                  public_key_pem: bytes | None = None) -> list[Finding]:
+    """One Finding per check; all ok means the bundle proves its winners. `check_pdf`: the checker of
+    the protocol PDF (reports.signing.protocol_pdf_verdict); None fails the protocol as not checked."""
     try:
         zf = zipfile.ZipFile(BytesIO(path) if isinstance(path, bytes) else path)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -155,12 +156,11 @@ def verify_bundle(path: str | os.PathLike | bytes, *, public_key_pem: bytes | No
         except ValueError as exc:
             return [Finding("manifest.json", False, f"not valid JSON: {exc}")]
         files = {name: zf.read(name) for name in names if name != "manifest.json"}
-    return _verify(manifest, files, public_key_pem)
+    return _verify(manifest, files, public_key_pem, check_pdf)
 
 
-def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | None) -> list[Finding]:
-    from engine.randomness import load_public_key
-
+def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | None,
+            check_pdf: PdfChecker | None) -> list[Finding]:
     key = public_key_pem or load_public_key()
     month = manifest.get("month", "?")
     rehearsal = bool(manifest.get("rehearsal"))
@@ -172,7 +172,7 @@ def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | Non
     for entry in manifest.get("draws", []):
         findings.extend(_check_entry(month, entry, files, key))
     findings.extend(_check_selfcheck(manifest, files))
-    findings.extend(_check_protocol(manifest, files))
+    findings.extend(_check_protocol(manifest, files, check_pdf))
     return findings
 
 
@@ -234,8 +234,6 @@ def selfcheck_file_name(month: str) -> str:
 
 
 def _pool_lines(text: str) -> list[tuple[int, str, str]]:
-    from engine.draw import parse_pool_text
-
     return [(o, a, c) for o, a, c, _ in parse_pool_text(text)]
 
 
@@ -366,12 +364,12 @@ def _entry_data(entry: dict, files: dict[str, bytes]) -> dict[str, Any]:
     }
 
 
-def _check_protocol(manifest: dict, files: dict[str, bytes]) -> list[Finding]:
+def _check_protocol(manifest: dict, files: dict[str, bytes], check_pdf: PdfChecker | None) -> list[Finding]:
     """The PDF's signature and signer, and its embedded data against the manifest and the files."""
     name = manifest.get("protocol_file", "")
     if name not in files:
         return [Finding("protocol", False, f"{name or 'the protocol PDF'} is missing")]
-    findings, data = check_signed_protocol(name, files[name])
+    findings, data = check_signed_protocol(name, files[name], check_pdf)
     if data is None:
         return findings
     listed = manifest.get("protocol_data")
@@ -437,11 +435,11 @@ def _compare_with_manifest(name: str, data: dict, manifest: dict, files: dict[st
 # --------------------------------------------------------------------------- the protocol against the database
 
 
-def verify_protocol(pdf: bytes, store: Any, *, name: str = "protocol") -> list[Finding]:
+def verify_protocol(pdf: bytes, store: Any, *, check_pdf: PdfChecker | None, name: str = "protocol") -> list[Finding]:
     """A signed protocol against the database: signature and signer, its draws equal to the stored
     ones of its month (official or rehearsal, as it says), its abandoned tickets, and its audit head
     in the stored chain. Re-draws stored after the protocol was signed are named, not failed."""
-    findings, data = check_signed_protocol(name, pdf)
+    findings, data = check_signed_protocol(name, pdf, check_pdf)
     if data is None:
         return findings
     month, rehearsal = data.get("month"), bool(data.get("rehearsal"))

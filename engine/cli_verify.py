@@ -4,7 +4,7 @@
 
 Which checks run:
 - neither --bundle nor --protocol: the database (every pool hash, signature,
-  winner and the audit chain), `engine.draw.verify`;
+  winner and the audit chain), `engine.verify.verify`;
 - --bundle: the verification bundle from its files alone, no database;
 - --protocol: a signed protocol against the database (--db, or the default
   one): its PAdES signature intact and covering the whole file, the signer
@@ -40,14 +40,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     def body() -> int:
         findings = []
-        if args.bundle:
-            try:
-                from engine.bundle import verify_bundle
+        if args.bundle or args.protocol:
+            try:  # the PDF checks are reports' (signature, signer pin): this command wires them in
+                from engine.bundle import verify_bundle, verify_protocol  # noqa: PLC0415 (--help stays light)
+                from reports.signing import protocol_pdf_verdict  # noqa: PLC0415 (--help stays light)
             except ModuleNotFoundError:
                 raise InputError("bundle checking is not available in this installation") from None
-            findings += verify_bundle(args.bundle)
+        if args.bundle:
+            findings += verify_bundle(args.bundle, check_pdf=protocol_pdf_verdict)
         if args.protocol:
-            from engine.bundle import verify_protocol
 
             path = Path(args.protocol)
             try:
@@ -56,11 +57,11 @@ def run_verify(args: argparse.Namespace) -> int:
                 raise InputError(f"cannot read the protocol {path}: {exc.strerror or exc}") from None
             store = _store(args.db)
             try:
-                findings += verify_protocol(pdf, store, name=path.name)
+                findings += verify_protocol(pdf, store, check_pdf=protocol_pdf_verdict, name=path.name)
             finally:
                 store.close()
         if not args.bundle and not args.protocol:
-            from engine.draw import verify
+            from engine.verify import verify  # noqa: PLC0415 (--help stays light)
 
             findings = verify(_store(args.db))
         if args.json:

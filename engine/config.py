@@ -24,9 +24,15 @@ DATA_DIR_ENV = "PROMOTION_DATA_DIR"
 DB_URL_ENV = "PROMOTION_DB_URL"
 
 
+def configured_data_dir() -> Path | None:
+    """`$PROMOTION_DATA_DIR` when set, else None (the default folder, or one a caller derives)."""
+    value = os.environ.get(DATA_DIR_ENV)
+    return Path(value) if value else None
+
+
 def data_dir() -> Path:
     """The folder for the SQLite file, kept uploads, the local certificate and the demo files."""
-    return Path(os.environ.get(DATA_DIR_ENV) or REPO_DIR / "data")
+    return configured_data_dir() or REPO_DIR / "data"
 
 
 def configured_database_url() -> str | None:

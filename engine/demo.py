@@ -29,7 +29,7 @@ from pathlib import Path
 
 from openpyxl.styles import Font
 
-from engine import workbook
+from engine import config, workbook
 from engine.ids import check_digit
 from engine.rules import Rules, add_months, load_rules
 
@@ -742,18 +742,13 @@ def write_demo(
     return paths
 
 
-def data_dir() -> Path:
-    """The data directory: $PROMOTION_DATA_DIR, default `<repo>/data`."""
-    return Path(os.environ.get("PROMOTION_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
-
-
 def demo_dir() -> Path:
     """The folder of the nine demo files, written on first use.
 
     Idempotent, and safe when two processes call it at once: every file is
     written under a temporary name and renamed, and equal seeds give equal bytes.
     """
-    folder = data_dir() / f"demo-v{DEMO_VERSION}"
+    folder = config.data_dir() / f"demo-v{DEMO_VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
     for month in DEFAULT_MONTHS:
         path = folder / file_name(month)

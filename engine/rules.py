@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -78,6 +79,11 @@ class Rules:
     @property
     def months(self) -> tuple[str, ...]:
         return tuple(m for m, _ in self.quotas)
+
+    def promotion_months(self, months: Iterable[str]) -> list[str]:
+        """The months among `months` that Table 2 lists, in calendar order: the months a file's rows
+        can be frozen and drawn for (rows of other months are read, and left out of every pool)."""
+        return sorted(set(months) & set(self.months))
 
     def quota(self, month: str, denomination: int) -> int:
         """Table 2's count for one month and tier (0 outside the table)."""

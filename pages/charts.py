@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, services
+from ui import chart_frames, charts, stores
 from ui.i18n import current_language, fmt_int, int_labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import chart, csv_download
 
 ctx = page_setup("charts")
-rules = services.rules()
+rules = stores.rules()
 lang = current_language()
-frames = services.chart_frames(rehearsal=ctx.rehearsal)
+frames = chart_frames.chart_frames(rehearsal=ctx.rehearsal)
 
 c1, c2 = st.columns([3, 2])
 picked_months = c1.multiselect(t("common.months"), rules.months, default=list(rules.months), format_func=month_labels(),

@@ -15,16 +15,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine.draw import ClaimRefused
+from engine.claims import ClaimRefused
 from engine.progress import due_soon
 from engine.records import WINNER_STATUSES
-from ui import incidents, registry, services
+from ui import claims, incidents, registry
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import csv_download, mask_account
 
 ctx = page_setup("claims")
-views = services.claim_views(rehearsal=ctx.rehearsal)
+views = claims.claim_views(rehearsal=ctx.rehearsal)
 if not views:
     st.info(t("common.nothing_drawn"))
     st.stop()
@@ -40,8 +40,8 @@ def key_of(view) -> str:
 
 by_key = {key_of(v): v for v in views}
 # Which certificates wait for the commission's re-draw is the engine's to say (lapsed or forfeited, not re-drawn).
-awaiting = {key_of(v) for v in services.awaiting_redraw(rehearsal=ctx.rehearsal)}
-replaced = services.replaced_winners(rehearsal=ctx.rehearsal)
+awaiting = {key_of(v) for v in claims.awaiting_redraw(rehearsal=ctx.rehearsal)}
+replaced = claims.replaced_winners(rehearsal=ctx.rehearsal)
 month_fmt = month_labels()
 status_fmt = labels("status.")
 
@@ -186,7 +186,7 @@ if view.is_open:
 else:
     st.caption(t("claims.deadline_closed", deadline=fmt_date(view.deadline)))
 with st.expander(t("claims.history_title"), expanded=True, icon=":material/history:"):
-    history = services.certificate_history(w.month, w.denomination, w.certificate, rehearsal=ctx.rehearsal)
+    history = claims.certificate_history(w.month, w.denomination, w.certificate, rehearsal=ctx.rehearsal)
     event_fmt = labels("claims.event_")
     steps = []
     for ev in history:
@@ -229,7 +229,7 @@ def confirm_forfeit(key: str, reason: str) -> None:
     if yes.button(t("claims.confirm_forfeit_yes"), key="claims_forfeit_confirm", type="primary", width="stretch"):
         st.session_state.pop(PENDING, None)
         try:
-            services.set_claim(target.month, target.denomination, target.certificate, "forfeited", note=reason,
+            claims.set_claim(target.month, target.denomination, target.certificate, "forfeited", note=reason,
                                rehearsal=ctx.rehearsal)
         except ClaimRefused as exc:
             st.session_state["claims_flash_error"] = t("claims.refused", message=str(exc))
@@ -255,7 +255,7 @@ if view.is_open:
         note = st.text_input(t("col.note"), key="claims_contact_note")
         if st.button(t("claims.record_contact"), key="claims_contact", disabled=view.status != "drawn"):
             try:
-                services.set_claim(w.month, w.denomination, w.certificate, "contacted", note=note, rehearsal=ctx.rehearsal)
+                claims.set_claim(w.month, w.denomination, w.certificate, "contacted", note=note, rehearsal=ctx.rehearsal)
                 done(saved(chosen, "contacted"))
             except ClaimRefused as exc:
                 st.error(t("claims.refused", message=str(exc)))
@@ -264,7 +264,7 @@ if view.is_open:
         note = st.text_input(t("col.note"), key="claims_handover_note")
         if st.button(t("claims.record_handover"), key="claims_handover", type="primary", disabled=not serial.strip()):
             try:
-                services.set_claim(w.month, w.denomination, w.certificate, "claimed", note=note,
+                claims.set_claim(w.month, w.denomination, w.certificate, "claimed", note=note,
                                    certificate_serial=serial.strip(), rehearsal=ctx.rehearsal)
                 done(saved(chosen, "claimed"))
             except ClaimRefused as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import services
+from ui import documents, stores
 from ui.catalog import ENTRIES
 from ui.i18n import fmt_datetime, fmt_int, labels, month_labels, t
 from ui.setup import page_setup
@@ -15,19 +15,19 @@ ctx = page_setup("documents")
 KINDS = ("protocol", "acts", "publish_xlsx", "publish_html", "selfcheck_json", "selfcheck_html", "accounting", "bundle")
 OFFICIAL_ONLY = ("selfcheck_json", "selfcheck_html")  # the entrants' self-check, published beside the list
 
-months = services.store().months(rehearsal=ctx.rehearsal)
+months = stores.store().months(rehearsal=ctx.rehearsal)
 if not months:
     st.info(t("common.nothing_drawn"))
 else:
     month = st.selectbox(t("common.month"), months, index=len(months) - 1, format_func=month_labels(), key="docs_month")
     st.caption(t("docs.one_click"))
     describe = labels("docs.help_")
-    if services.month_record_or_none(month, rehearsal=ctx.rehearsal) is None:
+    if stores.month_record_or_none(month, rehearsal=ctx.rehearsal) is None:
         st.info(t("docs.not_ready", month=month_labels()(month)))
     else:
         for kind in (k for k in KINDS if not (ctx.rehearsal and k in OFFICIAL_ONLY)):
             # One click: the button itself makes the document, on its own thread, when it is clicked.
-            make, name, mime = services.document_later(kind, month, rehearsal=ctx.rehearsal)
+            make, name, mime = documents.document_later(kind, month, rehearsal=ctx.rehearsal)
             c1, c2 = st.columns([2, 3], vertical_alignment="center")
             c1.download_button(t(f"docs.{kind}"), make, file_name=name, mime=mime, key=f"docs_dl_{kind}",
                                icon=":material/download:", on_click="ignore", width="stretch",
@@ -38,7 +38,7 @@ else:
 st.subheader(t("docs.audit_title"))
 if st.button(t("docs.verify"), key="docs_verify", icon=":material/verified_user:"):
     with st.spinner(t("docs.verifying")):
-        findings = services.verify_store()
+        findings = stores.verify_store()
     failed = [f for f in findings if not f.ok]
     notices = [f for f in findings if f.ok and getattr(f, "code", "") in NOTICE_CODES]
     if failed:
@@ -61,7 +61,7 @@ if st.button(t("docs.verify"), key="docs_verify", icon=":material/verified_user:
     with st.expander(t("docs.technical"), icon=":material/code:"):
         st.dataframe(pd.DataFrame([{"check": f.name, "ok": f.ok, "code": getattr(f, "code", ""), "detail": f.detail}
                                    for f in findings]), hide_index=True)
-entries = services.audit_entries()
+entries = stores.audit_entries()
 if entries:
     action_fmt = labels("audit.")
     month_fmt = month_labels()

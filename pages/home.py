@@ -6,21 +6,21 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from engine.draw import claim_view
-from ui import registry, services
+from engine.claims import claim_view
+from ui import registry, stores
 from ui.i18n import fmt_date, fmt_int, fmt_money, fmt_month, t
 from ui.setup import page_setup
 from ui.widgets import mask_account, show_notices
 
 ctx = page_setup("home")
-rules = services.rules()
+rules = stores.rules()
 name = {"kk": rules.name_kk, "ru": rules.name_ru, "en": rules.name_en}[ctx.lang]
 st.markdown(f"### «{name}» — {rules.organiser}")
 st.caption(t("home.period", start=fmt_date(rules.period_start), end=fmt_date(rules.period_end)))
 
 show_notices(rules.notices)
 
-status = services.status(rehearsal=ctx.rehearsal)
+status = stores.status(rehearsal=ctx.rehearsal)
 c1, c2, c3, c4 = st.columns(4)
 if status.next_month:
     c1.metric(t("home.next_month"), fmt_month(status.next_month))

@@ -4,20 +4,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine import config
+from engine.randomorg import RandomOrgError
 from engine.records import CommissionMember
 from engine.rules import COMMISSION_ROLES
-from ui import services
+from ui import defaults, random_client, stores
 from ui.i18n import fmt_date, fmt_int, fmt_money, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import show_notices
 
 ctx = page_setup("settings")
-rules = services.rules()
+rules = stores.rules()
 
 # ---- commission
 st.subheader(t("settings.commission_title"))
 st.caption(t("settings.commission_help"))
-members = services.default_commission()
+members = defaults.default_commission()
 frame = pd.DataFrame(
     [{"role": m.role, "name": m.name, "position": m.position} for m in members] or
     [{"role": r, "name": "", "position": ""} for r in COMMISSION_ROLES]  # one empty row per role to fill in
@@ -42,16 +44,16 @@ if st.button(t("settings.commission_save"), type="primary", key="settings_save_c
         for r in edited.to_dict("records")
         if str(r.get("name") or "").strip()
     ]
-    services.save_default_commission(saved)
+    defaults.save_default_commission(saved)
     st.success(t("settings.commission_saved", n=len(saved)))
 
 # ---- the place of the draw, in the documents' languages whatever the screen's
 st.markdown(f"**{t('settings.place_title')}**")
-place = st.text_input(t("settings.place_title"), value=services.default_place(), help=t("settings.place_help"),
+place = st.text_input(t("settings.place_title"), value=defaults.default_place(), help=t("settings.place_help"),
                       key="settings_place", label_visibility="collapsed")
 st.caption(t("settings.place_help"))
 if st.button(t("settings.place_save"), key="settings_save_place", icon=":material/save:"):
-    services.save_default_place(place)
+    defaults.save_default_place(place)
     st.success(t("settings.place_saved"))
 
 # ---- rules in force
@@ -94,17 +96,15 @@ st.dataframe(
 
 # ---- RANDOM.ORG
 st.subheader(t("settings.randomorg_title"))
-cfg = services.randomorg_config()
+cfg = random_client.randomorg_config()
 if cfg.api_key:
     st.success(t("settings.key_present", tail=cfg.api_key[-4:]))
 else:
     st.error(t("settings.key_missing"))
 st.caption(t("settings.randomorg_where", url=cfg.url, key=cfg.public_key_path))
 if st.button(t("settings.check_usage"), key="settings_usage", disabled=not cfg.api_key, icon=":material/network_check:"):
-    from engine.randomness import RandomOrgError
-
     try:
-        with services.randomorg_client(rehearsal=False) as client:
+        with random_client.randomorg_client(rehearsal=False) as client:
             usage = client.get_usage()
         st.success(
             t("settings.usage", status=usage.get("status", "?"), requests=fmt_int(usage.get("requestsLeft")),
@@ -115,5 +115,5 @@ if st.button(t("settings.check_usage"), key="settings_usage", disabled=not cfg.a
 
 # ---- database
 st.subheader(t("settings.database_title"))
-st.code(services.store().location, language=None)
-st.caption(t("settings.data_dir", path=str(services.data_dir())))
+st.code(stores.store().location, language=None)
+st.caption(t("settings.data_dir", path=str(config.data_dir())))

@@ -10,13 +10,13 @@ import streamlit as st
 
 from engine.ingest import IngestError
 from engine.progress import month_drawn
-from ui import incidents, registry, services
+from ui import incidents, registry, stores, uploads
 from ui.i18n import fmt_datetime, fmt_int, fmt_month, labels, month_labels, t
 from ui.setup import page_setup
 from ui.widgets import chart, csv_download, denomination_label, show_notices
 
 ctx = page_setup("upload")
-rules = services.rules()
+rules = stores.rules()
 
 KEPT = "upload_kept"  # (bytes, file name): a plain session key, so it outlives the page's widgets
 
@@ -51,7 +51,7 @@ if source == "file":
             st.rerun()
 else:
     with st.spinner(t("upload.demo_preparing")):
-        demo = services.demo_files()
+        demo = uploads.demo_files()
     picked = st.selectbox(t("upload.demo_month"), demo, format_func=lambda p: p.name, key="upload_demo", index=None,
                           placeholder=t("upload.demo_placeholder"))
     if picked is not None:
@@ -70,7 +70,7 @@ if data is None:
     st.info(t("upload.start_hint"))
     st.stop()
 
-history = services.history()
+history = stores.history()
 cache_key = (hashlib.sha256(data).hexdigest(), draw_date, sheet, repr(sorted(history.drawn.items())))  # a draw that adds participants also adds to `drawn`
 cached = st.session_state.get("upload_preview")
 if cached and cached[0] == cache_key:
@@ -78,7 +78,7 @@ if cached and cached[0] == cache_key:
 else:
     progress = st.progress(0.1, text=t("upload.reading", name=file_name))
     try:
-        preview = services.run_preview(data, file_name, draw_date=draw_date, sheet=sheet)
+        preview = uploads.run_preview(data, file_name, draw_date=draw_date, sheet=sheet)
     except IngestError as exc:  # says what is wrong with the file in plain words
         progress.empty()
         st.error(t("upload.cannot_read", message=str(exc)), icon=":material/error:")
@@ -104,7 +104,7 @@ for col, (label, value) in zip(
     col.metric(t(label), fmt_int(value))
 st.caption(t("upload.sha", sha=preview.file_sha256, sheet=preview.sheet or "—"))
 
-months_in_file = sorted(m for m in preview.months_in_file() if m in rules.months)  # from the columns, no object per row
+months_in_file = rules.promotion_months(preview.months_in_file())  # from the columns, no object per row
 if not months_in_file:
     st.warning(t("upload.no_month"))
     st.stop()
@@ -137,7 +137,7 @@ csv_download(tiers_frame, f"tiers-{month}.csv", key="dl_tiers")
 
 # ---- freeze: right under the numbers it freezes, with its confirmation beside the button
 st.subheader(t("upload.freeze_title"))
-stored = services.stored_imports(month, rehearsal=ctx.rehearsal)
+stored = uploads.stored_imports(month, rehearsal=ctx.rehearsal)
 last = stored[-1] if stored else None
 already_frozen = last is not None and last.file_sha256 == preview.file_sha256
 drawn_already = not ctx.rehearsal and month_drawn(history.drawn, month, rules.denominations)
@@ -145,7 +145,7 @@ freeze_row = st.container(horizontal=True, vertical_alignment="center")
 clicked = freeze_row.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze",
                             disabled=drawn_already or already_frozen, help=t("upload.freeze_help"))
 if clicked:
-    services.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
+    uploads.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
     # Run the page again so the button and the comparison already show the frozen file.
     st.session_state["upload_frozen"] = month
     st.rerun()

@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from reports import documents
+
 COMMANDS = ("protocol", "act", "publish", "accounting", "bundle", "selfcheck")
 
 
@@ -43,57 +45,52 @@ def _month(value: str | None) -> str | None:
     return value
 
 
+def _kinds(args: argparse.Namespace) -> tuple[str, ...]:
+    """The registry's document kinds a command writes (reports.documents)."""
+    if args.command == "publish":
+        suffix = Path(args.output).suffix.lower()
+        if suffix in (".html", ".htm"):
+            return ("publish_html",)
+        if suffix == ".xlsx":
+            return ("publish_xlsx",)
+        raise UsageError("publish writes .xlsx or .html: name the output file accordingly")
+    if args.command == "selfcheck":
+        if args.rehearsal:
+            raise UsageError("the self-check is published for official draws only: "
+                             "a rehearsal's pools are never published to entrants")
+        return ("selfcheck_json", "selfcheck_html")
+    return ({"act": "acts"}.get(args.command, args.command),)
+
+
 def run(args: argparse.Namespace) -> bytes | dict[str, bytes]:
     # Each command imports what it uses, when it runs: the accounting workbook needs no PDF
     # library, and no document needs Streamlit, matplotlib or pandas (tests/reports/test_light_imports.py).
-    from engine.rules import load_rules
-    from engine.store import NotDrawn, Store
+    from engine.rules import load_rules  # noqa: PLC0415 (start-up time)
+    from engine.store import NotDrawn, Store  # noqa: PLC0415 (start-up time)
 
     month = _month(args.month)
+    kinds = _kinds(args)
     rules = load_rules()
     store = Store(args.db)
     try:
-        if args.command == "accounting":
-            from reports.accounting import accounting_xlsx
+        if args.command == "accounting":  # official draws (--rehearsal is not read), every month unless one is named
+            return documents.render("accounting", documents.Request(store, month, rules))
+        from reports.protocol import check_drawn  # noqa: PLC0415 (start-up time)
 
-            months = [month] if month else store.months()
-            return accounting_xlsx([store.month_record(m) for m in months])
-        from reports.protocol import check_drawn
-
-        if args.command == "selfcheck" and args.rehearsal:
-            raise UsageError("the self-check is published for official draws only: "
-                             "a rehearsal's pools are never published to entrants")
-        record = store.month_record(month, rehearsal=args.rehearsal)
-        check_drawn(record, rules)
-        if args.command == "protocol":
-            from reports.signing import protocol_pdf
-
-            return protocol_pdf(store, month, rules, rehearsal=args.rehearsal, record=record)  # read once
+        request = documents.Request(store, month, rules, rehearsal=args.rehearsal)
+        check_drawn(request.month_record(), rules)
         if args.command == "act":
-            from reports.acts import act_winners, render_acts
+            from reports.acts import act_winners  # noqa: PLC0415 (start-up time)
 
-            winners = act_winners(record, certificate=args.certificate, denomination=args.denomination)
-            if not winners:
+            request.winners = act_winners(request.month_record(), certificate=args.certificate,
+                                          denomination=args.denomination)
+            if not request.winners:
                 raise UsageError(f"{month}: no winner matches (certificate {args.certificate}, "
                                  f"denomination {args.denomination}) who can still receive a certificate")
-            return render_acts(record, winners=winners, rules=rules)
-        if args.command == "publish":
-            from reports.publish import publication_html, publication_xlsx
-
-            suffix = Path(args.output).suffix.lower()
-            if suffix in (".html", ".htm"):
-                return publication_html([record], rules).encode("utf-8")
-            if suffix == ".xlsx":
-                return publication_xlsx([record], rules)
-            raise UsageError("publish writes .xlsx or .html: name the output file accordingly")
-        if args.command == "bundle":
-            from reports.bundle import build_bundle
-
-            return build_bundle(store, month, rules, rehearsal=args.rehearsal)
-        if args.command == "selfcheck":
-            from reports.selfcheck import selfcheck_files
-
-            return selfcheck_files(record)  # file name -> bytes, written into the -o folder
+        if args.command == "selfcheck":  # file name -> bytes, written into the -o folder
+            return {documents.file_name(kind, month, rehearsal=False): documents.render(kind, request)
+                    for kind in kinds}
+        return documents.render(kinds[0], request)
     except NotDrawn as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # reports.protocol.ProtocolError, from a command that imported it
@@ -104,7 +101,6 @@ def run(args: argparse.Namespace) -> bytes | dict[str, bytes]:
         raise UsageError(str(exc)) from None
     finally:
         store.close()
-    raise UsageError(f"unknown command {args.command}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,8 @@
 
 The organisation's certificate comes from a PKCS#12 file named by
 `PROTOCOL_SIGNING_P12` with its password in `PROTOCOL_SIGNING_PASSWORD`
-(environment, else the app's secrets: `st.secrets` when Streamlit runs, secrets.toml read
-directly otherwise, so the command line does not import Streamlit). With none configured,
+(engine.config.setting: the environment, else the top level of Streamlit's default secrets.toml
+files, read without importing Streamlit, the same for the app and the command line). With none configured,
 a local self-signed certificate is created once under the data directory
 (`<data>/signing/protocol-signing.p12`, password in a 0600 file next to it) and
 the protocol says on its face that it is not the organisation's certificate.
@@ -24,12 +24,13 @@ import json
 import logging
 import os
 import secrets
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+
+from engine import config
 
 P12_ENV = "PROTOCOL_SIGNING_P12"
 PASSWORD_ENV = "PROTOCOL_SIGNING_PASSWORD"
@@ -64,58 +65,19 @@ class SignatureStatus:
         return self.present and self.intact and self.valid and self.covers_whole_file
 
 
-def default_data_dir() -> Path:
-    env = os.environ.get("PROMOTION_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
-
-
-def _secret(name: str) -> str | None:
-    """`name` from the environment, else from the app's secrets: through Streamlit when the
-    process already runs it (the app, with whatever secrets files it was started with), else read
-    straight from secrets.toml where Streamlit looks by default. A command line never imports
-    Streamlit (a second of start-up) just to read one value."""
-    value = os.environ.get(name)
-    if value:
-        return value
-    if "streamlit" in sys.modules:
-        try:
-            import streamlit as st
-
-            return str(st.secrets[name]) if name in st.secrets else None
-        except Exception:  # no secrets file: optional
-            return None
-    found = _secrets_toml().get(name)
-    return None if found is None else str(found)
-
-
-def _secrets_toml() -> dict:
-    """The top-level values of Streamlit's default secrets files, read without Streamlit:
-    ~/.streamlit/secrets.toml, then ./.streamlit/secrets.toml (the later wins, as in Streamlit).
-    An unreadable file counts as absent, as it does for the app's `st.secrets` lookup here."""
-    import tomllib
-
-    merged: dict = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
-        try:
-            merged.update(tomllib.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, RuntimeError):
-            continue
-    return merged
-
-
 def signing_identity(*, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
                      data_dir: str | os.PathLike | None = None) -> SigningIdentity:
     """The certificate to sign with: explicit, configured, or the local self-signed one."""
-    path = pkcs12_path or _secret(P12_ENV)
+    path = pkcs12_path or config.setting(P12_ENV)
     if path:
-        pw = password if password is not None else _secret(PASSWORD_ENV)
+        pw = password if password is not None else config.setting(PASSWORD_ENV)
         if isinstance(pw, str):
             pw = pw.encode("utf-8")
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"{P12_ENV}: no such PKCS#12 file: {path}")
         return SigningIdentity(path, pw, self_signed=_p12_self_signed(path, pw))
-    return _local_identity(Path(data_dir) if data_dir else default_data_dir())
+    return _local_identity(Path(data_dir) if data_dir else config.data_dir())
 
 
 def _p12_self_signed(path: Path, password: bytes | None) -> bool:
@@ -287,7 +249,7 @@ def signer_pin() -> SignerPin | None:
     or its SHA-256 fingerprint in hex), else the certificate of `PROTOCOL_SIGNING_P12`. None when
     neither is configured. ValueError when one is configured but cannot be read: a pin that silently
     falls away would let any signer pass."""
-    value = _secret(SIGNER_CERT_ENV)
+    value = config.setting(SIGNER_CERT_ENV)
     if value:
         value = value.strip()
         hex_digits = value.replace(":", "").lower()
@@ -298,11 +260,11 @@ def signer_pin() -> SignerPin | None:
             raise ValueError(f"{SIGNER_CERT_ENV}: no such certificate file: {path}")
         return SignerPin(certificate_sha256(_certificate_der(path.read_bytes(), str(path))),
                          f"{SIGNER_CERT_ENV} {path}")
-    p12 = _secret(P12_ENV)
+    p12 = config.setting(P12_ENV)
     if p12:
         from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
-        password = _secret(PASSWORD_ENV)
+        password = config.setting(PASSWORD_ENV)
         try:
             _, cert, _ = pkcs12.load_key_and_certificates(
                 Path(p12).read_bytes(), password.encode("utf-8") if password else None)
@@ -388,6 +350,65 @@ def read_signed_protocol(pdf_bytes: bytes) -> SignedProtocol:
         return SignedProtocol(status, None, str(exc))
 
 
+# --------------------------------------------------------------------------- the verdict on a protocol PDF
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """One check of a protocol PDF, named as verification lists it ("<file>: signature", "<file>: signer")."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ProtocolPdfVerdict:
+    """What the PDF of a protocol says: its signature and signer checks, and the data it carries
+    (None when missing or unreadable, with the reason in data_problem)."""
+
+    checks: tuple[PdfCheck, ...]
+    data: dict | None
+    data_problem: str = ""
+
+
+def protocol_pdf_verdict(name: str, pdf_bytes: bytes) -> ProtocolPdfVerdict:
+    """The PDF checks of one protocol, for `engine.bundle` (which is given this function by the command
+    that wires them): the signature intact and covering the whole file; the signer named by certificate
+    fingerprint and, when one is configured, the pinned one (`signer_pin`); the embedded data read."""
+    signed = read_signed_protocol(pdf_bytes)
+    st = signed.signature
+    if not st.present:
+        checks = [PdfCheck(f"{name}: signature", False, f"the protocol is not signed ({st.detail})")]
+    elif not st.intact or not st.valid:
+        checks = [PdfCheck(f"{name}: signature", False, f"changed after signing ({st.detail})")]
+    elif not st.covers_whole_file:
+        checks = [PdfCheck(f"{name}: signature", False, "the signature does not cover the whole file: "
+                                                        "something was added after signing")]
+    else:
+        checks = [PdfCheck(f"{name}: signature", True, "intact, covers the whole file")]
+    if st.present and st.signer_sha256:
+        checks.append(_signer_check(name, st))
+    return ProtocolPdfVerdict(tuple(checks), signed.data, signed.data_problem)
+
+
+def _signer_check(name: str, st: SignatureStatus) -> PdfCheck:
+    who = f"{st.signer}{' (self-signed)' if st.self_signed else ''}, certificate SHA-256 {st.signer_sha256}"
+    try:
+        pin = signer_pin()
+    except ValueError as exc:
+        return PdfCheck(f"{name}: signer", False, f"signed by {who}; the configured signer "
+                                                  f"certificate cannot be used: {exc}")
+    if pin is None:
+        return PdfCheck(f"{name}: signer", True, f"signed by {who}; NOT PINNED: no organisation "
+                        "certificate is configured (PROTOCOL_SIGNER_CERT or PROTOCOL_SIGNING_P12), "
+                        "so compare this fingerprint with the organisation's published one")
+    if pin.sha256 == st.signer_sha256:
+        return PdfCheck(f"{name}: signer", True, f"signed by {who}: the pinned certificate ({pin.source})")
+    return PdfCheck(f"{name}: signer", False, f"signed by {who}, not by the pinned certificate "
+                    f"{pin.sha256} ({pin.source})")
+
+
 @contextmanager
 def _quiet(*names: str):
     loggers = [logging.getLogger(n) for n in names]
@@ -406,7 +427,7 @@ def local_certificate_pem(data_dir: str | os.PathLike | None = None) -> bytes:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    identity = _local_identity(Path(data_dir) if data_dir else default_data_dir())
+    identity = _local_identity(Path(data_dir) if data_dir else config.data_dir())
     _, cert, _ = pkcs12.load_key_and_certificates(identity.pkcs12_path.read_bytes(), identity.password)
     return cert.public_bytes(serialization.Encoding.PEM)
 
@@ -431,7 +452,7 @@ def _store_data_dir(store) -> Path | None:
     value = getattr(store, "data_dir", None)
     if value:
         return Path(value)
-    if os.environ.get("PROMOTION_DATA_DIR"):
+    if config.configured_data_dir():
         return None
     engine = getattr(store, "engine", None)
     database = getattr(getattr(engine, "url", None), "database", None)

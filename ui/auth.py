@@ -31,14 +31,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime
 
+import bcrypt
 import streamlit as st
+from argon2 import PasswordHasher
+from argon2.exceptions import Argon2Error, InvalidHashError
 
-from engine import signin
+from engine import config, signin
+from engine.store import Store
+from ui.database import open_store
 
 ROLES = ("commission", "staff", "manager", "admin")
 SESSION_USER = "auth_user"
@@ -61,7 +65,15 @@ class User:
     source: str  # "password" | "oidc" | "demo"
 
 
+def _sign_in_store() -> Store:
+    """The store that keeps the sign-in record. It is opened as the sign-in form, not as the user:
+    finding the user must not ask who the user is. Every entry names its own actor."""
+    return open_store(FORM_ACTOR)
+
+
 def _secrets_section(name: str) -> dict:
+    # Streamlit's own st.secrets for the [users] and [auth] tables: st.login reads [auth] there itself,
+    # and both sections are Streamlit's. Plain settings (COOKIE_SECRET, keys) come from engine.config.
     try:
         section = st.secrets.get(name)
     except Exception:  # no secrets file at all, or an unreadable one
@@ -87,18 +99,11 @@ def verify_password(password_hash: str, password: str) -> bool:
     if not password_hash or not password:
         return False
     if password_hash.startswith("$argon2"):
-        from argon2 import PasswordHasher
-        from argon2.exceptions import Argon2Error, InvalidHashError
-
         try:
             return PasswordHasher().verify(password_hash, password)
         except (Argon2Error, InvalidHashError, ValueError):
             return False
     if password_hash.startswith(("$2a$", "$2b$", "$2y$")):
-        try:
-            import bcrypt
-        except ImportError:
-            return False
         try:
             return bcrypt.checkpw(password.encode(), password_hash.encode())
         except ValueError:
@@ -131,10 +136,7 @@ def try_sign_in(name: str, password: str, store=None) -> Attempt:
     another browser does not reset it. A refused try is not recorded and does
     not count: it could not have guessed anything.
     """
-    if store is None:
-        from ui import services
-
-        store = services.store()
+    store = _sign_in_store() if store is None else store
     name = name.strip()[:NAME_MAX_CHARS]
     key = signin.user_key(name)
     if not key:
@@ -199,9 +201,7 @@ def _revoked_elsewhere(stored: dict) -> bool:
     if not nonce or (last is not None and (now - last).total_seconds() < REVOCATION_CHECK):
         return False
     stored["checked_at"] = now
-    from ui import services
-
-    entries = services.store().latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce, limit=1)
+    entries = _sign_in_store().latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce, limit=1)
     if not signin.revoked(entries, nonce):
         return False
     st.session_state[SIGNED_OUT] = True  # the cookie this browser connected with is revoked too
@@ -222,17 +222,10 @@ def cookie_secret() -> bytes:
 
     With several servers behind one address, give them the same COOKIE_SECRET.
     """
-    configured = os.environ.get("COOKIE_SECRET")
-    if not configured:
-        try:
-            configured = st.secrets.get("COOKIE_SECRET")
-        except Exception:  # no secrets file
-            configured = None
+    configured = config.setting("COOKIE_SECRET")
     if configured:
-        return str(configured).encode("utf-8")
-    from ui import services
-
-    return signin.secret_from_folder(services.data_dir())
+        return configured.encode("utf-8")
+    return signin.secret_from_folder(config.data_dir())
 
 
 def restore(token: str | None, store=None) -> tuple[User, str] | None:
@@ -243,10 +236,7 @@ def restore(token: str | None, store=None) -> tuple[User, str] | None:
     entry = configured_users().get(found.user)
     if not entry or found.role not in ROLES or entry.get("role") != found.role:
         return None  # removed from the configuration, or given another role since
-    if store is None:
-        from ui import services
-
-        store = services.store()
+    store = _sign_in_store() if store is None else store
     entries = store.latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=found.nonce, limit=1)
     if signin.revoked(entries, found.nonce):
         return None
@@ -292,10 +282,7 @@ def sign_out(user: User, store=None) -> None:
     stored = st.session_state.pop(SESSION_USER, None) or {}
     nonce = stored.get("nonce")
     if nonce:
-        if store is None:
-            from ui import services
-
-            store = services.store()
+        store = _sign_in_store() if store is None else store
         store.append_audit(signin.SIGN_OUT, signin.sign_out_payload(user.name, nonce),
                            actor=f"{user.name} [{user.role}]")
     if user.source == "oidc":

@@ -1,4 +1,4 @@
-"""The managers' charts as Plotly figures, built from `services.chart_frames` tables.
+"""The managers' charts as Plotly figures, built from `ui.chart_frames` tables.
 
 No Streamlit here: each function takes the frames, the months and tiers to
 show and the language, and returns a figure (or None when there is nothing to

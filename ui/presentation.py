@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from engine import config
 from engine.progress import certificates_in_draw, next_month_to_draw, tier_position
+from ui import drawing, stores
 from ui.i18n import fmt_int, fmt_month, t
 
 AUDIENCE = "audience"
@@ -121,9 +122,7 @@ def _stages() -> dict:
 
 
 def _stage_key(rehearsal: bool) -> tuple:
-    from ui import services
-
-    return str(services.data_dir()), os.environ.get("PROMOTION_DB_URL") or "", bool(rehearsal)
+    return str(config.data_dir()), config.configured_database_url() or "", bool(rehearsal)
 
 
 def publish(stage: Stage, *, rehearsal: bool) -> None:
@@ -334,11 +333,9 @@ def summary_screen(month: str, winners, *, rehearsal: bool, denominations) -> st
 
 def _month_winners(month: str, rehearsal: bool, denominations) -> list:
     """The current winner of each certificate of the month: a re-draw's winner replaces the earlier one."""
-    from ui import services
-
     current = {}
     for den in denominations:
-        state = services.tier_state(month, den, rehearsal=rehearsal)
+        state = drawing.tier_state(month, den, rehearsal=rehearsal)
         for draw in [*([state.done] if state.done else []), *state.redraws]:
             for w in draw.winners:
                 current[(den, w.certificate)] = w
@@ -352,16 +349,14 @@ def _tier_titles(month: str, den: int) -> tuple[str, str]:
 
 def screen_html(month: str | None, *, rehearsal: bool) -> str:
     """The audience screen now: the operator's stage if there is one, else what the store holds."""
-    from ui import services
-
-    rules = services.rules()
+    rules = stores.rules()
     dens = rules.denominations
     stage = current_stage(rehearsal=rehearsal)
     if stage is not None:  # the operator's page leads (a re-draw may be of another month)
         month = stage.month
     if month is None:
-        months = services.draw_months(rehearsal=rehearsal)
-        drawn = services.store().months(rehearsal=rehearsal)
+        months = drawing.draw_months(rehearsal=rehearsal)
+        drawn = stores.store().months(rehearsal=rehearsal)
         month = next_month_to_draw(months, drawn) or (months[-1] if months else None)
     if month is None:
         return frame("waiting", t("app.title"), t("present.no_month"), "", rehearsal=rehearsal)
@@ -370,9 +365,9 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
         den, cert = stage.denomination, stage.certificate
         title = t("present.redraw_title", certificate=cert, tier=fmt_int(den))
         subtitle = t("draw.title", month=fmt_month(month))
-        pending = next((d for d in reversed(services.pending_redraws(month, rehearsal=rehearsal))
+        pending = next((d for d in reversed(drawing.pending_redraws(month, rehearsal=rehearsal))
                         if d.denomination == den and d.redraw_of_certificate == cert), None)
-        done = [d for d in services.tier_state(month, den, rehearsal=rehearsal).redraws
+        done = [d for d in drawing.tier_state(month, den, rehearsal=rehearsal).redraws
                 if d.redraw_of_certificate == cert]
         current = next((d for d in done if d.id == stage.draw_id), None) or (done[-1] if done and stage.step in (
             "reveal", "done") else None)
@@ -385,7 +380,7 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
                                subtitle=subtitle, rehearsal=rehearsal)
         return waiting_screen(stage.facts, title=title, subtitle=subtitle, rehearsal=rehearsal)
 
-    states = {den: services.tier_state(month, den, rehearsal=rehearsal) for den in dens}
+    states = {den: drawing.tier_state(month, den, rehearsal=rehearsal) for den in dens}
     if stage is not None and stage.kind == "summary" and all(s.done for s in states.values()):
         return summary_screen(month, _month_winners(month, rehearsal, dens), rehearsal=rehearsal, denominations=dens)
     if stage is not None and stage.kind == "tier" and stage.denomination in states:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.draw import draw_month, redraw
+from engine.draw import DrawOccasion, draw_month, redraw
 from engine.preview import preview as engine_preview
 from tests.app.test_pages import app, data_dir, march_file, no_exception, open_page  # noqa: F401 - fixtures
-from ui import services
+from ui import claims, stores
 from ui.catalog import ENTRIES
 
 EN, RU = 2, 1
@@ -23,12 +23,12 @@ MONTH, TIER = "2021-03", 50000
 def drawn_march(path, *, draw_date: dt.date | None = None) -> None:
     """March 2021 drawn offline by the engine into the app's store (15 + 8 + 1 winners)."""
     day = draw_date or dt.date.today()
-    preview = engine_preview(path, path.name, draw_date=day, history=services.store().history())
-    draw_month(services.store(), preview, MONTH, method="offline", entropy="5 5 2 1", draw_date=day, place="Astana")
+    preview = engine_preview(path, path.name, draw_date=day, history=stores.store().history())
+    draw_month(stores.store(), preview, DrawOccasion(MONTH, day, "offline", place="Astana"), entropy="5 5 2 1")
 
 
 def status(certificate: int) -> str:
-    return services.store().current_winner(MONTH, TIER, certificate).status
+    return stores.store().current_winner(MONTH, TIER, certificate).status
 
 
 def pick(at, certificate: int):
@@ -63,7 +63,7 @@ def test_contact_then_forfeit_hits_the_chosen_certificate_only(march_file):
     no_exception(at)
     assert status(2) == "contacted"  # nothing stored before the confirmation
     # The dialog names whom it concerns: certificate, masked account, name
-    winner = services.store().current_winner(MONTH, TIER, 2)
+    winner = stores.store().current_winner(MONTH, TIER, 2)
     shown = " ".join(m.value for m in at.markdown)
     assert "№ 2" in shown and winner.client_name in shown
     from ui.widgets import mask_account
@@ -98,12 +98,12 @@ def test_cancelling_the_forfeit_dialog_changes_nothing(march_file):
 
 def test_the_history_of_a_redrawn_certificate_shows_both_winners(march_file):
     drawn_march(march_file)
-    old = services.store().current_winner(MONTH, TIER, 4)
-    services.set_claim(MONTH, TIER, 4, "contacted", rehearsal=False)
-    services.set_claim(MONTH, TIER, 4, "forfeited", note="refused to sign the act", rehearsal=False)
-    redraw(services.store(), MONTH, TIER, 4, reason="forfeited", method="offline", entropy="7 7 7",
-           draw_date=dt.date.today())
-    new = services.store().current_winner(MONTH, TIER, 4)
+    old = stores.store().current_winner(MONTH, TIER, 4)
+    claims.set_claim(MONTH, TIER, 4, "contacted", rehearsal=False)
+    claims.set_claim(MONTH, TIER, 4, "forfeited", note="refused to sign the act", rehearsal=False)
+    redraw(stores.store(), DrawOccasion(MONTH, dt.date.today(), "offline"), TIER, 4, reason="forfeited",
+           entropy="7 7 7")
+    new = stores.store().current_winner(MONTH, TIER, 4)
     assert new.account != old.account
     at = pick(open_page(app("staff"), "claims"), 4)
     history = history_table(at)
@@ -116,9 +116,9 @@ def test_the_history_of_a_redrawn_certificate_shows_both_winners(march_file):
     ]
     assert "refused to sign the act" in list(history["Note"])
     # The table keeps the replaced winner visible beside the current one
-    claims = table(at, "claims_table")
-    tier = claims["Tier"].map(lambda v: int(re.sub(r"\D", "", str(v))))
-    row = claims[(claims["Certificate no."] == 4) & (tier == TIER)].iloc[0]
+    listed = table(at, "claims_table")
+    tier = listed["Tier"].map(lambda v: int(re.sub(r"\D", "", str(v))))
+    row = listed[(listed["Certificate no."] == 4) & (tier == TIER)].iloc[0]
     assert row["Account"] == new.account and ENTRIES["status.forfeited"][EN] in row["Earlier winners"]
     # In Russian too
     ru = pick(open_page(app("staff", lang="ru"), "claims"), 4)
@@ -127,15 +127,15 @@ def test_the_history_of_a_redrawn_certificate_shows_both_winners(march_file):
 
 def test_days_left_are_whole_days(march_file):
     drawn_march(march_file, draw_date=dt.date.today() - dt.timedelta(days=3))
-    services.set_claim(MONTH, TIER, 1, "contacted", rehearsal=False)
-    services.set_claim(MONTH, TIER, 1, "claimed", certificate_serial="CHOCO-1", rehearsal=False)
+    claims.set_claim(MONTH, TIER, 1, "contacted", rehearsal=False)
+    claims.set_claim(MONTH, TIER, 1, "claimed", certificate_serial="CHOCO-1", rehearsal=False)
     at = open_page(app("staff"), "claims")
-    claims = table(at, "claims_table")
-    days = list(claims["Days left"])
+    listed = table(at, "claims_table")
+    days = list(listed["Days left"])
     assert all(re.fullmatch(r"-?\d+|—", str(d)) for d in days), days
-    handed = claims[claims["Certificate no."] == 1]
+    handed = listed[listed["Certificate no."] == 1]
     assert "—" in list(handed["Days left"])  # no countdown once handed over
-    expected = str((services.store().current_winner(MONTH, TIER, 2).deadline - dt.date.today()).days)
+    expected = str((stores.store().current_winner(MONTH, TIER, 2).deadline - dt.date.today()).days)
     assert expected in days
     assert not any("None" in str(d) or "." in str(d) for d in days)
     caption = " ".join(c.value for c in at.caption)

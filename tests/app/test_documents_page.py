@@ -5,12 +5,16 @@ Real engine, a real SQLite file in a fresh data folder.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+from engine import signin
 from tests.app.test_claims_page import drawn_march
 from tests.app.test_pages import app, data_dir, march_file, no_exception, open_page  # noqa: F401 - fixtures
-from ui import services
+from ui import claims
 from ui.catalog import ENTRIES
 
 KK, RU, EN = 0, 1, 2
@@ -57,7 +61,7 @@ def test_a_month_without_a_finished_draw_offers_nothing_to_print(march_file):
 @pytest.mark.parametrize("lang", [RU, KK])
 def test_the_audit_log_is_in_words(march_file, lang):
     drawn_march(march_file)
-    services.set_claim("2021-03", 50000, 1, "contacted", rehearsal=False)
+    claims.set_claim("2021-03", 50000, 1, "contacted", rehearsal=False)
     code = {RU: "ru", KK: "kk"}[lang]
     at = open_page(app("staff", lang=code), "documents")
     no_exception(at)
@@ -76,16 +80,11 @@ def test_the_audit_log_is_in_words(march_file, lang):
 
 def test_every_audit_action_in_the_code_has_words():
     """Every action the code appends to the audit record is in the catalogue (a new one must be added)."""
-    import re
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[2]
     found = set()
-    for path in [*(root / "engine").glob("*.py"), *(root / "ui").glob("*.py")]:
+    for path in [*(root / "engine").rglob("*.py"), *(root / "ui").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r"""append_audit\(\s*(?:s,\s*)?["']([a-z_]+)["']""", text))
-    from engine import signin
-
     found |= {v for k, v in vars(signin).items() if k.startswith("SIGN_") and isinstance(v, str)}
     assert {"draw_done", "pool_frozen", "claim", "import", "sign_in"} <= found
     missing = sorted(a for a in found if f"audit.{a}" not in ENTRIES)

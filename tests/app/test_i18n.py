@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from babel.dates import get_month_names
 
-from ui import formats
+from ui import defaults, formats
 from ui.catalog import ENTRIES
 from ui.i18n import LANGUAGES, fmt_date, fmt_datetime, fmt_int, fmt_month, t
 
@@ -90,12 +90,10 @@ def test_instants_are_shown_in_almaty_time_as_tzdata_says(instant):
 
 def test_the_place_is_stored_in_the_documents_languages_whatever_the_screen_s(tmp_path, monkeypatch):
     """The live draw offers the default place in the interface's language; the protocol is Kazakh/Russian."""
-    from ui import services
-
     monkeypatch.setenv("PROMOTION_DATA_DIR", str(tmp_path))
     kk, ru, en = ENTRIES["draw.place_default"]
     for offered in (kk, ru, en, ""):
-        assert services.document_place(offered) == f"{kk} / {ru}"
-    assert services.document_place("Алматы қ. / г. Алматы") == "Алматы қ. / г. Алматы"  # as the commission typed it
-    services.place_file().write_text("Қонаев қ. / г. Конаев", encoding="utf-8")
-    assert services.document_place(en) == "Қонаев қ. / г. Конаев"
+        assert defaults.document_place(offered) == f"{kk} / {ru}"
+    assert defaults.document_place("Алматы қ. / г. Алматы") == "Алматы қ. / г. Алматы"  # as the commission typed it
+    defaults.place_file().write_text("Қонаев қ. / г. Конаев", encoding="utf-8")
+    assert defaults.document_place(en) == "Қонаев қ. / г. Конаев"

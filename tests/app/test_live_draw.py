@@ -18,7 +18,7 @@ from tests.app.test_pages import (  # noqa: F401 - fixtures, used by name
     open_page,
     standin,
 )
-from ui import presentation, services
+from ui import drawing, presentation, stores
 from ui.catalog import ENTRIES
 
 KK, RU, EN = 0, 1, 2
@@ -61,7 +61,7 @@ def test_randomorg_not_set_up_is_said_before_any_button_and_offline_is_the_way(m
     at.button(key="draw_freeze").click().run()
     no_exception(at)
     assert not at.error
-    pending = services.tier_state("2021-03", 50000, rehearsal=False).pending
+    pending = drawing.tier_state("2021-03", 50000, rehearsal=False).pending
     assert pending.method == "offline" and not pending.ticket_id  # frozen for it: the hash is stored
     confirm_commission(at)
     # The offline decision is a section of its own, not a folded fallback
@@ -96,7 +96,7 @@ def test_nothing_stale_after_an_offline_draw(march_file):
     assert not stale(at), stale(at)
     assert not any(NOT_SET_UP in i.value for i in at.info)
     # Every card: the drawn number and a mask of one length
-    done = services.tier_state("2021-03", 50000, rehearsal=False).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=False).done
     for card, w in zip(cards(at), done.winners):
         assert f"Drawn number: {w.ordinal}" in card
         assert re.search(r"•{4}\d{4}", card) and w.account not in card
@@ -118,7 +118,7 @@ def test_nothing_stale_after_a_randomorg_failure_and_then_the_offline_method(mar
     no_exception(at)
     assert len(cards(at)) == 15
     assert not stale(at), stale(at)
-    assert services.tier_state("2021-03", 50000, rehearsal=False).done.method == "offline"
+    assert drawing.tier_state("2021-03", 50000, rehearsal=False).done.method == "offline"
 
 
 # ---------------------------------------------------------------- the audience screen
@@ -143,7 +143,7 @@ def test_the_audience_screen_follows_the_operator_step_by_step(march_file):
     assert "data-screen='waiting'" in screen(viewer)
     assert not viewer.button and not viewer.text_input and not viewer.checkbox and not viewer.expander
     operator.button(key="draw_freeze").click().run()
-    pending = services.tier_state("2021-03", 50000, rehearsal=False).pending
+    pending = drawing.tier_state("2021-03", 50000, rehearsal=False).pending
     viewer.run()
     shown = screen(viewer)
     assert "data-screen='pool'" in shown
@@ -155,7 +155,7 @@ def test_the_audience_screen_follows_the_operator_step_by_step(march_file):
     operator.text_input(key="draw_entropy").input("3 6 1 4 4 2").run()
     operator.checkbox(key="draw_offline_decided").check().run()
     operator.button(key="draw_offline").click().run()
-    done = services.tier_state("2021-03", 50000, rehearsal=False).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=False).done
     # Halfway through the reveal (as the operator's page publishes it): 3 of 15, the third the newest
     presentation.update(rehearsal=False, step="reveal", draw_id=done.id, revealed=3)
     viewer.run()
@@ -178,7 +178,7 @@ def test_the_audience_screen_ends_with_every_winner_of_the_month(march_file):
     viewer = audience(lang="ru")
     shown = screen(viewer)
     assert "data-screen='summary'" in shown and "победители" in shown
-    winners = [w for w in services.store().winners("2021-03") if w.current]
+    winners = [w for w in stores.store().winners("2021-03") if w.current]
     assert shown.count("<div class='pcard") == len(winners) == 15 + 8 + 1
 
 
@@ -216,7 +216,7 @@ def test_a_redraw_gets_the_same_presentation(march_file):
     no_exception(at)
     viewer.run()
     shown = screen(viewer)
-    pending = services.pending_redraw("2021-03", 50000, 3, rehearsal=False)
+    pending = drawing.pending_redraw("2021-03", 50000, 3, rehearsal=False)
     assert "data-screen='pool'" in shown
     assert "".join(re.findall(r"<span>([0-9a-f]{8})</span>", shown)) == pending.pool.sha256
     at.checkbox(key="redraw_confirm_commission").check().run()
@@ -228,7 +228,7 @@ def test_a_redraw_gets_the_same_presentation(march_file):
     assert not stale(at), stale(at)
     viewer.run()
     shown = screen(viewer)
-    new = services.tier_state("2021-03", 50000, rehearsal=False).redraws[0].winners[0]
+    new = drawing.tier_state("2021-03", 50000, rehearsal=False).redraws[0].winners[0]
     assert "data-screen='revealed'" in shown
     assert re.findall(r"class='pcard newest' data-certificate='(\d+)'", shown) == ["3"]
     assert f"Drawn number: {new.ordinal}" in shown and new.account not in shown
@@ -242,7 +242,7 @@ def test_a_rehearsal_with_randomorg_on_the_audience_screen(march_file):
     viewer.query_params["view"] = "audience"
     viewer.query_params["rehearsal"] = "1"
     open_page(viewer, "draw")
-    pending = services.tier_state("2021-03", 50000, rehearsal=True).pending
+    pending = drawing.tier_state("2021-03", 50000, rehearsal=True).pending
     shown = screen(viewer)
     assert "data-screen='pool'" in shown and ENTRIES["present.rehearsal"][EN] in shown
     assert f"RANDOM.ORG ticket: {pending.ticket_id}" in shown
@@ -252,7 +252,7 @@ def test_a_rehearsal_with_randomorg_on_the_audience_screen(march_file):
     operator.button(key="draw_request").click().run()
     no_exception(operator)
     viewer.run()
-    done = services.tier_state("2021-03", 50000, rehearsal=True).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=True).done
     assert f"RANDOM.ORG signature verified, result no. {done.serial_number}" in screen(viewer)
     assert screen(viewer).count("class='pcard pending'") == 0
     # The official audience screen does not show a rehearsal

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.preview import preview as engine_preview
 from tests.sheets import Row, rows_for, write_xlsx
-from ui import registry
+from ui import claims, drawing, registry, stores
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -178,9 +178,7 @@ def test_offline_draw_through_the_live_page(march_file):
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
     assert any("<div class='hash'>" in m.value for m in at.markdown)  # the pool hash, before anything random
-    from ui import services
-
-    pending = services.tier_state("2021-03", 50000, rehearsal=False).pending
+    pending = drawing.tier_state("2021-03", 50000, rehearsal=False).pending
     assert pending is not None and pending.method == "offline"  # its hash is stored, for the audience screen too
     confirm_commission(at)
     at.text_input(key="draw_entropy").input("3 6 1 4 4 2").run()
@@ -189,7 +187,7 @@ def test_offline_draw_through_the_live_page(march_file):
     no_exception(at)
     cards = [m.value for m in at.markdown if "<div class='winner-card'>" in m.value]
     assert len(cards) == 15
-    state = services.tier_state("2021-03", 50000, rehearsal=False)
+    state = drawing.tier_state("2021-03", 50000, rehearsal=False)
     assert state.done is not None and state.done.method == "offline" and len(state.done.winners) == 15
     assert all(w.account not in "".join(cards) for w in state.done.winners)  # masked on the big screen
 
@@ -205,11 +203,9 @@ def test_rehearsal_draw_through_the_stand_in(march_file):
     no_exception(at)
     assert any("Signature verified" in m.value for m in at.markdown)
     assert len([m for m in at.markdown if "<div class='winner-card'>" in m.value]) == 15
-    from ui import services
-
-    done = services.tier_state("2021-03", 50000, rehearsal=True).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=True).done
     assert done is not None and done.rehearsal and done.signature_verified and done.method == "random-org"
-    assert services.tier_state("2021-03", 50000, rehearsal=False).done is None  # a rehearsal never counts
+    assert drawing.tier_state("2021-03", 50000, rehearsal=False).done is None  # a rehearsal never counts
 
 
 def draw_month_offline(at: AppTest) -> None:
@@ -238,13 +234,11 @@ def test_after_a_draw_every_page_shows_it(march_file):
     at.button(key="claims_handover").click().run()
     no_exception(at)
     assert any("Saved" in s.value for s in at.success)
-    from ui import services
-
-    claimed = [v for v in services.claim_views(rehearsal=False) if v.status == "claimed"]
+    claimed = [v for v in claims.claim_views(rehearsal=False) if v.status == "claimed"]
     assert len(claimed) == 1 and claimed[0].winner.certificate_serial == "CHOCO-0001"
     # home: the face value handed over is the one claimed certificate's, not every winner's (engine.progress)
     open_page(at, "home")
-    drawn = len(services.claim_views(rehearsal=False))
+    drawn = len(claims.claim_views(rehearsal=False))
     assert drawn > 1
     from ui.i18n import fmt_money
 
@@ -285,7 +279,7 @@ def standin(tmp_path, monkeypatch):
     """The loopback stand-in configured as if it were RANDOM.ORG (not a rehearsal), with a production
     licence (an official draw refuses a developer key's result, integrity rule 6) and a short
     client timeout so that the "timeout" mode is quick to see."""
-    from engine.randomness import RandomOrgClient
+    from engine.randomorg import RandomOrgClient
     from engine.standin import StandIn
 
     server = StandIn(key_dir=tmp_path / "standin", hang_seconds=3.0, licence="production").start()
@@ -313,10 +307,8 @@ FAILURE_WORDS = {
 
 def nothing_stored(at: AppTest) -> None:
     """A failure stores no winner, and the tier can still be drawn from the page."""
-    from ui import services
-
-    assert services.tier_state("2021-03", 50000, rehearsal=False).done is None
-    assert services.store().winners(rehearsal=False) == []
+    assert drawing.tier_state("2021-03", 50000, rehearsal=False).done is None
+    assert stores.store().winners(rehearsal=False) == []
     assert not [m for m in at.markdown if "<div class='winner-card'>" in m.value]
     keys = {b.key for b in at.button}
     assert "draw_request" in keys or "draw_freeze" in keys, keys
@@ -361,11 +353,9 @@ def test_each_randomorg_failure_is_said_in_plain_words_and_the_draw_then_complet
     assert not at.error, [e.value for e in at.error]
     assert any("Signature verified" in m.value for m in at.markdown)
     assert len([m for m in at.markdown if "<div class='winner-card'>" in m.value]) == 15
-    from ui import services
-
-    done = services.tier_state("2021-03", 50000, rehearsal=False).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=False).done
     assert done is not None and done.method == "random-org" and done.signature_verified and not done.rehearsal
-    assert len(done.winners) == 15 and len(services.store().winners(rehearsal=False)) == 15
+    assert len(done.winners) == 15 and len(stores.store().winners(rehearsal=False)) == 15
 
 
 def test_a_timed_out_answer_is_recovered_through_its_ticket(march_file, standin):
@@ -392,9 +382,7 @@ def test_a_timed_out_answer_is_recovered_through_its_ticket(march_file, standin)
 def test_a_second_screen_follows_a_stored_draw(march_file):
     at = freeze_and_open_draw(app("admin"), march_file)
     draw_month_offline(at)
-    from ui import services
-
-    stored = {d: services.tier_state("2021-03", d, rehearsal=False).done for d in (50000, 70000, 100000)}
+    stored = {d: drawing.tier_state("2021-03", d, rehearsal=False).done for d in (50000, 70000, 100000)}
     second = open_page(app("commission"), "draw")  # another browser, on the same page
     second.toggle(key="draw_follow").set_value(True).run()
     no_exception(second)

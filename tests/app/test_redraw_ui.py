@@ -24,7 +24,7 @@ from tests.app.test_pages import (  # noqa: F401 - fixtures, used by name
     open_page,
     standin,
 )
-from ui import services
+from ui import claims, drawing, stores
 from ui.catalog import ENTRIES
 
 KK, RU, EN = 0, 1, 2
@@ -117,7 +117,7 @@ def test_a_certificate_in_its_window_is_not_marked(march_file):
 
 def test_the_commission_redraws_a_forfeited_certificate_offline_with_the_monthly_steps(march_file):
     drawn_march(march_file)
-    old = services.store().current_winner("2021-03", 50000, 3)
+    old = stores.store().current_winner("2021-03", 50000, 3)
     forfeit(3)
     at = redraw_page(3)
     assert "Certificate no. 3" in at.header[0].value
@@ -145,7 +145,7 @@ def test_the_commission_redraws_a_forfeited_certificate_offline_with_the_monthly
     assert len(cards(at)) == 1
     assert any("New winner of certificate no. 3" in s.value for s in at.success), [s.value for s in at.success]
     # Stored: the new winner is current, the old one is not; the pool is the one shown first
-    state = services.tier_state("2021-03", 50000, rehearsal=False)
+    state = drawing.tier_state("2021-03", 50000, rehearsal=False)
     assert len(state.redraws) == 1
     redraw = state.redraws[0]
     assert redraw.method == "offline" and redraw.entropy == "6 6 2 5 1" and redraw.pool.sha256 == shown[0]
@@ -154,13 +154,13 @@ def test_the_commission_redraws_a_forfeited_certificate_offline_with_the_monthly
         assert redraw.entropy_by  # who entered it (rule 4)
     new = redraw.winners[0]
     assert new.account not in {w.account for w in state.done.winners}
-    winners = {(w.certificate, w.account): w for w in services.store().winners("2021-03")}
+    winners = {(w.certificate, w.account): w for w in stores.store().winners("2021-03")}
     assert winners[(3, new.account)].current and winners[(3, new.account)].status == "drawn"
     assert not winners[(3, old.account)].current and winners[(3, old.account)].status == "forfeited"
     assert new.account not in "".join(cards(at))  # masked on the big screen
     # Nothing waits any more, and the audit check agrees with everything stored
-    assert services.awaiting_redraw(rehearsal=False) == []
-    assert not [(f.name, f.detail) for f in services.verify_store() if not f.ok]
+    assert claims.awaiting_redraw(rehearsal=False) == []
+    assert not [(f.name, f.detail) for f in stores.verify_store() if not f.ok]
 
 
 def confirm_commission_for_redraw(at: AppTest) -> None:
@@ -184,13 +184,13 @@ def test_the_commission_redraws_an_unclaimed_certificate_with_randomorg(march_fi
     no_exception(at)
     assert any("Signature verified" in m.value for m in at.markdown)
     assert len(cards(at)) == 1
-    redraw = services.tier_state("2021-03", 50000, rehearsal=False).redraws[0]
+    redraw = drawing.tier_state("2021-03", 50000, rehearsal=False).redraws[0]
     assert redraw.method == "random-org" and redraw.signature_verified and redraw.pool.sha256 == shown[0]
-    assert len(services.awaiting_redraw(rehearsal=False)) == 23
-    assert not [(f.name, f.detail) for f in services.verify_store() if not f.ok]
+    assert len(claims.awaiting_redraw(rehearsal=False)) == 23
+    assert not [(f.name, f.detail) for f in stores.verify_store() if not f.ok]
     # The claims page counts one certificate less past its window
-    claims = open_page(app("staff"), "claims")
-    assert [e.value for e in claims.error] == ["23 certificates are past their 14-day window: they need a re-draw."]
+    claims_page = open_page(app("staff"), "claims")
+    assert [e.value for e in claims_page.error] == ["23 certificates are past their 14-day window: they need a re-draw."]
 
 
 def test_only_the_commission_redraws(march_file):
@@ -210,7 +210,7 @@ def test_a_ticket_that_does_not_verify_blocks_the_tier_until_the_commission_aban
     standin.mode = "bad_signature"
     at.button(key="draw_request").click().run()
     no_exception(at)
-    blocked = services.blocked_draw("2021-03", 50000, rehearsal=False)
+    blocked = drawing.blocked_draw("2021-03", 50000, rehearsal=False)
     assert blocked is not None and blocked.ticket_id
     errors = " ".join(e.value for e in at.error)
     assert blocked.ticket_id in errors and "could not be verified" in errors and "did not verify" in errors
@@ -228,22 +228,22 @@ def test_a_ticket_that_does_not_verify_blocks_the_tier_until_the_commission_aban
     at.button(key="abandon_abandon").click().run()
     no_exception(at)
     assert any(f"Ticket `{blocked.ticket_id}` was abandoned" in s.value for s in at.success), at.success
-    assert services.blocked_draw("2021-03", 50000, rehearsal=False) is None
-    abandoned = [e for e in services.audit_entries() if e.action == "ticket_abandoned"]
+    assert drawing.blocked_draw("2021-03", 50000, rehearsal=False) is None
+    abandoned = [e for e in stores.audit_entries() if e.action == "ticket_abandoned"]
     assert abandoned and abandoned[-1].payload["reason"].startswith("The signature did not verify")
     # Drawn afresh: a new ticket, the pool hash first, then the numbers
     standin.mode = "ok"
     at.button(key="draw_freeze").click().run()
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
-    pending = services.tier_state("2021-03", 50000, rehearsal=False).pending
+    pending = drawing.tier_state("2021-03", 50000, rehearsal=False).pending
     assert pending is not None and pending.ticket_id and pending.ticket_id != blocked.ticket_id
     assert pending.pool.sha256 in hashes(at)
     confirm_commission(at)  # this browser's commission confirms it is present
     at.button(key="draw_request").click().run()
     no_exception(at)
     assert len(cards(at)) == 15
-    done = services.tier_state("2021-03", 50000, rehearsal=False).done
+    done = drawing.tier_state("2021-03", 50000, rehearsal=False).done
     assert done.ticket_id == pending.ticket_id and done.signature_verified
     # The audit check lists the abandoned ticket as a notice, not a failure
     docs = open_page(app("commission"), "documents")
@@ -261,7 +261,7 @@ def test_a_refused_draw_is_said_in_the_users_language(march_file):
     no_exception(at)
     expected = ENTRIES["refused.draw_date_early"][RU].format(month="март 2021", first_day="01.04.2021")
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
-    assert services.tier_state("2021-03", 50000, rehearsal=False).pending is None
+    assert drawing.tier_state("2021-03", 50000, rehearsal=False).pending is None
 
 
 # ---------------------------------------------------------------- the audit check in plain words
@@ -287,7 +287,7 @@ def test_the_audit_check_says_a_deleted_draw_in_the_users_language(march_file, d
 
 
 def test_an_unknown_finding_falls_back_to_the_engine_words():
-    from engine.draw import Finding
+    from engine.verify import Finding
     from ui.widgets import finding_words
 
     def words(finding):

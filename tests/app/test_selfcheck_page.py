@@ -10,7 +10,7 @@ import json
 from tests.app.test_claims_page import drawn_march
 from tests.app.test_documents_page import deferred  # noqa: F401 - fixture
 from tests.app.test_pages import app, data_dir, march_file, no_exception, open_page  # noqa: F401 - fixtures
-from ui import services
+from ui import drawing, stores
 from ui.catalog import ENTRIES
 
 EN, RU = 2, 1
@@ -30,7 +30,7 @@ def test_an_official_month_offers_both_files_beside_the_publication_list(march_f
     assert keys[at_list + 1: at_list + 3] == ["docs_dl_selfcheck_json", "docs_dl_selfcheck_html"], keys
     labels = {b.key: b.label for b in at.get("download_button")}
     assert labels["docs_dl_selfcheck_html"] == ENTRIES["docs.selfcheck_html"][EN]
-    expected = selfcheck_files(services.store().month_record("2021-03"))
+    expected = selfcheck_files(stores.store().month_record("2021-03"))
     data = deferred["selfcheck-2021-03.json"]()
     assert data == expected["selfcheck-2021-03.json"]
     assert json.loads(data)["month"] == "2021-03"
@@ -48,14 +48,14 @@ def test_the_words_are_in_the_users_language(march_file):
 
 
 def test_a_rehearsal_offers_no_self_check(march_file):
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
 
     day = dt.date.today()
-    result = preview(march_file, march_file.name, draw_date=day, history=services.store().history())
-    services.start_rehearsal("2021-03")
-    draw_month(services.store(), result, "2021-03", method="offline", entropy="4 4 1", draw_date=day, place="Astana",
-               rehearsal=True)
+    result = preview(march_file, march_file.name, draw_date=day, history=stores.store().history())
+    drawing.start_rehearsal("2021-03")
+    draw_month(stores.store(), result, DrawOccasion("2021-03", day, "offline", rehearsal=True, place="Astana"),
+               entropy="4 4 1")
     at = open_page(app("staff", rehearsal=True), "documents")
     keys = _keys(at)
     assert "docs_dl_publish_html" in keys and "docs_dl_protocol" in keys  # the rehearsal's documents are there

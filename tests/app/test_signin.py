@@ -310,16 +310,29 @@ def test_signing_out_revokes_the_token_for_every_later_session(cookies, data_dir
     assert signed_in(try_password(at, "aigerim", PASSWORD))  # and the password still works
 
 
-def test_cookie_secret_from_secrets_toml_is_used_when_set(cookies, data_dir):
+def secrets_toml(tmp_path, monkeypatch, text: str) -> Path:
+    """A real ~/.streamlit/secrets.toml (engine.config reads the files, as the command line does)."""
+    home = tmp_path / "home"
+    (home / ".streamlit").mkdir(parents=True, exist_ok=True)
+    path = home / ".streamlit" / "secrets.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    return path
+
+
+def test_cookie_secret_from_secrets_toml_is_used_when_set(cookies, data_dir, tmp_path, monkeypatch):
+    toml = secrets_toml(tmp_path, monkeypatch, 'COOKIE_SECRET = "from-secrets-toml"\n')
     cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-secrets-toml")
-    assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
+    assert signed_in(refreshed())
+    toml.unlink()
     assert login_form_only(refreshed())  # without it the server signs with the data folder's key
 
 
-def test_cookie_secret_from_the_environment_comes_first(cookies, data_dir, monkeypatch):
+def test_cookie_secret_from_the_environment_comes_first(cookies, data_dir, tmp_path, monkeypatch):
+    secrets_toml(tmp_path, monkeypatch, 'COOKIE_SECRET = "from-secrets-toml"\n')
     monkeypatch.setenv("COOKIE_SECRET", "from-the-environment")
     cookies[auth.COOKIE_NAME] = token_for(data_dir, secret=b"from-the-environment")
-    assert signed_in(refreshed(secrets={"COOKIE_SECRET": "from-secrets-toml"}))
+    assert signed_in(refreshed())
 
 
 def test_a_sign_out_in_one_tab_signs_the_other_open_tabs_out_at_their_next_step(cookies, data_dir, clock):

@@ -11,7 +11,7 @@ import datetime as dt
 from tests.app.test_claims_page import drawn_march
 from tests.app.test_pages import XLSX, app, data_dir, march_file, no_exception, open_page, upload  # noqa: F401
 from tests.sheets import rows_for, write_xlsx
-from ui import services
+from ui import uploads
 from ui.catalog import ENTRIES
 
 EN, RU = 2, 1
@@ -55,11 +55,11 @@ def test_freeze_is_disabled_once_frozen_and_confirms_beside_the_button(march_fil
     # The confirmation is in the same row as the button: not at the page's bottom
     row = block_holding(at.main, "freeze")
     assert row is not at.main and [n.type for n in row.children.values()] == ["button", "success"]
-    assert len(services.stored_imports("2021-03")) == 1
+    assert len(uploads.stored_imports("2021-03")) == 1
     at.run()  # another run: still disabled, still says the file is frozen
     assert at.button(key="freeze").disabled
     assert any("already stored" in s.value for s in at.success), [s.value for s in at.success]
-    assert len(services.stored_imports("2021-03")) == 1
+    assert len(uploads.stored_imports("2021-03")) == 1
 
 
 def test_an_empty_tier_with_certificates_carried_in_is_flagged(tmp_path):
@@ -68,7 +68,7 @@ def test_an_empty_tier_with_certificates_carried_in_is_flagged(tmp_path):
                        rows_for(20, connected_on=dt.date(2021, 4, 6))
                        + rows_for(5, start=300, monthly_fee=20000, connected_on=dt.date(2021, 4, 7)))
     at = upload(app("staff"), april)
-    tier = services.run_preview(april.read_bytes(), april.name, draw_date=dt.date.today()).tier("2021-04", 100000)
+    tier = uploads.run_preview(april.read_bytes(), april.name, draw_date=dt.date.today()).tier("2021-04", 100000)
     assert tier.eligible == 0 and tier.carried_in > 0
     flagged = [w.value for w in at.warning if "100" in w.value and str(tier.carried_in) in w.value]
     assert flagged and "no participant this month" in flagged[0], [w.value for w in at.warning]

@@ -48,9 +48,9 @@ def _zip(manifest: dict, files: dict[str, bytes], *, rehash: bool) -> bytes:
 def _draw_standin_rehearsal(folder: Path):
     """March 2021 drawn as a rehearsal through the loopback stand-in into a fresh SQLite file."""
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
-    from engine.randomness import RandomOrgClient
+    from engine.randomorg import RandomOrgClient
     from engine.records import CommissionMember
     from engine.standin import StandIn
     from engine.store import Store
@@ -63,14 +63,14 @@ def _draw_standin_rehearsal(folder: Path):
                   CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"))
     with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                                    public_key_pem=standin.public_key_pem) as client:
-        draw_month(store, result, "2021-03", method="random-org", client=client, rehearsal=True, draw_date=draw_date,
-                   place="Алматы қ.", commission=commission, protocol_number="R-2021-03")
+        draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place="Алматы қ."),
+                   client=client, commission=commission, protocol_number="R-2021-03")
     return store
 
 
 def _tampered(offline: bytes, standin: bytes) -> dict[str, bytes]:
     """The integrity tests' attacks, each on a copy of a good bundle."""
-    from engine.randomness import offline_select
+    from engine.offline import offline_select
 
     out = {}
     m, f = _unzip(offline)
@@ -154,7 +154,7 @@ def bundles(tmp_path_factory):
     from engine.rules import load_rules
     from reports.bundle import build_bundle, build_bundle_from_record
     from reports.protocol import render_protocol
-    from reports.signing import sign_pdf
+    from reports.signing import protocol_pdf_verdict, sign_pdf
     from tests.reports.sample_records import month_record
 
     base = tmp_path_factory.mktemp("verify-html")
@@ -179,7 +179,7 @@ def bundles(tmp_path_factory):
         for name, data in made.items():
             path = base / f"{name}.zip"
             path.write_bytes(data)
-            out[name] = (path, verify_bundle(data))
+            out[name] = (path, verify_bundle(data, check_pdf=protocol_pdf_verdict))
         # An organisation certificate configured: pinned in the page when the bundle is made, and by
         # verify_bundle. The attacker's protocol, re-rendered and signed with another certificate,
         # is intact but has the wrong signer.
@@ -192,7 +192,7 @@ def bundles(tmp_path_factory):
         for name, data in pinned.items():
             path = base / f"{name}.zip"
             path.write_bytes(data)
-            out[name] = (path, verify_bundle(data))
+            out[name] = (path, verify_bundle(data, check_pdf=protocol_pdf_verdict))
     return out
 
 
@@ -360,7 +360,7 @@ def test_a_zip_dropped_on_the_page(page, bundles, page_url):
 def test_a_real_random_org_signature_verifies_with_the_pinned_key_in_the_browser(page, page_url):
     """The page's own code on RANDOM.ORG's real signed result of 2014: the key pinned in the page
     verifies it as stored, and one changed number breaks it."""
-    from engine.randomness import check_signed_text
+    from engine.randomorg import check_signed_text
 
     text = SIGNED_2014.read_text(encoding="utf-8")
     page.goto(page_url)

@@ -27,7 +27,7 @@ from engine.bundle import protocol_data, verify_bundle, verify_protocol
 from engine.records import CommissionMember
 from reports.bundle import build_bundle, build_bundle_from_record
 from reports.protocol import render_protocol
-from reports.signing import local_certificate_pem, protocol_pdf, sign_pdf, signing_identity
+from reports.signing import local_certificate_pem, protocol_pdf, protocol_pdf_verdict, sign_pdf, signing_identity
 from tests.reports.pdftext import pdf_text
 from tests.reports.sample_records import offline_ordinals
 
@@ -47,7 +47,7 @@ COMMISSION = (
 def _drawn_store(folder: Path):
     """March 2021 drawn offline into a fresh SQLite file, late, with the entropy entered by the secretary."""
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
     from engine.store import Store
 
@@ -56,8 +56,8 @@ def _drawn_store(folder: Path):
     url = f"sqlite:///{folder / 'promotion.sqlite'}"
     store = Store(url, actor=ENTROPY_AUTHOR)
     result = preview(path, month=MONTH, draw_date=LATE, history=store.history())
-    draw_month(store, result, MONTH, method="offline", entropy="5 2 6 1 3 3 4 6 2 1", draw_date=LATE,
-               place="Алматы қ.", commission=COMMISSION, protocol_number="ИҰ-2021-03")
+    draw_month(store, result, DrawOccasion(MONTH, LATE, "offline", place="Алматы қ."), entropy="5 2 6 1 3 3 4 6 2 1",
+               commission=COMMISSION, protocol_number="ИҰ-2021-03")
     return store, url
 
 
@@ -141,7 +141,7 @@ def _signer(findings, pdf_name: str):
 def test_genuine_bundle_passes_and_names_the_signer(drawn, rules):
     store, _ = drawn
     data = build_bundle(store, MONTH, rules)
-    findings = verify_bundle(data)
+    findings = verify_bundle(data, check_pdf=protocol_pdf_verdict)
     assert not _failed(findings), _failed(findings)
     manifest, files = _unzip(data)
     local = signing_identity()  # nothing configured: the local self-signed certificate signed it
@@ -158,7 +158,7 @@ def test_genuine_bundle_passes_and_names_the_signer(drawn, rules):
 
 def test_genuine_bundle_with_the_organisation_certificate_is_pinned(drawn, rules, organisation):
     store, _ = drawn
-    findings = verify_bundle(build_bundle(store, MONTH, rules))
+    findings = verify_bundle(build_bundle(store, MONTH, rules), check_pdf=protocol_pdf_verdict)
     assert not _failed(findings), _failed(findings)
     signer = _signer(findings, "protocol-2021-03.pdf")
     assert organisation in signer.detail and "pinned certificate" in signer.detail
@@ -173,7 +173,7 @@ def test_the_data_is_inside_the_signed_range(drawn, rules):
     forged = json.loads(json.dumps(_embedded(pdf)))
     forged["draws"][0]["winners"][0][2] = "0000000000"
     appended = embed_protocol_data(pdf, forged)
-    findings = verify_protocol(appended, store, name="p.pdf")
+    findings = verify_protocol(appended, store, name="p.pdf", check_pdf=protocol_pdf_verdict)
     assert {f.name for f in _failed(findings)} >= {"p.pdf: signature"}
     assert "does not cover the whole file" in next(f.detail for f in findings if f.name == "p.pdf: signature")
 
@@ -202,7 +202,7 @@ def test_a_manifest_entropy_and_winners_rewritten_around_the_genuine_pdf(drawn, 
     tier = next(t for t in selfcheck["tiers"] if t["denomination"] == 50000)
     tier["entropy"], tier["drawn"] = new_entropy, ordinals
     files[f"selfcheck-{MONTH}.json"] = json.dumps(selfcheck, ensure_ascii=False).encode()
-    findings = verify_bundle(_rezip(manifest, files))
+    findings = verify_bundle(_rezip(manifest, files), check_pdf=protocol_pdf_verdict)
     failed = _failed(findings)
     # Every recomputation agrees with the rewritten files; only the signed PDF disagrees, and says where.
     assert failed and all(f.name.startswith("protocol-2021-03.pdf: ") for f in failed), failed
@@ -218,7 +218,7 @@ def test_a_manifest_rewritten_but_its_protocol_data_left_alone(drawn, rules):
     entry = next(e for e in manifest["draws"] if e["denomination"] == 100000)
     entry["winners"][0]["account"], entry["winners"][1]["account"] = \
         entry["winners"][1]["account"], entry["winners"][0]["account"]
-    failed = _failed(verify_bundle(_rezip(manifest, files)))
+    failed = _failed(verify_bundle(_rezip(manifest, files), check_pdf=protocol_pdf_verdict))
     assert "protocol-2021-03.pdf: 2021-03 100000 draw" in {f.name for f in failed}
 
 
@@ -236,7 +236,7 @@ def test_b_relabelled_rehearsal_resigned_fails_against_the_organisation_certific
         drawn, rules, organisation, attacker):
     store, _ = drawn
     identity, attacker_fp = attacker
-    findings = verify_bundle(_relabelled(store, rules, identity))
+    findings = verify_bundle(_relabelled(store, rules, identity), check_pdf=protocol_pdf_verdict)
     failed = _failed(findings)
     signer = _signer(findings, "protocol-2021-03-rehearsal.pdf")
     assert signer in failed
@@ -247,7 +247,7 @@ def test_b_relabelled_rehearsal_without_a_pin_names_the_other_signer(drawn, rule
     store, _ = drawn
     identity, attacker_fp = attacker
     local = signing_identity()
-    findings = verify_bundle(_relabelled(store, rules, identity))
+    findings = verify_bundle(_relabelled(store, rules, identity), check_pdf=protocol_pdf_verdict)
     signer = _signer(findings, "protocol-2021-03-rehearsal.pdf")
     # Not pinned, so not failed here: but it names the fingerprint, which is not the organisation's.
     assert signer.ok and attacker_fp in signer.detail and "NOT PINNED" in signer.detail
@@ -262,7 +262,7 @@ def test_b_manifest_relabelled_around_the_official_pdf(drawn, rules):
     for entry in manifest["draws"]:
         entry["rehearsal"] = True
     manifest["protocol_data"]["rehearsal"] = True
-    failed = _failed(verify_bundle(_rezip(manifest, files)))
+    failed = _failed(verify_bundle(_rezip(manifest, files), check_pdf=protocol_pdf_verdict))
     (header,) = [f for f in failed if f.name == "protocol-2021-03.pdf: 2021-03 header"]
     assert "the manifest says a rehearsal, the signed protocol says official" in header.detail
 
@@ -273,7 +273,7 @@ def test_b_relabelled_protocol_against_the_database(drawn, rules, attacker):
     record = store.month_record(MONTH)
     fake = replace(record, rehearsal=True, draws=tuple(replace(d, rehearsal=True) for d in record.draws))
     pdf = sign_pdf(render_protocol(fake, rules), identity=identity)
-    failed = _failed(verify_protocol(pdf, store, name="p.pdf"))
+    failed = _failed(verify_protocol(pdf, store, name="p.pdf", check_pdf=protocol_pdf_verdict))
     assert any("no rehearsal draw of 2021-03" in f.detail for f in failed)
 
 
@@ -297,7 +297,7 @@ def test_c_changed_winner_fails_against_the_database(drawn, rules, attacker):
     store, _ = drawn
     identity, attacker_fp = attacker
     _, pdf, account = _changed_winner(store, rules, identity)
-    findings = verify_protocol(pdf, store, name="forged.pdf")
+    findings = verify_protocol(pdf, store, name="forged.pdf", check_pdf=protocol_pdf_verdict)
     failed = _failed(findings)
     (draw,) = [f for f in failed if f.name == "forged.pdf: 2021-03 70000 draw"]
     assert "winners:" in draw.detail and account in draw.detail
@@ -309,7 +309,7 @@ def test_c_changed_winner_fails_against_the_organisation_certificate(drawn, rule
     store, _ = drawn
     identity, attacker_fp = attacker
     _, pdf, _ = _changed_winner(store, rules, identity)
-    signer = _signer(verify_protocol(pdf, store, name="forged.pdf"), "forged.pdf")
+    signer = _signer(verify_protocol(pdf, store, name="forged.pdf", check_pdf=protocol_pdf_verdict), "forged.pdf")
     assert not signer.ok and attacker_fp in signer.detail and organisation in signer.detail
 
 
@@ -317,7 +317,7 @@ def test_c_changed_winner_inside_a_bundle(drawn, rules, attacker):
     store, _ = drawn
     identity, _ = attacker
     record, pdf, _ = _changed_winner(store, rules, identity)
-    failed = _failed(verify_bundle(build_bundle_from_record(record, pdf)))
+    failed = _failed(verify_bundle(build_bundle_from_record(record, pdf), check_pdf=protocol_pdf_verdict))
     names = {f.name for f in failed}
     assert {"protocol-2021-03.pdf: manifest", "protocol-2021-03.pdf: 2021-03 70000 draw"} <= names
     assert all(n.startswith("protocol-2021-03.pdf") for n in names)
@@ -327,18 +327,18 @@ def test_c_changed_winner_inside_a_bundle(drawn, rules, attacker):
 
 
 def test_protocol_verifies_then_history_rewritten_fails_on_the_audit_head(tmp_path, rules):
-    from engine.draw import verify
     from engine.store import audit_sha256, canonical_json
+    from engine.verify import verify
 
     store, url = _drawn_store(tmp_path / "db")
     pdf = protocol_pdf(store, MONTH, rules)
-    findings = verify_protocol(pdf, store, name="p.pdf")
+    findings = verify_protocol(pdf, store, name="p.pdf", check_pdf=protocol_pdf_verdict)
     assert not _failed(findings), _failed(findings)
     seq, printed = store.audit_head()
     assert f"audit entry {seq} sha256 {printed}" in next(f.detail for f in findings if f.name == "p.pdf: audit head")
     # Later entries (a claim, say) do not disturb the anchor.
     store.append_audit("note", {"text": "after the protocol"})
-    assert not _failed(verify_protocol(pdf, store, name="p.pdf"))
+    assert not _failed(verify_protocol(pdf, store, name="p.pdf", check_pdf=protocol_pdf_verdict))
 
     # Rewrite history: edit entry 2 and recompute every later hash, so the chain itself is consistent.
     audit = store.raw_audit()
@@ -355,7 +355,7 @@ def test_protocol_verifies_then_history_rewritten_fails_on_the_audit_head(tmp_pa
             prev = digest
     db.close()
     assert next(f for f in verify(store) if f.name == "audit chain").ok  # the database alone cannot tell
-    failed = _failed(verify_protocol(pdf, store, name="p.pdf"))
+    failed = _failed(verify_protocol(pdf, store, name="p.pdf", check_pdf=protocol_pdf_verdict))
     (head,) = failed
     assert head.name == "p.pdf: audit head"
     stored = next(e["sha256"] for e in store.raw_audit() if e["seq"] == seq)
@@ -439,7 +439,7 @@ def test_signer_pinned_by_certificate_file_or_fingerprint(drawn, rules, tmp_path
     fingerprint = hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
 
     def signer() -> object:
-        return _signer(verify_protocol(pdf, store, name="p.pdf"), "p.pdf")
+        return _signer(verify_protocol(pdf, store, name="p.pdf", check_pdf=protocol_pdf_verdict), "p.pdf")
 
     (tmp_path / "local.pem").write_bytes(local_pem)
     (tmp_path / "local.der").write_bytes(cert.public_bytes(Encoding.DER))
@@ -460,10 +460,10 @@ def test_unsigned_or_dataless_pdfs_fail(drawn, rules):
     store, _ = drawn
     record = store.month_record(MONTH)
     unsigned = render_protocol(record, rules)
-    failed = {f.name for f in _failed(verify_protocol(unsigned, store, name="u.pdf"))}
+    failed = {f.name for f in _failed(verify_protocol(unsigned, store, name="u.pdf", check_pdf=protocol_pdf_verdict))}
     assert failed == {"u.pdf: signature"}
     from reports.pdfkit import P, PageDecor, build_pdf
 
     bare = sign_pdf(build_pdf([P("x")], PageDecor(organiser="o", promotion=("p", "p"), footer_left="f"), title="t"))
-    failed = _failed(verify_protocol(bare, store, name="b.pdf"))
+    failed = _failed(verify_protocol(bare, store, name="b.pdf", check_pdf=protocol_pdf_verdict))
     assert [f.name for f in failed] == ["b.pdf: embedded data"] and "missing" in failed[0].detail

@@ -133,31 +133,28 @@ def test_the_command_line_still_signs_with_the_certificate_named_in_secrets_toml
 
 
 SECRET_UNDER_STREAMLIT = """
-import sys
 import streamlit
-from streamlit import config
-config.set_option("secrets.files", [sys.argv[1]])
-from reports.signing import _secret
-print(_secret("PROTOCOL_SIGNER_CERT"))
+from reports import signing
+print(signing.config.setting("PROTOCOL_SIGNER_CERT"))
 """
 
 
-def test_in_the_app_secrets_come_from_streamlit(tmp_path):
-    """Where Streamlit runs, its own secrets files count (the app may be started with other ones)."""
+def test_the_app_and_the_command_line_read_the_same_secrets(tmp_path):
+    """The signing settings come from engine.config (environment, then the default secrets.toml files),
+    whether or not Streamlit runs in the process: one answer for the app and the command line."""
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text('PROTOCOL_SIGNER_CERT = "from the folder"\n', "utf-8")
-    (tmp_path / "app-secrets.toml").write_text('PROTOCOL_SIGNER_CERT = "from the app"\n', "utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path / "home")}
     env.pop("PROTOCOL_SIGNER_CERT", None)
-    found = subprocess.run([sys.executable, "-c", SECRET_UNDER_STREAMLIT, str(tmp_path / "app-secrets.toml")],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert found.returncode == 0, found.stderr
-    assert found.stdout.strip() == "from the app"
-    bare = subprocess.run([sys.executable, "-c", "from reports.signing import _secret\n"
-                           "print(_secret('PROTOCOL_SIGNER_CERT'))"],
+    under = subprocess.run([sys.executable, "-c", SECRET_UNDER_STREAMLIT], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert under.returncode == 0, under.stderr
+    assert under.stdout.strip() == "from the folder"
+    bare = subprocess.run([sys.executable, "-c", "import sys; from reports import signing\n"
+                           "print(signing.config.setting('PROTOCOL_SIGNER_CERT'), 'streamlit' in sys.modules)"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert bare.returncode == 0, bare.stderr
-    assert bare.stdout.strip() == "from the folder"
+    assert bare.stdout.strip() == "from the folder False"
 
 
 def test_rendering_a_protocol_needs_neither_the_draw_engine_nor_the_database():

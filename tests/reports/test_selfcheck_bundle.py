@@ -16,7 +16,7 @@ import pytest
 from engine.bundle import verify_bundle
 from reports.bundle import build_bundle, build_bundle_from_record
 from reports.protocol import render_protocol
-from reports.signing import sign_pdf
+from reports.signing import protocol_pdf_verdict, sign_pdf
 from tests.reports.sample_records import month_record
 from tests.reports.test_selfcheck import standin_official  # noqa: F401 - fixture
 
@@ -70,7 +70,7 @@ def test_good_bundles_carry_the_self_check_and_verify(offline_store, standin_off
     for data in (build_bundle(offline_store[0], "2021-03", rules), offline_bundle, standin):
         manifest, files = _unzip(data)
         assert NAME in files and NAME in manifest["files"]
-        findings = verify_bundle(data)
+        findings = verify_bundle(data, check_pdf=protocol_pdf_verdict)
         ours = [f for f in findings if f.code == "commitments"]
         assert len(ours) == 3 and all(f.ok for f in ours), ours
         if data is standin:  # its results are signed by the stand-in's key, which the pinned RANDOM.ORG key refuses
@@ -104,7 +104,7 @@ TAMPERED = {
 @pytest.mark.parametrize("case", list(TAMPERED))
 def test_a_tampered_self_check_fails_naming_the_tier(offline_bundle, case):
     change, name, words = TAMPERED[case]
-    failed = _failed(verify_bundle(_with_selfcheck(offline_bundle, change)))
+    failed = _failed(verify_bundle(_with_selfcheck(offline_bundle, change), check_pdf=protocol_pdf_verdict))
     assert name in failed and words in failed[name], failed
     assert set(failed) == {name}, failed  # everything else in the bundle still holds
 
@@ -113,7 +113,7 @@ def test_a_self_check_out_of_step_with_an_edited_pool_fails(offline_bundle):
     """The pool text edited and re-hashed in the manifest: the commitments no longer match the text."""
     manifest, files = _unzip(offline_bundle)
     files["pool-2021-03-70000.txt"] = files["pool-2021-03-70000.txt"].replace(b"\n2,", b"\n2,0", 1)
-    failed = _failed(verify_bundle(_zip(manifest, files)))
+    failed = _failed(verify_bundle(_zip(manifest, files), check_pdf=protocol_pdf_verdict))
     assert "ordinal 2 differs" in failed["2021-03 70000: commitments"], failed
 
 
@@ -122,10 +122,10 @@ def test_a_signed_result_altered_in_the_self_check_fails(standin_official, rules
     manifest, files = _unzip(data)
     text = files[NAME].decode()
     files[NAME] = text.replace('"serialNumber":', '"serialNumber": ', 1).encode()  # same values, other bytes: fine
-    assert "2021-03 50000: commitments" not in _failed(verify_bundle(_zip(manifest, files)))
+    assert "2021-03 50000: commitments" not in _failed(verify_bundle(_zip(manifest, files), check_pdf=protocol_pdf_verdict))
     doc = json.loads(text)
     doc["tiers"][0]["signed_random"]["random"]["data"][0] += 1
     files[NAME] = json.dumps(doc).encode()
-    failed = _failed(verify_bundle(_zip(manifest, files)))
+    failed = _failed(verify_bundle(_zip(manifest, files), check_pdf=protocol_pdf_verdict))
     den = doc["tiers"][0]["denomination"]
     assert "signed_random" in failed[f"2021-03 {den}: commitments"], failed
