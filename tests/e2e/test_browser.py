@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.streamlit_runs import app_run, loaded, watch_runs
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -96,24 +98,8 @@ def server(tmp_path):
 
 
 def new_page(browser, **context_options):
-    """A page in a fresh context (its own cookies)."""
-    return browser.new_context(**context_options).new_page()
-
-
-def wait_for_app_run(page, timeout: float = 60_000) -> None:
-    """Connected, and no script run in progress (as streamlit's own e2e helpers do).
-
-    The short pauses stay: a click's rerun starts a moment after the click, and a run that
-    starts and ends between two polls leaves no trace in the DOM to wait for (an observer of
-    data-test-script-state missed such runs under CI load; issue 11 keeps this open)."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    page.wait_for_timeout(400)
-    page.wait_for_function(
-        """() => { const app = document.querySelector("[data-testid='stApp']");
-                   return app && app.getAttribute('data-test-script-state') !== 'running'; }""",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(300)
+    """A page in a fresh context (its own cookies) that counts Streamlit's script runs."""
+    return watch_runs(browser.new_context(**context_options)).new_page()
 
 
 def test_demo_month_to_rehearsal_draw(server):
@@ -130,43 +116,46 @@ def test_demo_month_to_rehearsal_draw(server):
             page = new_page(browser, viewport={"width": 1500, "height": 2400}, locale="en-GB")
             page.set_default_timeout(60_000)
             page.goto(url)
-            wait_for_app_run(page)
+            loaded(page)
             nav = page.locator("[data-testid='stSidebarNav']")
-            nav.get_by_text("Upload and preview").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                nav.get_by_text("Upload and preview").click()
+            expect(page.get_by_role("heading", name="Upload and preview")).to_be_visible()
             expect(page.get_by_text("access control is off", exact=False)).to_be_visible()
 
             # Rehearsal mode: marked on every screen
-            page.get_by_text("Rehearsal mode").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                page.get_by_text("Rehearsal mode").click()
             expect(page.get_by_text("REHEARSAL", exact=False).first).to_be_visible()
 
             # Upload the demo month
-            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(demo))
-            wait_for_app_run(page)
+            with app_run(page):
+                page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(demo))
             expect(page.get_by_text("every row", exact=False)).to_be_visible()
             page.locator("[data-testid='stPlotlyChart']").first.wait_for()
             page.screenshot(path=str(SHOTS / "01-preview.png"), full_page=True)
-            page.get_by_role("button", name="Freeze for the draw").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                page.get_by_role("button", name="Freeze for the draw").click()
             expect(page.get_by_text("Frozen for", exact=False)).to_be_visible()
 
             # The live draw, one tier
-            nav.get_by_text("Live draw").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                nav.get_by_text("Live draw").click()
+            expect(page.get_by_role("heading", name="Draw: March 2021")).to_be_visible()
             expect(page.get_by_text("REHEARSAL", exact=False).first).to_be_visible()
-            page.get_by_role("button", name="Freeze the pool and show its hash").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                page.get_by_role("button", name="Freeze the pool and show its hash").click()
             expect(page.get_by_text("Pool hash (SHA-256)")).to_be_visible()
-            page.get_by_text("The commission is present; the pool size and hash were read aloud").click()
-            wait_for_app_run(page)
-            page.get_by_role("button", name="Confirm").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                page.get_by_text("The commission is present; the pool size and hash were read aloud").click()
+            with app_run(page):
+                page.get_by_role("button", name="Confirm").click()
+            expect(page.get_by_text("The commission confirmed it is present.")).to_be_visible()
             page.screenshot(path=str(SHOTS / "02-pool-frozen.png"), full_page=True)
-            page.get_by_role("button", name="Request the numbers from RANDOM.ORG").click()
-            page.locator(".winner-card").nth(2).wait_for(timeout=30_000)
-            page.screenshot(path=str(SHOTS / "03-live-draw-in-progress.png"), full_page=True)
-            wait_for_app_run(page, timeout=90_000)
+            with app_run(page, timeout=90_000):  # the reveal: one run, a winner at a time, then a rerun
+                page.get_by_role("button", name="Request the numbers from RANDOM.ORG").click()
+                page.locator(".winner-card").nth(2).wait_for(timeout=30_000)
+                page.screenshot(path=str(SHOTS / "03-live-draw-in-progress.png"), full_page=True)
             expect(page.get_by_text("Draw complete", exact=False)).to_be_visible()
             page.screenshot(path=str(SHOTS / "04-result.png"), full_page=True)
             assert page.locator(".winner-card").count() >= 1
@@ -191,7 +180,7 @@ def test_deep_link_opens_its_page_for_a_second_screen(server):
                                           ("kk-KZ", "docs", "Құжаттар")):
                 page = new_page(browser, locale=locale)
                 page.goto(f"{url}/{path}")
-                wait_for_app_run(page)
+                loaded(page)
                 expect(page.get_by_role("heading", name=heading).first).to_be_visible()
                 assert page.url.endswith(f"/{path}")
                 # Through the router (dashboard.py), not Streamlit's folder mode: its language switch
@@ -231,38 +220,38 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
             page.set_default_timeout(60_000)
             main = page.locator("[data-testid='stMain']")
             page.goto(url)
-            wait_for_app_run(page)
+            loaded(page)
             expect(page.get_by_role("heading", name="Home")).to_be_visible()
             expect(page.locator(".promo-banner.rehearsal")).to_have_count(0)
             page.screenshot(path=str(SHOTS / "10-home.png"), full_page=True)
 
             # Step 1 as the home page names it
-            main.get_by_role("link", name=re.compile(r"^1\. Upload and preview")).click()
-            wait_for_app_run(page)
+            with app_run(page):
+                main.get_by_role("link", name=re.compile(r"^1\. Upload and preview")).click()
             expect(page.get_by_role("heading", name="Upload and preview")).to_be_visible()
-            main.get_by_text("Demo month", exact=True).click()
-            wait_for_app_run(page)
+            with app_run(page):
+                main.get_by_text("Demo month", exact=True).click()
             main.locator("[data-testid='stSelectbox']").filter(has_text="Demo spreadsheet").click()
-            page.get_by_role("option", name="participants-2021-03.xlsx").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                page.get_by_role("option", name="participants-2021-03.xlsx").click()
             expect(main.get_by_text("participants-2021-03.xlsx: every row")).to_be_visible()
             expect(main.get_by_text("March 2021: tiers against the quotas", exact=False)).to_be_visible()
-            main.get_by_role("button", name="Freeze for the draw").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                main.get_by_role("button", name="Freeze for the draw").click()
             expect(main.get_by_text("Frozen for", exact=False)).to_be_visible()
             main.get_by_text("Frozen for", exact=False).scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "11-offline-frozen-for-the-draw.png"), full_page=True)
 
             # The live draw, by the way the page points to
-            main.get_by_role("link", name="Next step: 2. Live draw").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                main.get_by_role("link", name="Next step: 2. Live draw").click()
             expect(main.get_by_role("heading", name="Draw: March 2021")).to_be_visible()
             # The operator shortens the pause between revealed winners (keeps the test short)
             main.get_by_text("Draw settings (for the operator)").click()
             pause = main.get_by_role("spinbutton", name="Pause between winners, s")
             pause.fill("0")
-            pause.press("Enter")
-            wait_for_app_run(page)
+            with app_run(page):
+                pause.press("Enter")
             main.get_by_text("Draw settings (for the operator)").click()
 
             hashes = {}
@@ -273,43 +262,43 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
                 expect(main.get_by_text("RANDOM.ORG is not set up on this computer", exact=False)).to_be_visible()
                 expect(main.get_by_text("The draw is held with the offline method", exact=False)).to_be_visible()
                 expect(main.locator("[data-testid='stAlertContentError']")).to_have_count(0)
-                main.get_by_role("button", name="Freeze the pool and show its hash").click()
-                wait_for_app_run(page)
+                with app_run(page):
+                    main.get_by_role("button", name="Freeze the pool and show its hash").click()
                 expect(main.get_by_text("Pool hash (SHA-256)")).to_be_visible()
                 hashes[tier] = main.locator(".hash").first.inner_text().strip()
                 assert re.fullmatch(r"[0-9a-f]{64}", hashes[tier]), hashes[tier]
                 if n == 0:
-                    main.get_by_text("The commission is present; the pool size and hash were read aloud").click()
-                    wait_for_app_run(page)
-                    main.get_by_role("button", name="Confirm").click()
-                    wait_for_app_run(page)
+                    with app_run(page):
+                        main.get_by_text("The commission is present; the pool size and hash were read aloud").click()
+                    with app_run(page):
+                        main.get_by_role("button", name="Confirm").click()
                 expect(main.get_by_text("The commission confirmed it is present.")).to_be_visible()
                 # Retrying cannot help without a key: no button invites it
                 expect(main.get_by_role("button", name="Try RANDOM.ORG again")).to_have_count(0)
                 entropy = main.get_by_role("textbox", name="Entropy (for example dice numbers)")
                 entropy.fill(f"3 6 1 4 4 {n + 2}")
-                entropy.press("Enter")
-                wait_for_app_run(page)
-                main.get_by_text("The commission decided to use the offline method", exact=False).click()
-                wait_for_app_run(page)
+                with app_run(page):
+                    entropy.press("Enter")
+                with app_run(page):
+                    main.get_by_text("The commission decided to use the offline method", exact=False).click()
                 if n == 0:
                     page.screenshot(path=str(SHOTS / "12-offline-decision.png"), full_page=True)
-                main.get_by_role("button", name="Draw with the offline method").click()
-                wait_for_app_run(page, timeout=90_000)
+                with app_run(page, timeout=90_000):
+                    main.get_by_role("button", name="Draw with the offline method").click()
                 expect(main.get_by_text(f"Draw complete: {winners} winners")).to_be_visible()
-                assert main.locator(".winner-card").count() == winners
+                expect(main.locator(".winner-card")).to_have_count(winners)
                 assert hashes[tier] in main.inner_text()  # the same pool, still on screen
                 # nothing stale under the winners: no error, no offline form
                 expect(main.locator("[data-testid='stAlertContentError']")).to_have_count(0)
                 expect(main.get_by_role("textbox", name="Entropy (for example dice numbers)")).to_have_count(0)
-                main.get_by_role("button", name="Next tier").click()
-                wait_for_app_run(page)
+                with app_run(page):
+                    main.get_by_role("button", name="Next tier").click()
             expect(main.get_by_text("March 2021: every tier is drawn.")).to_be_visible()
             page.screenshot(path=str(SHOTS / "13-offline-all-tiers-done.png"), full_page=True)
 
             # Documents: the signed protocol, generated and downloaded
-            main.get_by_role("link", name="Next step: 3. Documents (the signed protocol)").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                main.get_by_role("link", name="Next step: 3. Documents (the signed protocol)").click()
             expect(page.get_by_role("heading", name="Documents")).to_be_visible()
             with page.expect_download(timeout=90_000) as download_info:  # one click: made and downloaded
                 main.get_by_role("button", name="Draw protocol (PDF, signed)").click()
@@ -321,12 +310,12 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
 
             # The month as staff and managers then see it
             nav = page.locator("[data-testid='stSidebarNav']")
-            nav.get_by_text("Winners and claims").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                nav.get_by_text("Winners and claims").click()
             expect(main.get_by_role("heading", name="Act on a certificate")).to_be_visible()
             page.screenshot(path=str(SHOTS / "16-claims.png"), full_page=True)
-            nav.get_by_text("Monthly charts").click()
-            wait_for_app_run(page)
+            with app_run(page):
+                nav.get_by_text("Monthly charts").click()
             # seven sections: six charts, and the carry-over in words (every tier of the demo month was full)
             expect(main.locator("[data-testid='stPlotlyChart']")).to_have_count(6)
             expect(main.get_by_text("No certificate carried over in the chosen months")).to_be_visible()
