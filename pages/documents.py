@@ -12,8 +12,6 @@ from ui.setup import page_setup
 from ui.widgets import NOTICE_CODES, csv_download, finding_words
 
 ctx = page_setup("documents")
-KINDS = ("protocol", "acts", "publish_xlsx", "publish_html", "selfcheck_json", "selfcheck_html", "accounting", "bundle")
-OFFICIAL_ONLY = ("selfcheck_json", "selfcheck_html")  # the entrants' self-check, published beside the list
 
 months = stores.store().months(rehearsal=ctx.rehearsal)
 if not months:
@@ -25,7 +23,7 @@ else:
     if stores.month_record_or_none(month, rehearsal=ctx.rehearsal) is None:
         st.info(t("docs.not_ready", month=month_labels()(month)))
     else:
-        for kind in (k for k in KINDS if not (ctx.rehearsal and k in OFFICIAL_ONLY)):
+        for kind in documents.kinds(rehearsal=ctx.rehearsal):
             # One click: the button itself makes the document, on its own thread, when it is clicked.
             make, name, mime = documents.document_later(kind, month, rehearsal=ctx.rehearsal)
             c1, c2 = st.columns([2, 3], vertical_alignment="center")

@@ -100,18 +100,24 @@ class Document:
     ext: str
     mime: str
     render: Callable[[Request], bytes]
+    official_only: bool = False  # never made for a rehearsal (its pools are never published to entrants)
 
 
-DOCUMENTS: dict[str, Document] = {
+DOCUMENTS: dict[str, Document] = {  # in the order the documents page lists them
     "protocol": Document("protocol", "pdf", "application/pdf", _protocol),
     "acts": Document("acts", "pdf", "application/pdf", _acts),
     "publish_xlsx": Document("winners", "xlsx", XLSX, _publish_xlsx),
     "publish_html": Document("winners", "html", "text/html", _publish_html),
+    "selfcheck_json": Document("selfcheck", "json", "application/json", _selfcheck("json"), official_only=True),
+    "selfcheck_html": Document("selfcheck", "html", "text/html", _selfcheck("html"), official_only=True),
     "accounting": Document("accounting", "xlsx", XLSX, _accounting),
     "bundle": Document("bundle", "zip", "application/zip", _bundle),
-    "selfcheck_json": Document("selfcheck", "json", "application/json", _selfcheck("json")),  # official only
-    "selfcheck_html": Document("selfcheck", "html", "text/html", _selfcheck("html")),
 }
+
+
+def kinds(*, rehearsal: bool) -> list[str]:
+    """The documents a month's draw has: all of them for an official draw, fewer for a rehearsal."""
+    return [kind for kind, doc in DOCUMENTS.items() if not (rehearsal and doc.official_only)]
 
 
 def file_name(kind: str, month: str | None, *, rehearsal: bool) -> str:

@@ -7,6 +7,11 @@ from reports import documents
 from ui.stores import rules, store
 
 
+def kinds(*, rehearsal: bool) -> list[str]:
+    """The documents the page offers for a month, in its order (reports.documents)."""
+    return documents.kinds(rehearsal=rehearsal)
+
+
 def document_later(kind: str, month: str, *, rehearsal: bool) -> tuple[Callable[[], bytes], str, str]:
     """(make, file name, MIME type): `make()` renders the document when called, with no Streamlit
     call inside (the store and rules are bound now), so a download button can run it on click,
