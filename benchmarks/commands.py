@@ -62,7 +62,7 @@ def machine() -> str:
 def drawn_month(folder: Path) -> tuple[str, int]:
     """The demo month drawn offline into folder/promotion.sqlite (as tests/reports/conftest.py does)."""
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
     from engine.records import CommissionMember
     from engine.store import Store
@@ -74,8 +74,8 @@ def drawn_month(folder: Path) -> tuple[str, int]:
     result = preview(path, month=MONTH, draw_date=draw_date, history=store.history())
     commission = (CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
                   CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"))
-    draw_month(store, result, MONTH, entropy="3 1 4 1 5 9 2 6", method="offline", draw_date=draw_date,
-               place="Алматы қ.", commission=commission, protocol_number=f"bench-{MONTH}")
+    draw_month(store, result, DrawOccasion(MONTH, draw_date, "offline", place="Алматы қ."), entropy="3 1 4 1 5 9 2 6",
+               commission=commission, protocol_number=f"bench-{MONTH}")
     winners = len(store.month_record(MONTH).current_winners)
     store.close()
     return url, winners

@@ -199,7 +199,8 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
 def draw_in_process(tmp: Path, csv_path: Path) -> None:
     """One run in this process, step by step: what part is the preview (ingest), what the draw;
     then the same month drawn officially, which also writes the participations."""
-    from engine.draw import _preview_pool, draw_month, freeze_pool
+    from engine.draw import DrawOccasion, _preview_pool, draw_month
+    from engine.pool import freeze_pool
     from engine.preview import preview
     from engine.store import Store, member_chunks, members_sha256
 
@@ -221,8 +222,9 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     def timed(rehearsal: bool, db: Store) -> tuple[dict, float, Any, float]:
         marks: dict[str, float] = {}
         start = time.perf_counter()
-        record = draw_month(db, pv, MONTH, method="offline", entropy="bench 1 2 3", rehearsal=rehearsal,
-                            draw_date=dt.date.fromisoformat(DRAW_DATE),
+        record = draw_month(db, pv,
+                            DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline", rehearsal=rehearsal),
+                            entropy="bench 1 2 3",
                             on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()))
         return marks, start, record, time.perf_counter()
 
@@ -291,7 +293,8 @@ def member_table(start: int, n: int):
 def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
     import random
 
-    from engine.draw import draw_month, parse_pool_text
+    from engine.draw import DrawOccasion, draw_month
+    from engine.pool import parse_pool_text
     from engine.rules import load_rules
     from engine.store import Store
 
@@ -304,8 +307,8 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
         start += n
     store = Store(f"sqlite:///{tmp / 'history.sqlite'}")
     t0 = time.perf_counter()
-    draw_month(store, _Preview(tables, {d: rules.quota(MONTH, d) for d in sizes}), MONTH, method="offline",
-               entropy="history 1", draw_date=dt.date.fromisoformat(DRAW_DATE), rules=rules)
+    draw_month(store, _Preview(tables, {d: rules.quota(MONTH, d) for d in sizes}),
+               DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline"), entropy="history 1", rules=rules)
     t_store = time.perf_counter() - t0
     stored_ids = [c for t in tables.values() for c in t.column("client_id").to_pylist()]
     rng = random.Random(3)
@@ -328,7 +331,7 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
         return out
 
     t_before, before_runs = median_of(repeat, before)
-    from engine.draw import verify
+    from engine.verify import verify
 
     t_verify, verify_runs = median_of(1, lambda: verify(store))
     assert all(f.ok for f in verify(store))

@@ -34,14 +34,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from engine.cli_args import date_arg, month_arg
+from engine.cli_preview import _pyarrow_without_pandas
 from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, CommissionMember, DrawRecord, MonthRecord
-from engine.rules import COMMISSION_ROLES
+from engine.rules import COMMISSION_ROLES, RulesError
 
 
 class InputError(Exception):
@@ -119,7 +121,7 @@ def _fail(message: str, code: int) -> int:
 
 
 def _store(url: str | None) -> Any:
-    from engine.store import Store
+    from engine.store import Store  # noqa: PLC0415 (--help stays light: SQLAlchemy)
 
     return Store(url)
 
@@ -202,12 +204,35 @@ def _progress(event: str, info: dict) -> None:
             print("  warning: RANDOM.ORG development licence: not valid for an official draw", file=sys.stderr)
 
 
+def _prepare_command_process() -> None:
+    """In a one-shot `python -m engine` command, before pyarrow is loaded:
+
+    - Arrow's jemalloc instead of mimalloc. A draw's columns (a million members: sort, take, join,
+      chunks) allocate and free some 100 MB at a time; jemalloc keeps freed pages for the next
+      allocation, mimalloc (pyarrow's default) hands them back and faults them in again: 0.6-0.9 s
+      of a 4.7 s draw of 900 000 members on the benchmark machine (benchmarks/draw.py). Never over
+      the user's own ARROW_DEFAULT_MEMORY_POOL, not on Windows (its wheels have no jemalloc).
+    - pyarrow's first look for pandas finds none (as `engine preview` does): 0.3-0.4 s.
+
+    Not in the app or any other process that calls these commands' functions: there pyarrow keeps its
+    defaults."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if getattr(spec, "name", None) != "engine.__main__" or "pyarrow" in sys.modules:
+        return
+    if sys.platform != "win32":
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    _pyarrow_without_pandas()
+
+
 def _run_guarded(body: Any) -> int:
     """Map the engine's errors to exit codes and plain messages."""
-    from engine.draw import ClaimRefused, DrawFailed
-    from engine.preview import IngestError
-    from engine.rules import RulesError
-    from engine.store import DrawRefused, NotDrawn
+    _prepare_command_process()  # before the engine's modules load pyarrow
+    # The engine is imported when a command runs, so that `python -m engine --help` stays instant.
+    from engine.claims import ClaimRefused  # noqa: PLC0415 (--help stays light)
+    from engine.draw import DrawFailed  # noqa: PLC0415 (--help stays light)
+    from engine.preview import IngestError  # noqa: PLC0415 (--help stays light)
+    from engine.store import DrawRefused, NotDrawn  # noqa: PLC0415 (--help stays light)
 
     try:
         return body()
@@ -230,8 +255,8 @@ def _run_guarded(body: Any) -> int:
 
 def run_draw(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import draw_month
-        from engine.preview import preview
+        from engine.draw import DrawOccasion, draw_month  # noqa: PLC0415 (--help stays light)
+        from engine.preview import preview  # noqa: PLC0415 (--help stays light)
 
         entropy = _entropy_source(args)
         place, number, members = ("", "", ())
@@ -244,9 +269,10 @@ def run_draw(args: argparse.Namespace) -> int:
         if result.rows.errors:
             print(f"note: {result.rows.errors} rows of {result.file_name} could not be read; "
                   "see `python -m engine preview`", file=sys.stderr)
-        record = draw_month(store, result, args.month, method=args.method, entropy=entropy,
-                            rehearsal=args.rehearsal, draw_date=draw_date, place=args.place or place,
-                            commission=members, protocol_number=number or None, on_step=_progress)
+        occasion = DrawOccasion(args.month, draw_date, args.method, rehearsal=args.rehearsal,
+                                place=args.place or place)
+        record = draw_month(store, result, occasion, entropy=entropy, commission=members,
+                            protocol_number=number or None, on_step=_progress)
         if args.json:
             _print_json(month_json(record, args.method))
         else:
@@ -258,13 +284,13 @@ def run_draw(args: argparse.Namespace) -> int:
 
 def run_redraw(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import execute_tier, prepare_redraw
+        from engine.draw import DrawOccasion, execute_tier, prepare_redraw  # noqa: PLC0415 (--help stays light)
 
         entropy = _entropy_source(args)
         store = _store(args.db)
-        prepared = prepare_redraw(store, args.month, args.denomination, args.certificate, reason=args.reason,
-                                  method=args.method, draw_date=args.draw_date or dt.date.today(),
-                                  rehearsal=args.rehearsal, on_step=_progress)
+        occasion = DrawOccasion(args.month, args.draw_date or dt.date.today(), args.method, rehearsal=args.rehearsal)
+        prepared = prepare_redraw(store, occasion, args.denomination, args.certificate, reason=args.reason,
+                                  on_step=_progress)
         text = entropy([prepared]) if callable(entropy) and prepared.method == METHOD_OFFLINE else None
         d = execute_tier(store, prepared.id, entropy=text if callable(entropy) else entropy, on_step=_progress)
         if args.json:
@@ -309,7 +335,7 @@ def _entropy_source(args: argparse.Namespace) -> Any:
 
 def run_abandon(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import abandon_ticket
+        from engine.draw import abandon_ticket  # noqa: PLC0415 (--help stays light)
 
         d = abandon_ticket(_store(args.db), args.month, args.denomination, reason=args.reason)
         if args.json:
@@ -326,7 +352,7 @@ def run_abandon(args: argparse.Namespace) -> int:
 
 def run_claims(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import claims
+        from engine.claims import claims  # noqa: PLC0415 (--help stays light)
 
         rows = claims(_store(args.db), args.month, today=args.today, rehearsal=args.rehearsal)
         if args.json:
@@ -349,7 +375,7 @@ def run_claims(args: argparse.Namespace) -> int:
 
 def run_claim(args: argparse.Namespace) -> int:
     def body() -> int:
-        from engine.draw import set_claim
+        from engine.claims import set_claim  # noqa: PLC0415 (--help stays light)
 
         w = set_claim(_store(args.db), args.month, args.denomination, args.certificate, args.status,
                       note=args.note, certificate_serial=args.serial, today=args.today, rehearsal=args.rehearsal)
@@ -360,7 +386,7 @@ def run_claim(args: argparse.Namespace) -> int:
 
 
 def run_check_signature(args: argparse.Namespace) -> int:
-    from engine.randomness import RandomOrgError, check_signed_file, load_public_key
+    from engine.randomorg import RandomOrgError, check_signed_file, load_public_key  # noqa: PLC0415 (--help stays light)
 
     try:
         key = load_public_key(args.public_key) if args.public_key else None

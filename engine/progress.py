@@ -80,7 +80,7 @@ def draw_due_in(month: str) -> str:
 
 
 def due_soon(view) -> bool:
-    """An open claim (an engine.draw.ClaimView) whose deadline is today or within DUE_SOON_DAYS."""
+    """An open claim (an engine.claims.ClaimView) whose deadline is today or within DUE_SOON_DAYS."""
     return view.is_open and 0 <= view.days_left <= DUE_SOON_DAYS
 
 

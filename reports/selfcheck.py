@@ -32,7 +32,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from engine.draw import parse_pool_text
+from engine.pool import parse_pool_text
 from engine.records import METHOD_NONE, METHOD_RANDOM_ORG, DrawRecord, MonthRecord
 
 TEMPLATE = Path(__file__).resolve().parent / "selfcheck_page" / "selfcheck.html"

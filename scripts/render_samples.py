@@ -32,7 +32,7 @@ COMMISSION = (
 
 def _drawn_store(folder: Path, method: str):
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
     from engine.store import Store
 
@@ -40,17 +40,18 @@ def _drawn_store(folder: Path, method: str):
     store = Store(f"sqlite:///{folder / 'promotion.sqlite'}")
     draw_date = dt.date(2021, 4, 5)
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
-    kwargs = dict(draw_date=draw_date, place="Алматы қ., Абай даңғылы, 86", commission=COMMISSION)
+    place = "Алматы қ., Абай даңғылы, 86"
     if method == "offline":
-        draw_month(store, result, "2021-03", method="offline", entropy="4 1 6 6 2 3 5 1 2 6 3 4",
-                   protocol_number="ИҰ-2021-03", **kwargs)
+        draw_month(store, result, DrawOccasion("2021-03", draw_date, "offline", place=place),
+                   entropy="4 1 6 6 2 3 5 1 2 6 3 4", protocol_number="ИҰ-2021-03", commission=COMMISSION)
     else:
-        from engine.randomness import RandomOrgClient
+        from engine.randomorg import RandomOrgClient
         from engine.standin import StandIn
 
         with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                    public_key_pem=standin.public_key_pem) as client:
-            draw_month(store, result, "2021-03", method="random-org", client=client, rehearsal=True, **kwargs)
+            draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place=place),
+                       client=client, commission=COMMISSION)
     return store
 
 

@@ -26,9 +26,14 @@ CHROMIUM = "/usr/bin/chromium"
 LOCALES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
 
 
+# Fonts loaded, and every Plotly chart drawn at its width.
+SETTLED = """() => document.fonts.status === "loaded" && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+    .every(c => { const svg = c.querySelector("svg.main-svg"); return svg && svg.getBoundingClientRect().width > 0; })"""
+
+
 def _drawn_data_dir(folder: Path) -> Path:
     from engine.demo import file_name, write_month
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
     from engine.records import CommissionMember
     from engine.store import Store
@@ -40,7 +45,7 @@ def _drawn_data_dir(folder: Path) -> Path:
     try:
         day = dt.date(2021, 4, 5)
         pv = preview(demo, month="2021-03", draw_date=day, history=store.history())
-        draw_month(store, pv, "2021-03", method="offline", entropy="3 6 1 4 4 2", draw_date=day,
+        draw_month(store, pv, DrawOccasion("2021-03", day, "offline"), entropy="3 6 1 4 4 2",
                    commission=[CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор")])
     finally:
         store.close()
@@ -56,6 +61,7 @@ def _free_port() -> int:
 def main(out: Path) -> int:
     from playwright.sync_api import sync_playwright
 
+    from tests.e2e.streamlit_runs import loaded, watch_runs
     from ui.registry import PAGES
 
     out.mkdir(parents=True, exist_ok=True)
@@ -81,13 +87,11 @@ def main(out: Path) -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
                 for lang, locale in LOCALES.items():
-                    page = browser.new_page(viewport={"width": 1600, "height": 900}, locale=locale)
+                    page = watch_runs(browser.new_context(viewport={"width": 1600, "height": 900}, locale=locale)).new_page()
                     for spec in PAGES:
                         page.goto(f"{url}/{spec.url_path}")
-                        page.wait_for_selector("[data-testid='stApp']")
-                        page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
-                                                  .getAttribute('data-test-script-state') !== 'running'""")
-                        page.wait_for_timeout(1500)  # let charts and fonts settle before the picture
+                        loaded(page)  # the page's runs are over and shown
+                        page.wait_for_function(SETTLED)  # fonts loaded and charts laid out before the picture
                         path = out / f"{lang}-{spec.key}.png"
                         page.screenshot(path=str(path), full_page=True)
                         errors = page.locator("[data-testid='stException']").count()

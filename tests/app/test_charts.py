@@ -16,7 +16,8 @@ import random
 import numpy as np
 import pytest
 
-from engine.draw import draw_month, set_claim
+from engine.claims import set_claim
+from engine.draw import DrawOccasion, draw_month
 from engine.preview import preview
 from engine.rules import load_rules
 from engine.store import Store
@@ -47,12 +48,12 @@ def two_months(tmp_path):
                             MARCH, other_type=0, low_fee=4, seed=7)
     pv = preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history())
     store.record_import(pv.import_summary(MARCH))
-    draw_month(store, pv, MARCH, method="offline", entropy="3 1 4", draw_date=dt.date(2021, 4, 5))
+    draw_month(store, pv, DrawOccasion(MARCH, dt.date(2021, 4, 5), "offline"), entropy="3 1 4")
     april = with_exclusions(write_csv(tmp_path / "april.csv", {50000: 20, 70000: 20, 100000: 10}, month=APRIL, seed=2),
                             APRIL, other_type=2, low_fee=3, seed=8)
     pv = preview(april, month=APRIL, draw_date=dt.date(2021, 5, 5), history=store.history())
     store.record_import(pv.import_summary(APRIL))
-    draw_month(store, pv, APRIL, method="offline", entropy="1 5 9", draw_date=dt.date(2021, 5, 5))
+    draw_month(store, pv, DrawOccasion(APRIL, dt.date(2021, 5, 5), "offline"), entropy="1 5 9")
     for status in ("contacted", "claimed"):
         set_claim(store, APRIL, 50000, 1, status, certificate_serial="CHOCO-1", today=dt.date(2021, 5, 6))
     store.close()

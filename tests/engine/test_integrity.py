@@ -15,26 +15,41 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+import sqlalchemy
 
+from engine.claims import awaiting_redraw, set_claim
 from engine.draw import (
     DrawFailed,
-    DrawRefused,
+    DrawOccasion,
     abandon_ticket,
-    awaiting_redraw,
     blocked_draw,
     draw_month,
     execute_tier,
     prepare_redraw,
     prepare_tier,
     redraw,
-    set_claim,
-    verify,
 )
+from engine.offline import offline_select
 from engine.preview import preview
+from engine.records import CommissionMember
+from engine.rules import load_rules
 from engine.standin import PRODUCTION_LICENSE
-from engine.store import GENESIS_SHA256, Store, WinnerInput, audit_sha256, canonical_json
+from engine.store import (
+    CHUNK_COLUMNS,
+    GENESIS_SHA256,
+    DrawRefused,
+    Store,
+    WinnerInput,
+    audit_sha256,
+    canonical_json,
+    decode_member_chunk,
+    encode_member_chunk,
+)
+from engine.verify import verify
 from tests.engine.test_draw import DRAW_DATE, client, standin, write_csv  # noqa: F401 - fixtures
+from tests.engine.test_migrations import release1_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,8 +76,8 @@ def month_preview(tmp_path, store, month="2021-03", counts=None, draw_date=DRAW_
 
 
 def offline_march(tmp_path, store, **kw):
-    return draw_month(store, month_preview(tmp_path, store), "2021-03", method="offline", entropy="3 1 4 1 5",
-                      draw_date=DRAW_DATE, place="Astana", **kw)
+    return draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline", place="Astana"),
+                      entropy="3 1 4 1 5", **kw)
 
 
 def sql(db_path, *statements: str, params: tuple = ()) -> None:
@@ -79,10 +94,6 @@ def edit_chunk(db_path, pool_id: int, ordinal: int, change) -> None:
     """Rewrite the stored chunk that holds `ordinal`, as an insider who knows the format would:
     decode its Arrow stream, `change(rows, i)` the list of member dicts (i: the ordinal's index
     in it, rows may be edited, dropped or added), encode it again and store it with its count."""
-    import pyarrow as pa
-
-    from engine.store import CHUNK_COLUMNS, decode_member_chunk, encode_member_chunk
-
     con = sqlite3.connect(db_path)
     try:
         chunk, first, data = con.execute(
@@ -165,7 +176,7 @@ def test_deleting_a_whole_draw_is_caught_and_the_tier_is_not_drawn_again(tmp_pat
     bad = failed(verify(store), "draw_missing")
     assert bad and "#1 2021-03 50000" in bad[0].name and "deleted" in bad[0].detail
     with pytest.raises(DrawRefused) as err:
-        prepare_tier(store, month_preview(tmp_path, store), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+        prepare_tier(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     assert err.value.code == "draw_missing"
 
 
@@ -198,12 +209,12 @@ def test_relabelling_an_official_draw_is_caught(tmp_path, store, db_path, change
     bad = failed(verify(store), "relabelled")
     assert bad and "#2 2021-03 70000" in bad[0].name and expected in bad[0].detail
     with pytest.raises(DrawRefused):  # and the tier is not drawn again
-        prepare_tier(store, month_preview(tmp_path, store), "2021-03", 70000, method="offline", draw_date=DRAW_DATE)
+        prepare_tier(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline"), 70000)
 
 
 def test_relabelling_a_rehearsal_as_official_is_caught(tmp_path, store, db_path):
-    draw_month(store, month_preview(tmp_path, store), "2021-03", method="offline", entropy="1", rehearsal=True,
-               draw_date=DRAW_DATE)
+    draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline", rehearsal=True),
+               entropy="1")
     sql(db_path, "UPDATE draws SET rehearsal = 0, slot = 'official' WHERE id = 1",
         "UPDATE winners SET rehearsal = 0 WHERE draw_id = 1")
     bad = failed(verify(store), "relabelled")
@@ -212,7 +223,7 @@ def test_relabelling_a_rehearsal_as_official_is_caught(tmp_path, store, db_path)
 
 def test_relabelling_a_failed_draw_as_done_is_caught(tmp_path, store, db_path, standin, client):
     pv = month_preview(tmp_path, store)
-    d = prepare_tier(store, pv, "2021-03", 50000, method="random-org", draw_date=DRAW_DATE, client=client)
+    d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 50000, client=client)
     standin.mode = "allowance"
     with pytest.raises(DrawFailed):
         execute_tier(store, d.id, client=client)
@@ -222,8 +233,8 @@ def test_relabelling_a_failed_draw_as_done_is_caught(tmp_path, store, db_path, s
 
 
 def test_a_second_signed_result_substituted_is_caught_by_its_ticket(tmp_path, store, db_path, standin, client):
-    record = draw_month(store, month_preview(tmp_path, store), "2021-03", method="random-org", client=client,
-                        draw_date=DRAW_DATE)
+    record = draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org"),
+                        client=client)
     assert all_ok(verify(store, public_key_pem=standin.public_key_pem))
     d = record.tier_draw(100000)
     # Another genuine signed result with the very same userData, drawn later without the ticket.
@@ -269,8 +280,6 @@ PRINTED_FIELD_EDITS = {
 
 @pytest.mark.parametrize("field", sorted(PRINTED_FIELD_EDITS))
 def test_editing_a_printed_field_is_caught(tmp_path, store, db_path, field):
-    from engine.records import CommissionMember
-
     offline_march(tmp_path, store, commission=[CommissionMember("chair", "A. Chair", "Director")],
                   protocol_number="3")
     set_claim(store, "2021-03", 50000, 2, "contacted", note="called", today=DRAW_DATE)
@@ -292,9 +301,7 @@ def test_editing_a_pool_member_chunk_cannot_change_a_winner(tmp_path, store, db_
     who rewrites a chunk to put their own account on a winning ordinal between the freeze and the
     draw gains nothing. The member is checked against the hashed pool text, the winner comes from
     the text, and verify names the edit."""
-    from engine.randomness import offline_select
-
-    d = prepare_tier(store, month_preview(tmp_path, store), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     entropy = "3 1 4 1 5"
     first = offline_select(d.pool.sha256, entropy, d.pool.size, min(d.to_draw, d.pool.size))[0]
     set_member(d.pool.id, first, account="INSIDER", client_id="999999999999")(db_path)
@@ -356,7 +363,7 @@ def test_a_redraw_from_changed_member_chunks_is_refused(tmp_path, store, db_path
     set_claim(store, "2021-03", 50000, 1, "forfeited", note="no ID", today=DRAW_DATE)
     set_member(1, 7, client_id="870412450038")(db_path)
     with pytest.raises(DrawRefused) as err:
-        prepare_redraw(store, "2021-03", 50000, 1, reason="forfeited", method="offline", draw_date=DRAW_DATE)
+        prepare_redraw(store, DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000, 1, reason="forfeited")
     assert err.value.code == "pool_members_changed"
     assert [d for d in store.all_draws(include_failed=True) if d.kind == "redraw"] == []
 
@@ -367,17 +374,16 @@ def test_a_redraw_from_changed_member_chunks_is_refused(tmp_path, store, db_path
 def test_months_out_of_order_are_refused_and_nothing_is_stored(tmp_path, store):
     april = month_preview(tmp_path, store, month="2021-04", draw_date=dt.date(2021, 5, 5))
     with pytest.raises(DrawRefused) as err:
-        draw_month(store, april, "2021-04", method="offline", entropy="1", draw_date=dt.date(2021, 5, 5),
-                   place="Astana")
+        draw_month(store, april, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline", place="Astana"), entropy="1")
     assert err.value.code == "months_out_of_order" and err.value.params["first_undrawn"] == "2021-03"
     assert "2021-03 comes first" in str(err.value)
     assert store.audit() == [] and store.all_draws(include_failed=True) == [] and store.imports() == []
     # rehearsals may run any month
-    draw_month(store, april, "2021-04", method="offline", entropy="1", draw_date=dt.date(2021, 5, 5), rehearsal=True)
+    draw_month(store, april, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline", rehearsal=True), entropy="1")
     # in order, the quotas come out as Table 2 says
     offline_march(tmp_path, store)
     record = draw_month(store, month_preview(tmp_path, store, month="2021-04", draw_date=dt.date(2021, 5, 5)),
-                        "2021-04", method="offline", entropy="1", draw_date=dt.date(2021, 5, 5))
+                        DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"), entropy="1")
     assert [(d.denomination, d.to_draw) for d in record.draws] == [(50000, 15), (70000, 8), (100000, 2)]
 
 
@@ -397,13 +403,11 @@ def test_cli_draw_refuses_months_out_of_order_naming_the_first(tmp_path):
 def test_a_draw_date_before_the_month_is_over_is_refused(tmp_path, store):
     pv = month_preview(tmp_path, store, draw_date=dt.date(2021, 3, 31))
     with pytest.raises(DrawRefused) as err:
-        draw_month(store, pv, "2021-03", method="offline", entropy="1", draw_date=dt.date(2021, 3, 31))
+        draw_month(store, pv, DrawOccasion("2021-03", dt.date(2021, 3, 31), "offline"), entropy="1")
     assert err.value.code == "draw_date_early" and err.value.params["first_day"] == "2021-04-01"
     assert store.audit() == []
     late = month_preview(tmp_path, store, draw_date=dt.date(2021, 5, 3))
-    record = draw_month(store, late, "2021-03", method="offline", entropy="1", draw_date=dt.date(2021, 5, 3))
-    from engine.rules import load_rules
-
+    record = draw_month(store, late, DrawOccasion("2021-03", dt.date(2021, 5, 3), "offline"), entropy="1")
     assert load_rules().draw_date_late("2021-03", record.draw_date)  # allowed; the protocol says so
 
 
@@ -428,11 +432,11 @@ def test_one_entropy_text_serves_one_draw_of_a_tier(tmp_path, store):
     offline_march(tmp_path, store)
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID", today=DRAW_DATE)
     with pytest.raises(DrawRefused) as err:
-        redraw(store, "2021-03", 100000, 1, reason="forfeited", method="offline", entropy="3 1 4 1 5",
-               draw_date=dt.date(2021, 4, 10))
+        redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited",
+               entropy="3 1 4 1 5")
     assert err.value.code == "entropy_reused"
-    d = redraw(store, "2021-03", 100000, 1, reason="forfeited", method="offline", entropy="6 6 1",
-               draw_date=dt.date(2021, 4, 10))
+    d = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited",
+               entropy="6 6 1")
     assert d.drawn == 1 and all_ok(verify(store))
 
 
@@ -441,7 +445,7 @@ def test_one_entropy_text_serves_one_draw_of_a_tier(tmp_path, store):
 
 def test_bad_signature_blocks_until_abandoned_then_a_fresh_draw(tmp_path, store, standin, client):
     pv = month_preview(tmp_path, store)
-    d = prepare_tier(store, pv, "2021-03", 50000, method="random-org", draw_date=DRAW_DATE, client=client)
+    d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 50000, client=client)
     standin.mode = "bad_signature"
     with pytest.raises(DrawFailed) as err:
         execute_tier(store, d.id, client=client)
@@ -451,7 +455,7 @@ def test_bad_signature_blocks_until_abandoned_then_a_fresh_draw(tmp_path, store,
     assert blocked is not None and blocked.ticket_id == d.ticket_id and "bad_signature" in blocked.failure
     for method in ("random-org", "offline"):  # neither a retry nor the offline method may go round it
         with pytest.raises(DrawRefused) as refused:
-            prepare_tier(store, pv, "2021-03", 50000, method=method, draw_date=DRAW_DATE, client=client)
+            prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, method), 50000, client=client)
         assert refused.value.code == "ticket_blocked"
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert all_ok(findings) and any(f.code == "blocked" for f in findings)
@@ -460,10 +464,10 @@ def test_bad_signature_blocks_until_abandoned_then_a_fresh_draw(tmp_path, store,
     assert abandoned.status == "abandoned" and abandoned.signed_random  # the response is kept as evidence
     entry = [e for e in store.audit() if e.action == "ticket_abandoned"][-1]
     assert entry.payload["ticket_id"] == d.ticket_id and entry.payload["reason"].startswith("signature")
-    fresh = prepare_tier(store, pv, "2021-03", 50000, method="random-org", draw_date=DRAW_DATE, client=client)
+    fresh = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 50000, client=client)
     assert fresh.id != d.id and fresh.ticket_id != d.ticket_id
     assert execute_tier(store, fresh.id, client=client).drawn == 15
-    record = draw_month(store, pv, "2021-03", method="random-org", client=client, draw_date=DRAW_DATE)
+    record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert [a.ticket_id for a in record.abandoned] == [d.ticket_id]  # the protocol prints it
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert all_ok(findings), [f for f in findings if not f.ok]
@@ -473,7 +477,7 @@ def test_bad_signature_blocks_until_abandoned_then_a_fresh_draw(tmp_path, store,
 def test_abandon_is_refused_for_a_result_that_verifies(tmp_path, store, db_path, standin, client):
     """An insider marks a genuine result as unverifiable to get a second chance."""
     pv = month_preview(tmp_path, store)
-    d = prepare_tier(store, pv, "2021-03", 100000, method="random-org", draw_date=DRAW_DATE, client=client)
+    d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 100000, client=client)
     good = client.generate_signed_integers(2, 1, d.pool.size, ticket_id=d.ticket_id, user_data={
         "month": "2021-03", "denomination": 100000, "pool_sha256": d.pool.sha256})
     store.acquire_lease(d.id)
@@ -533,24 +537,23 @@ def test_a_developer_licence_result_is_refused_for_an_official_draw(tmp_path, st
                            text="Random values licensed strictly for development and testing only")
     pv = month_preview(tmp_path, store)
     with pytest.raises(DrawFailed) as err:
-        draw_month(store, pv, "2021-03", method="random-org", client=client, draw_date=DRAW_DATE)
+        draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert err.value.kind == "development_licence" and store.winners() == []
     abandon_ticket(store, "2021-03", 50000, reason="a developer key was configured",
                    public_key_pem=standin.public_key_pem)
     standin.licence = PRODUCTION_LICENSE
-    draw_month(store, pv, "2021-03", method="random-org", client=client, draw_date=DRAW_DATE)
+    draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert all_ok(verify(store, public_key_pem=standin.public_key_pem))
     # rehearsals accept a developer licence
     standin.licence = dict(PRODUCTION_LICENSE, type="developer", text="development and testing only")
-    rehearsal = draw_month(store, pv, "2021-03", method="random-org", client=client, draw_date=DRAW_DATE,
-                           rehearsal=True)
+    rehearsal = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org", rehearsal=True), client=client)
     assert all(d.development_licence for d in rehearsal.draws if d.method == "random-org")
 
 
 def test_a_developer_licence_result_stored_as_official_is_caught(tmp_path, store, db_path, standin, client):
     standin.licence = dict(PRODUCTION_LICENSE, type="developer", text="development and testing only")
-    draw_month(store, month_preview(tmp_path, store), "2021-03", method="random-org", client=client,
-               draw_date=DRAW_DATE, rehearsal=True)
+    draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org", rehearsal=True),
+               client=client)
     sql(db_path, "UPDATE draws SET rehearsal = 0, slot = 'official' WHERE id = 1")
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert failed(findings, "development_licence") and failed(findings, "relabelled")
@@ -566,8 +569,7 @@ def test_awaiting_redraw_lists_lapsed_and_forfeited_certificates(tmp_path, store
     assert {(c.winner.denomination, c.winner.certificate) for c in waiting} >= {(100000, 2), (50000, 1)}
     assert next(c for c in waiting if c.winner.certificate == 2 and c.winner.denomination == 100000).reason == \
         "forfeited"
-    d = prepare_redraw(store, "2021-03", 100000, 2, reason="forfeited", method="offline",
-                       draw_date=dt.date(2021, 4, 20))
+    d = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 20), "offline"), 100000, 2, reason="forfeited")
     execute_tier(store, d.id, entropy="5 5 5")
     waiting = awaiting_redraw(store, "2021-03", today=dt.date(2021, 4, 20))
     assert (100000, 2) not in {(c.winner.denomination, c.winner.certificate) for c in waiting}
@@ -579,8 +581,6 @@ def test_awaiting_redraw_lists_lapsed_and_forfeited_certificates(tmp_path, store
 def test_fields_stored_before_the_hashes_existed_are_reported_not_covered(tmp_path):
     """A database written by the previous release: what it stored without a hash is named as not
     covered, never as tampered and never silently."""
-    from tests.engine.test_migrations import release1_copy
-
     store = Store(release1_copy(tmp_path))
     try:
         findings = verify(store)
@@ -594,8 +594,6 @@ def test_fields_stored_before_the_hashes_existed_are_reported_not_covered(tmp_pa
 
 
 def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
-    import sqlalchemy
-
     store = Store(pg_url)
     try:
         offline_march(tmp_path, store)
@@ -610,22 +608,20 @@ def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
         findings = verify(store)
         assert failed(findings, "draw_missing") and failed(findings, "relabelled")
         with pytest.raises(DrawRefused) as err:
-            prepare_tier(store, month_preview(tmp_path, store), "2021-03", 100000, method="offline",
-                         draw_date=DRAW_DATE)
+            prepare_tier(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline"), 100000)
         assert err.value.code == "draw_missing"
     finally:
         store.close()
 
 
 def test_a_redraw_switches_to_offline_only_when_its_ticket_is_unused(tmp_path, store, standin, client):
-    draw_month(store, month_preview(tmp_path, store), "2021-03", method="random-org", client=client,
-               draw_date=DRAW_DATE)
+    draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID", today=DRAW_DATE)
-    first = prepare_redraw(store, "2021-03", 100000, 1, reason="forfeited", method="random-org",
-                           draw_date=dt.date(2021, 4, 10), client=client)
+    first = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "random-org"), 100000, 1,
+                           reason="forfeited", client=client)
     assert first.ticket_id and [d.id for d in store.pending_redraws("2021-03")] == [first.id]
-    offline = prepare_redraw(store, "2021-03", 100000, 1, reason="forfeited", method="offline",
-                             draw_date=dt.date(2021, 4, 10), client=client)
+    offline = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1,
+                             reason="forfeited", client=client)
     assert offline.method == "offline" and offline.id != first.id  # RANDOM.ORG confirmed the ticket unused
     assert store.draw(first.id).status == "failed"
     assert execute_tier(store, offline.id, entropy="2 2 4").drawn == 1

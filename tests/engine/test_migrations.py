@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyarrow.ipc as ipc
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -24,14 +25,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect, select, text
 
+from engine.claims import set_claim
 from engine.demo import write_month
-from engine.draw import draw_month, set_claim, verify
+from engine.draw import DrawOccasion, draw_month
 from engine.preview import preview
 from engine.records import CommissionMember
 from engine.store import Store, StoreError
 from engine.store.connection import setup_sqlite
 from engine.store.migrations import SCHEMA_REVISION, SCHEMA_VERSION, alembic_config
 from engine.store.schema import Base
+from engine.verify import verify
 
 RELEASE1 = Path(__file__).resolve().parent / "data" / "release1.sqlite"
 TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
@@ -205,7 +208,7 @@ def test_the_upgraded_database_takes_the_next_month(tmp_path):
     set_claim(store, "2021-03", 70000, 2, "contacted", today=dt.date(2021, 4, 10))
     april = write_month(tmp_path / "april.csv", "2021-04")
     pv = preview(april, month="2021-04", draw_date=dt.date(2021, 5, 5), history=store.history())
-    record = draw_month(store, pv, "2021-04", method="offline", entropy="7 7 7", draw_date=dt.date(2021, 5, 5),
+    record = draw_month(store, pv, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"), entropy="7 7 7",
                         commission=[CommissionMember("chair", "Әлия Нұрланқызы")])
     assert record.draws and store.months() == ["2021-03", "2021-04"]
     assert [f for f in verify(store) if not f.ok] == []
@@ -465,8 +468,6 @@ def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_p
     assert sorted(scalars(url, "SELECT sum(count) FROM pool_member_chunks")) == [sum(
         len(t.splitlines()) for t, _ in pools.values())]
     # the format the revision documents: any pyarrow reads a chunk, without this program
-    import pyarrow.ipc as ipc
-
     con = sqlite3.connect(url.removeprefix("sqlite:///"))
     pid, first, count, data = con.execute("SELECT pool_id, first_ordinal, count, data FROM pool_member_chunks "
                                           "ORDER BY pool_id, chunk LIMIT 1").fetchone()
@@ -505,7 +506,7 @@ def test_an_upgraded_release1_database_still_catches_edits(tmp_path, edit, code)
     """Old pools keep their details JSON (hashed in the audit record from the release that added
     details_sha256 on; release1's are older): the member chunks made from them must say the same,
     and the participations what the pool texts say."""
-    from tests.engine.test_integrity import set_member
+    from tests.engine.test_integrity import set_member  # noqa: PLC0415 (test_integrity imports this module)
 
     url = release1_copy(tmp_path)
     Store(url).close()

@@ -8,21 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pytest
+import sqlalchemy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, event
 
-from engine.draw import draw_month, execute_tier, freeze_pool, prepare_tier, verify
+from engine.draw import DrawOccasion, draw_month, execute_tier, prepare_tier
+from engine.offline import offline_select
+from engine.pool import freeze_pool
 from engine.preview import preview
+from engine.quotas import TierLedger
 from engine.records import History, Participant
 from engine.store import Store, members_sha256
+from engine.store.members import CHUNK_COLUMNS, MEMBER_CHUNK, json_string_array
+from engine.verify import verify
 from tests.engine.test_draw import DRAW_DATE, write_csv
+from tests.engine.test_integrity import set_member
 from tests.engine.test_migrations import statements  # the SQL every engine sends while a block runs
 
 # --------------------------------------------------------------------------- the oracle
@@ -141,7 +155,7 @@ def store(tmp_path):
 def test_the_draw_reads_its_winners_chunk_by_key_only(tmp_path, store):
     path = write_csv(tmp_path / "march.csv", {50000: 40, 70000: 0, 100000: 0})
     pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
-    d = prepare_tier(store, pv, "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     with statements() as sql:
         done = execute_tier(store, d.id, entropy="6 6 6")
     reads = [s for s in sql if "FROM pool_member_chunks" in s and s.startswith("SELECT")]
@@ -165,18 +179,10 @@ def test_a_big_pool_is_stored_in_chunks_and_a_winner_reads_one(store, tmp_path):
     any pyarrow reads; members across a chunk boundary read by key, each drawn member's chunk read
     alone; a chunk in the middle rewritten by hand is caught by verify (the text rebuilt from the
     chunks differs) and cannot name a winner."""
-    import sqlite3
-
-    import pyarrow.ipc as ipc
-
-    from engine.randomness import offline_select
-    from engine.store.members import CHUNK_COLUMNS, MEMBER_CHUNK
-    from tests.engine.test_integrity import set_member
-
     n = 10_000
     table = pa.table({"account": [f"{i:05d}" for i in range(n)][::-1], "client_id": [f"c{i}" for i in range(n)],
                       "client_name": [f"Name {i}" for i in range(n)], "phone": ["+7"] * n, "region": ["R"] * n})
-    d = prepare_tier(store, _TwoColumnPreview(table), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, _TwoColumnPreview(table), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     db_path = tmp_path / "promotion.sqlite"
     con = sqlite3.connect(db_path)
     chunks = con.execute("SELECT chunk, first_ordinal, count, data FROM pool_member_chunks WHERE pool_id = ? "
@@ -214,7 +220,7 @@ def test_a_big_pool_is_stored_in_chunks_and_a_winner_reads_one(store, tmp_path):
 def drawn_march(tmp_path, store):
     path = write_csv(tmp_path / "march.csv", {50000: 30, 70000: 12, 100000: 4})
     pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
-    record = draw_month(store, pv, "2021-03", method="offline", entropy="1 2 3", draw_date=DRAW_DATE)
+    record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "offline"), entropy="1 2 3")
     return {line.split(",")[-2] for d in record.draws for line in d.pool.text.splitlines()}
 
 
@@ -251,9 +257,9 @@ def test_participation_keeps_the_earliest_month_and_counts_official_originals_on
     april = write_csv(tmp_path / "april.csv", {50000: 5, 70000: 0, 100000: 0}, month="2021-04", seed=7)
     day = dt.date(2021, 5, 5)
     pv = preview(april, month="2021-04", draw_date=day, history=store.history())
-    draw_month(store, pv, "2021-04", method="offline", entropy="9", draw_date=day, rehearsal=True)
+    draw_month(store, pv, DrawOccasion("2021-04", day, "offline", rehearsal=True), entropy="9")
     assert set(store.history().participated) == ids  # a rehearsal never counts
-    draw_month(store, pv, "2021-04", method="offline", entropy="9", draw_date=day)
+    draw_month(store, pv, DrawOccasion("2021-04", day, "offline"), entropy="9")
     april_ids = {p.client_id for p in pv.pool("2021-04", 50000)}
     assert store.history().participated == {**{c: "2021-03" for c in ids}, **{c: "2021-04" for c in april_ids}}
     assert all(f.ok for f in verify(store))
@@ -271,18 +277,16 @@ class _TwoColumnPreview:
         return self.table
 
     def tier(self, month: str, denomination: int):
-        from engine.quotas import TierLedger
-
         return TierLedger(denomination, self.table.num_rows, 15, 0, 15, max(0, 15 - self.table.num_rows))
 
 
 def test_a_pool_naming_an_account_twice_is_refused_before_anything_is_stored(store):
     twice = pa.table({"account": ["3", "1", "2", "1"], "client_id": ["a", "b", "c", "d"]})
     with pytest.raises(ValueError, match="names an account twice"):
-        prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+        prepare_tier(store, _TwoColumnPreview(twice), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     assert store.all_draws(include_failed=True) == [] and store.audit() == []
     once = pa.table({"account": ["3", "1", "2"], "client_id": ["a", "b", "c"]})
-    d = prepare_tier(store, _TwoColumnPreview(once), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, _TwoColumnPreview(once), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     assert d.pool.text == "1,1,b,50000\n2,2,c,50000\n3,3,a,50000\n"
     assert store.pool_details(d.pool.id) == [["", "", ""]] * 3
 
@@ -290,8 +294,6 @@ def test_a_pool_naming_an_account_twice_is_refused_before_anything_is_stored(sto
 def test_members_and_participations_on_postgresql(tmp_path, pg_url):
     """The same on PostgreSQL: members stored with COPY, participations by INSERT ... SELECT, the
     history answered by key, verify catching an edited participation."""
-    import sqlalchemy
-
     store = Store(pg_url)
     try:
         ids = drawn_march(tmp_path, store)
@@ -317,7 +319,7 @@ def test_a_client_named_twice_in_a_pool_takes_part_once(store):
     """Two accounts of one client in a pool (a file read without the duplicate_client rule, say):
     one participation row, the draw completes, verify agrees."""
     twice = pa.table({"account": ["1", "2", "3"], "client_id": ["c", "c", "d"]})
-    d = prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, _TwoColumnPreview(twice), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     execute_tier(store, d.id, entropy="1")
     assert store.participations() == [("c", "2021-03", d.id), ("d", "2021-03", d.id)]
     assert store.history().first_months(["c", "d", "e"]) == {"c": "2021-03", "d": "2021-03"}
@@ -327,7 +329,7 @@ def test_a_client_named_twice_in_a_pool_takes_part_once_on_postgresql(pg_url):
     store = Store(pg_url)
     try:
         twice = pa.table({"account": ["1", "2", "3"], "client_id": ["c", "c", "d"]})
-        d = prepare_tier(store, _TwoColumnPreview(twice), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+        d = prepare_tier(store, _TwoColumnPreview(twice), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
         execute_tier(store, d.id, entropy="1")
         assert store.participations() == [("c", "2021-03", d.id), ("d", "2021-03", d.id)]
     finally:
@@ -340,7 +342,7 @@ def test_participations_keep_client_ids_of_any_text(store):
     text is split at line feeds only, not at U+2028 or a carriage return)."""
     odd = ['q"uote', "back\\slash", "tab\there", "ünï", "８７", "line\u2028separator", "\x1c\x85\r"]
     table = pa.table({"account": [str(100 + i) for i in range(len(odd))], "client_id": odd})
-    d = prepare_tier(store, _TwoColumnPreview(table), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(store, _TwoColumnPreview(table), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     execute_tier(store, d.id, entropy="1")
     assert store.participations() == sorted((c, "2021-03", d.id) for c in odd)
     assert store.history().first_months([*odd, "other"]) == {c: "2021-03" for c in odd}
@@ -351,12 +353,6 @@ def test_participations_keep_client_ids_of_any_text(store):
 def test_the_draw_command_loads_no_pandas_and_lets_arrow_keep_its_pages(tmp_path, pool_env, expected):
     """`python -m engine draw` (a one-shot process) chooses Arrow's jemalloc before pyarrow loads,
     unless the user chose an allocator, and keeps pyarrow from importing pandas; the draw is done."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     path = write_csv(tmp_path / "march.csv", {50000: 30, 70000: 3, 100000: 1})
     argv = ["engine", "draw", str(path), "--month", "2021-03", "--method", "offline", "--draw-date", "2021-04-05",
             "--db", f"sqlite:///{tmp_path / 'p.sqlite'}", "--rehearsal", "--entropy", "1 2", "--json"]
@@ -380,10 +376,6 @@ def test_the_draw_command_loads_no_pandas_and_lets_arrow_keep_its_pages(tmp_path
 def test_the_ids_array_handed_to_sqlite_is_their_json(ids):
     """Client ids reach SQLite's json_each as one JSON array, built from Arrow's buffer when they are
     ASCII letters and digits and by json.dumps otherwise: either way it reads back as the ids."""
-    import json
-
-    from engine.store.members import json_string_array
-
     assert json.loads(json_string_array(pa.array(ids, pa.string()))) == ids
 
 
@@ -394,7 +386,7 @@ def test_a_draw_completed_by_another_store_takes_the_participations_from_the_chu
     n = 5000  # two chunks
     table = pa.table({"account": [f"{i:05d}" for i in range(n)], "client_id": [f"{n - i:012d}" for i in range(n)]})
     first = Store(url)
-    d = prepare_tier(first, _TwoColumnPreview(table), "2021-03", 50000, method="offline", draw_date=DRAW_DATE)
+    d = prepare_tier(first, _TwoColumnPreview(table), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     first.close()
     second = Store(url)
     try:

@@ -24,12 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.draw import DrawRefused, draw_month, redraw, set_claim, verify
+from engine.claims import set_claim
+from engine.draw import DrawOccasion, draw_month, redraw
 from engine.preview import preview
-from engine.randomness import RandomOrgClient
+from engine.randomorg import RandomOrgClient
 from engine.records import CommissionMember
 from engine.standin import StandIn
-from engine.store import Store, StoreError
+from engine.store import DrawRefused, Store, StoreError
+from engine.verify import verify
 from tests.engine.test_concurrency import RACER
 from tests.engine.test_draw import DRAW_DATE, write_csv
 
@@ -100,17 +102,18 @@ def scenario(store: Store, tmp: Path, client) -> dict:
                CommissionMember("secretary", "Иван Петров"))
     march = write_csv(tmp / "march.csv", {50000: 20, 70000: 10, 100000: 3})
     pv = preview(march, month="2021-03", draw_date=DRAW_DATE, history=store.history())
-    out = {"march": draw_month(store, pv, "2021-03", method="random-org", client=client, draw_date=DRAW_DATE,
-                               place="Астана, ул. Сығанақ 70", commission=members)}
+    out = {"march": draw_month(store, pv,
+                               DrawOccasion("2021-03", DRAW_DATE, "random-org", place="Астана, ул. Сығанақ 70"),
+                               client=client, commission=members)}
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="бас тартты / refused", today=dt.date(2021, 4, 7))
-    out["redraw"] = redraw(store, "2021-03", 100000, 1, reason="forfeited", method="random-org", client=client,
-                           draw_date=dt.date(2021, 4, 8))
+    out["redraw"] = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1,
+                           reason="forfeited", client=client)
     set_claim(store, "2021-03", 50000, 2, "contacted", today=dt.date(2021, 4, 9))
     set_claim(store, "2021-03", 50000, 2, "claimed", certificate_serial="KT-0002", today=dt.date(2021, 4, 12))
     april = write_csv(tmp / "april.csv", {50000: 18, 70000: 12, 100000: 6}, month="2021-04", seed=2)
     pv4 = preview(april, month="2021-04", draw_date=dt.date(2021, 5, 5), history=store.history())
-    out["april"] = draw_month(store, pv4, "2021-04", method="offline", entropy="4 2 6 1 3 5",
-                              draw_date=dt.date(2021, 5, 5))
+    out["april"] = draw_month(store, pv4, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"),
+                              entropy="4 2 6 1 3 5")
     return out
 
 
@@ -239,7 +242,7 @@ def test_second_draw_of_a_month_is_refused_on_postgresql(both, tmp_path):
     path = write_csv(tmp_path / "m.csv", {50000: 20, 70000: 10, 100000: 3})
     pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
     with pytest.raises(DrawRefused, match="already drawn"):
-        draw_month(store, pv, "2021-03", method="offline", entropy="1", draw_date=DRAW_DATE)
+        draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "offline"), entropy="1")
     assert (store.audit(), store.winners()) == before
 
 
@@ -275,7 +278,7 @@ def test_two_processes_draw_the_same_month_on_postgresql_exactly_once(pg_server,
         env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
         args = ["draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
                 "--db", pg_url]
-        prelude = "import engine.draw, engine.preview, engine.randomness, engine.cli_draw, psycopg\n"
+        prelude = "import engine.draw, engine.preview, engine.randomorg, engine.offline, engine.cli_draw, psycopg\n"
         procs = [subprocess.Popen([sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"),
                                    *args], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)

@@ -20,13 +20,14 @@ import httpx
 import pyarrow as pa
 import pytest
 
-from engine.draw import DrawFailed, draw_month, execute_tier, prepare_tier, verify
+from engine.draw import DrawFailed, DrawOccasion, draw_month, execute_tier, prepare_tier
 from engine.preview import preview
 from engine.quotas import ledger, unplayed
-from engine.randomness import RandomOrgClient, RandomOrgError
+from engine.randomorg import RandomOrgClient, RandomOrgError
 from engine.rules import load_rules
 from engine.standin import StandIn
 from engine.store import Store, audit_sha256, member_chunks
+from engine.verify import verify
 from tests.sheets import FIELD_ORDER, Row, rows_for, valid_id, write_csv, write_xlsx
 
 DRAW = dt.date(2021, 4, 10)
@@ -203,7 +204,7 @@ def test_every_member_of_a_drawn_pool_has_participated_not_only_winners(tmp_path
     march_rows = rows_for(20, connected_on=dt.date(2021, 3, 5))
     pv = preview(write_xlsx(tmp_path / "march.xlsx", march_rows), month="2021-03", draw_date=DRAW,
                  history=store.history())
-    record = draw_month(store, pv, "2021-03", method="offline", entropy="4 2 6 1", draw_date=DRAW)
+    record = draw_month(store, pv, DrawOccasion("2021-03", DRAW, "offline"), entropy="4 2 6 1")
     winners = {w.client_id for w in record.current_winners}
     pool_ids = {r.client_id for r in march_rows}
     assert len(winners) == 15
@@ -256,7 +257,7 @@ def test_verify_finds_a_signed_result_that_names_another_pool(tmp_path, store):
     compare userData with the stored pool."""
     with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
-        draw_month(store, _march(tmp_path, store), "2021-03", method="random-org", client=client, draw_date=DRAW)
+        draw_month(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), client=client)
         key = standin.public_key_pem
     assert all(f.ok for f in verify(store, public_key_pem=key))
     d = store.month_record("2021-03").tier_draw(50000)
@@ -286,7 +287,7 @@ def test_no_winner_is_announced_when_the_signature_fails(tmp_path, store):
     events: list[str] = []
     with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
-        d = prepare_tier(store, _march(tmp_path, store), "2021-03", 50000, method="random-org", draw_date=DRAW,
+        d = prepare_tier(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000,
                          client=client)
         standin.mode = "bad_signature"
         with pytest.raises(DrawFailed) as err:
@@ -300,7 +301,7 @@ def test_no_winner_is_announced_when_the_signature_fails(tmp_path, store):
 
 
 def _offline_month(tmp_path, store):
-    draw_month(store, _march(tmp_path, store), "2021-03", method="offline", entropy="777", draw_date=DRAW)
+    draw_month(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "offline"), entropy="777")
     assert all(f.ok for f in verify(store))
 
 
@@ -371,10 +372,10 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
     to this very pool". A result recovered through the draw's ticket (after a crash) is checked by the
     draw itself, since getResult does not know what was asked: one signed for other userData must be
     refused and nothing stored. Mutations killed: the draw's userData binding check dropped, and the
-    whole binding check (`_bound`) dropped."""
+    whole binding check (`answer_mismatches`) dropped."""
     with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                public_key_pem=standin.public_key_pem) as client:
-        d = prepare_tier(store, _march(tmp_path, store), "2021-03", 50000, method="random-org", draw_date=DRAW,
+        d = prepare_tier(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000,
                          client=client)
         # Someone else used the ticket for a question about another pool of the same size.
         foreign = {"month": "2021-03", "denomination": 50000, "pool_sha256": "0" * 64}

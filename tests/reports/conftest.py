@@ -43,7 +43,7 @@ COMMISSION = (
 
 def _draw(tmp_path_factory, name: str, method: str, rehearsal: bool = False):
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
     from engine.store import Store
 
@@ -53,17 +53,17 @@ def _draw(tmp_path_factory, name: str, method: str, rehearsal: bool = False):
     store = Store(url)
     draw_date = dt.date(2021, 4, 5)
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
-    kwargs = dict(method=method, rehearsal=rehearsal, draw_date=draw_date, place="Алматы қ.",
-                  commission=COMMISSION, protocol_number=f"{name}-2021-03")
+    occasion = DrawOccasion("2021-03", draw_date, method, rehearsal=rehearsal, place="Алматы қ.")
+    kwargs = dict(commission=COMMISSION, protocol_number=f"{name}-2021-03")
     if method == "offline":
-        draw_month(store, result, "2021-03", entropy="3 1 4 1 5 9 2 6", **kwargs)
+        draw_month(store, result, occasion, entropy="3 1 4 1 5 9 2 6", **kwargs)
     else:
-        from engine.randomness import RandomOrgClient
+        from engine.randomorg import RandomOrgClient
         from engine.standin import StandIn
 
         with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                    public_key_pem=standin.public_key_pem) as client:
-            draw_month(store, result, "2021-03", client=client, **kwargs)
+            draw_month(store, result, occasion, client=client, **kwargs)
     return store, url
 
 

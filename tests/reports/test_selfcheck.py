@@ -88,9 +88,9 @@ def assert_matches_rules(data: bytes, record: MonthRecord) -> dict:
 def _official_standin(folder: Path):
     """March 2021 drawn officially (production licence) through the loopback stand-in."""
     from engine.demo import write_demo
-    from engine.draw import draw_month
+    from engine.draw import DrawOccasion, draw_month
     from engine.preview import preview
-    from engine.randomness import RandomOrgClient
+    from engine.randomorg import RandomOrgClient
     from engine.standin import StandIn
     from engine.store import Store
 
@@ -101,8 +101,8 @@ def _official_standin(folder: Path):
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
     with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
                                                                    public_key_pem=standin.public_key_pem) as client:
-        draw_month(store, result, "2021-03", method="random-org", client=client, draw_date=draw_date,
-                   place="Алматы қ.", commission=COMMISSION, protocol_number="SC-2021-03")
+        draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", place="Алматы қ."), client=client,
+                   commission=COMMISSION, protocol_number="SC-2021-03")
     return store, url
 
 
@@ -197,7 +197,7 @@ def _record(members, method: str, quota: int, redraw: bool) -> MonthRecord:
     """One tier drawn from these people as the engine stores it (real freeze_pool), winners with names and phones."""
     import random
 
-    from engine.draw import freeze_pool
+    from engine.pool import freeze_pool
     from engine.records import Participant
 
     month, den, when = "2021-03", 50000, dt.datetime(2021, 4, 5, 5, tzinfo=UTC)
