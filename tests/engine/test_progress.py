@@ -150,7 +150,7 @@ def test_status_once_every_month_is_drawn():
 
 
 def test_an_open_claim_is_due_soon_from_three_days_before_its_deadline_to_the_day_itself():
-    from engine.draw import claim_view
+    from engine.claims import claim_view
 
     deadline = dt.date(2021, 4, 19)
     open_one = winner("2021-03", 50000, 1, "contacted", deadline=deadline)
