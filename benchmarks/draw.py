@@ -166,7 +166,7 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
         fn()
         return time.perf_counter() - start
 
-    jemalloc: list[float] = []  # the floor with the allocator the draw command chooses (engine/draw.py)
+    jemalloc: list[float] = []  # the floor with the allocator the draw command chooses (engine/cli_draw.py)
     for _ in range(repeat):
         before = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
         jemalloc.append(timed(lambda: run([sys.executable, str(floor_script), str(csv_path)],

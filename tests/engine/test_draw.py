@@ -148,6 +148,17 @@ def test_offline_draw_reproducible_and_independent_of_row_order(tmp_path):
     assert results[0] == results[1]
 
 
+def test_an_occasion_names_a_known_method():
+    """A draw is by RANDOM.ORG or by the offline method; anything else is refused before a store is touched."""
+    assert DrawOccasion("2021-03", DRAW_DATE, "offline").rehearsal is False
+    for method in ("random-org", "offline"):
+        assert DrawOccasion("2021-03", DRAW_DATE, method, place="Astana").method == method
+    with pytest.raises(ValueError, match="unknown method 'dice'"):
+        DrawOccasion("2021-03", DRAW_DATE, "dice")
+    with pytest.raises(ValueError, match="unknown method 'none'"):
+        DrawOccasion("2021-03", DRAW_DATE, "none")  # an empty tier's method, never asked for
+
+
 def test_second_draw_of_a_month_is_refused_and_changes_nothing(tmp_path, store, client):
     pv = march(tmp_path, store)
     draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
