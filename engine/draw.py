@@ -5,7 +5,8 @@ the signed RANDOM.ORG response (or the commission's entropy) and RULES.md can
 recompute every winner. The draw runs in two phases so the live screen can show
 the pool hash and the RANDOM.ORG ticket *before* any random number is asked for:
 
-    d = prepare_tier(store, preview, month, 50000, method="random-org", draw_date=...)
+    occasion = DrawOccasion("2021-03", dt.date(2021, 4, 5), "random-org")
+    d = prepare_tier(store, preview, occasion, 50000, client=client)
     d = execute_tier(store, d.id, client=client)
 
 `draw_month` does both for every tier. Failures never store a result: the month

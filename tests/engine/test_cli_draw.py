@@ -27,7 +27,6 @@ def standin(tmp_path):
 def cli(tmp_path, standin):
     env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
                RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
-    env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
 
     def run(*args: str, db_arg: bool = True, stdin: str = "") -> subprocess.CompletedProcess:

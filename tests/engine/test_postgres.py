@@ -275,7 +275,6 @@ def test_two_processes_draw_the_same_month_on_postgresql_exactly_once(pg_server,
     with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0, licence="production") as standin:
         env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
                    RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
-        env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
         args = ["draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
                 "--db", pg_url]
         prelude = "import engine.draw, engine.preview, engine.randomorg, engine.offline, engine.cli_draw, psycopg\n"

@@ -393,7 +393,6 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("PROMOTION_CRASH_AFTER_RANDOM", None)
     return subprocess.run([sys.executable, "-m", "engine", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120, input=stdin)
 
