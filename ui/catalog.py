@@ -702,6 +702,7 @@ ENTRIES.update({
         "New winner of certificate no. {certificate}: {account}.",
     ),
     "draw.next_redraw": ("Қайталама ұтыстар тізіміне", "К списку повторных розыгрышей", "Back to the re-draws"),
+    "draw.newest": ("Жаңа ғана түсті", "Только что выпал", "Just drawn"),
     "draw.redraw_of": ("№ {certificate} сертификатының қайталама ұтысы", "Повторный розыгрыш сертификата № {certificate}", "Re-draw of certificate no. {certificate}"),
     # ---- a used RANDOM.ORG ticket whose result could not be verified (integrity rule 5)
     "draw.blocked_title": (
