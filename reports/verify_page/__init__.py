@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from engine.randomness import PINNED_PUBLIC_KEY_PATH
+from engine.randomorg import PINNED_PUBLIC_KEY_PATH
 
 TEMPLATE = Path(__file__).resolve().parent / "verify.html"
 KEY_SLOT = "@@PINNED_RANDOMORG_KEY@@"

@@ -35,7 +35,7 @@ def test_two_processes_draw_the_same_month_exactly_once(tmp_path):
         # warm imports happen before the barrier: the racers meet at the draw itself
         args = ["draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
                 "--db", db]
-        prelude = "import engine.draw, engine.preview, engine.randomness, engine.cli_draw\n"
+        prelude = "import engine.draw, engine.preview, engine.randomorg, engine.offline, engine.cli_draw\n"
         procs = [subprocess.Popen([sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"), *args],
                                   env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for i in range(2)]

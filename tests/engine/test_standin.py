@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from engine.randomness import (
+from engine.randomorg import (
     RandomOrgClient,
     RandomOrgConfig,
     RandomOrgError,
