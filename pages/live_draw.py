@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from engine.draw import DrawFailed
+from engine.draw import DrawFailed, DrawOccasion
 from engine.progress import freeze_method, month_complete, month_to_open, next_tier_to_draw
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
 from engine.store import DrawRefused
@@ -267,8 +267,8 @@ def month_draw() -> None:
         presentation.update(rehearsal=ctx.rehearsal, facts={"pool_size": tier.eligible, "to_draw": tier.to_draw})
 
     def freeze(method: str, on_step):
-        return drawing.prepare(preview, month, den, method=method, rehearsal=ctx.rehearsal, draw_date=draw_date,
-                                place=place, on_step=on_step)
+        occasion = DrawOccasion(month, draw_date, method, rehearsal=ctx.rehearsal, place=place)
+        return drawing.prepare(preview, occasion, den, on_step=on_step)
 
     ceremony(
         "draw", state_key=f"draw_{month}_{den}", pending=state.pending, freeze=freeze, before_freeze=before_freeze,
@@ -296,8 +296,8 @@ def redraw() -> None:
     pending = drawing.pending_redraw(w.month, w.denomination, w.certificate, rehearsal=ctx.rehearsal)
 
     def freeze(method: str, on_step):
-        return drawing.prepare_redraw(w.month, w.denomination, w.certificate, reason=view.reason, method=method,
-                                       rehearsal=ctx.rehearsal, draw_date=draw_date, place=place, on_step=on_step)
+        occasion = DrawOccasion(w.month, draw_date, method, rehearsal=ctx.rehearsal, place=place)
+        return drawing.prepare_redraw(occasion, w.denomination, w.certificate, reason=view.reason, on_step=on_step)
 
     ceremony(
         "redraw", state_key=state_key, pending=pending, freeze=freeze, before_freeze=show.redraw_pool_facts,

@@ -8,7 +8,7 @@ printed place, and keeps the draw's preview for the page's reruns.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -89,13 +89,12 @@ def start_rehearsal(month: str) -> int:
     return store().start_rehearsal(month)
 
 
-def prepare(preview: Preview, month: str, denomination: int, *, method: str, rehearsal: bool, draw_date: dt.date,
-            place: str, on_step=None) -> DrawRecord:
+def prepare(preview: Preview, occasion: DrawOccasion, denomination: int, *, on_step=None) -> DrawRecord:
     """Freeze the tier's pool and (for RANDOM.ORG) create the ticket; nothing random yet."""
-    with randomorg_client(rehearsal=rehearsal) as client:
-        occasion = DrawOccasion(month, draw_date, method, rehearsal=rehearsal, place=document_place(place))
+    occasion = replace(occasion, place=document_place(occasion.place))
+    with randomorg_client(rehearsal=occasion.rehearsal) as client:
         return prepare_tier(store(), preview, occasion, denomination, client=client, rules=rules(),
-                            run=_run(month, rehearsal), on_step=on_step)
+                            run=_run(occasion.month, occasion.rehearsal), on_step=on_step)
 
 
 def execute(draw_id: int, *, rehearsal: bool, entropy: str | None = None, on_step=None) -> DrawRecord:
@@ -118,11 +117,11 @@ def pending_redraw(month: str, denomination: int, certificate: int, *, rehearsal
                  if d.denomination == denomination and d.redraw_of_certificate == certificate), None)
 
 
-def prepare_redraw(month: str, denomination: int, certificate: int, *, reason: str, method: str, rehearsal: bool,
-                   draw_date: dt.date, place: str, on_step=None) -> DrawRecord:
+def prepare_redraw(occasion: DrawOccasion, denomination: int, certificate: int, *, reason: str,
+                   on_step=None) -> DrawRecord:
     """Freeze the re-draw's pool (the tier's pool less everyone drawn) and create its ticket; nothing random yet."""
-    with randomorg_client(rehearsal=rehearsal) as client:
-        occasion = DrawOccasion(month, draw_date, method, rehearsal=rehearsal, place=document_place(place))
+    occasion = replace(occasion, place=document_place(occasion.place))
+    with randomorg_client(rehearsal=occasion.rehearsal) as client:
         return engine_prepare_redraw(store(), occasion, denomination, certificate, reason=reason, client=client,
                                      on_step=on_step)
 
