@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from engine import config
-from engine.progress import certificates_in_draw, next_month_to_draw, tier_position
+from engine.progress import certificates_in_draw, month_complete, month_to_open, next_tier_to_draw, tier_position
+from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
+from reports.publish import MASK_DOT, mask_account
 from ui import drawing, stores
 from ui.i18n import fmt_int, fmt_month, t
 
@@ -173,15 +175,11 @@ def grid_shape(n: int) -> tuple[int, int]:
 
 def _acct(masked: str) -> str:
     """The masked account, its dots smaller than the digits people look for."""
-    from reports.publish import MASK_DOT
-
     digits = masked.lstrip(MASK_DOT)
     return f"<span class='dots'>{_e(masked[:len(masked) - len(digits)])}</span>{_e(digits)}"
 
 
 def card(w, *, denominations, newest: bool = False, lang: str | None = None) -> str:
-    from reports.publish import mask_account
-
     colour = tier_colour(w.denomination, denominations)
     cls = "pcard newest" if newest else "pcard"
     return (f"<div class='{cls}' data-certificate='{w.certificate}' data-denomination='{w.denomination}' "
@@ -233,8 +231,6 @@ def _fact(label: str, value, small: bool = False) -> str:
 
 
 def _method_line(draw, step: str) -> str:
-    from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
-
     if draw.method == METHOD_NONE:
         return t("present.now_empty", n=fmt_int(draw.to_draw))
     if step == "drawing":
@@ -250,8 +246,6 @@ def _method_line(draw, step: str) -> str:
 
 def pool_screen(draw, step: str, *, title: str, subtitle: str, rehearsal: bool) -> str:
     """The pool is frozen: its size and hash, large, before anything random; the current step in words."""
-    from engine.records import METHOD_RANDOM_ORG
-
     size = draw.pool.size if draw.pool else 0
     facts = (_fact(t("present.pool_size"), fmt_int(size))
              + _fact(t("present.to_draw"), fmt_int(certificates_in_draw(draw.to_draw, size)), small=True))
@@ -277,8 +271,6 @@ def waiting_screen(facts: dict, *, title: str, subtitle: str, rehearsal: bool) -
 
 
 def _draw_strip(draw) -> str:
-    from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG
-
     bits = [f"{_e(t('present.pool_size'))}: <b>{_e(fmt_int(draw.pool.size if draw.pool else 0))}</b>"]
     if draw.pool:
         bits.append(f"{_e(t('present.pool_hash_short'))}: <span class='pres-hash inline'>"
@@ -332,14 +324,13 @@ def summary_screen(month: str, winners, *, rehearsal: bool, denominations) -> st
 
 
 def _month_winners(month: str, rehearsal: bool, denominations) -> list:
-    """The current winner of each certificate of the month: a re-draw's winner replaces the earlier one."""
-    current = {}
+    """The current winner of each certificate of the month: the store marks a re-drawn one not current."""
+    winners = []
     for den in denominations:
         state = drawing.tier_state(month, den, rehearsal=rehearsal)
         for draw in [*([state.done] if state.done else []), *state.redraws]:
-            for w in draw.winners:
-                current[(den, w.certificate)] = w
-    return list(current.values())
+            winners.extend(w for w in draw.winners if w.current)
+    return winners
 
 
 def _tier_titles(month: str, den: int) -> tuple[str, str]:
@@ -357,7 +348,7 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
     if month is None:
         months = drawing.draw_months(rehearsal=rehearsal)
         drawn = stores.store().months(rehearsal=rehearsal)
-        month = next_month_to_draw(months, drawn) or (months[-1] if months else None)
+        month = month_to_open(months, drawn)
     if month is None:
         return frame("waiting", t("app.title"), t("present.no_month"), "", rehearsal=rehearsal)
 
@@ -381,7 +372,9 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
         return waiting_screen(stage.facts, title=title, subtitle=subtitle, rehearsal=rehearsal)
 
     states = {den: drawing.tier_state(month, den, rehearsal=rehearsal) for den in dens}
-    if stage is not None and stage.kind == "summary" and all(s.done for s in states.values()):
+    drawn_tiers = [den for den, s in states.items() if s.done]
+    complete = month_complete(dens, drawn_tiers)
+    if stage is not None and stage.kind == "summary" and complete:
         return summary_screen(month, _month_winners(month, rehearsal, dens), rehearsal=rehearsal, denominations=dens)
     if stage is not None and stage.kind == "tier" and stage.denomination in states:
         den = stage.denomination
@@ -401,15 +394,14 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
         if state.pending is not None:
             title, subtitle = _tier_titles(month, den)
             return pool_screen(state.pending, "frozen", title=title, subtitle=subtitle, rehearsal=rehearsal)
-    if all(s.done for s in states.values()):
+    if complete:
         return summary_screen(month, _month_winners(month, rehearsal, dens), rehearsal=rehearsal, denominations=dens)
     done = [s.done for s in states.values() if s.done]
     if done:
         latest = max(done, key=lambda d: d.id)
         title, subtitle = _tier_titles(month, latest.denomination)
         return reveal_screen(latest, None, title=title, subtitle=subtitle, rehearsal=rehearsal, denominations=dens)
-    first = dens[0]
-    title, subtitle = _tier_titles(month, first)
+    title, subtitle = _tier_titles(month, next_tier_to_draw(dens, drawn_tiers))
     return waiting_screen({}, title=title, subtitle=subtitle, rehearsal=rehearsal)
 
 

@@ -232,6 +232,13 @@ def test_a_redraw_gets_the_same_presentation(march_file):
     assert "data-screen='revealed'" in shown
     assert re.findall(r"class='pcard newest' data-certificate='(\d+)'", shown) == ["3"]
     assert f"Drawn number: {new.ordinal}" in shown and new.account not in shown
+    # The month's summary then shows the re-drawn certificate once, with its new winner
+    presentation.publish(presentation.Stage("2021-03", kind="summary"), rehearsal=False)
+    viewer.run()
+    shown = screen(viewer)
+    assert "data-screen='summary'" in shown and shown.count("<div class='pcard") == 15 + 8 + 1
+    cards = re.findall(r"data-certificate='3' data-denomination='50000'.*?class='drawn'>([^<]*)<", shown)
+    assert cards == [f"Drawn number: {new.ordinal}"]
 
 
 def test_a_rehearsal_with_randomorg_on_the_audience_screen(march_file):
