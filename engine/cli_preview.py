@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from engine.cli_args import date_arg, month_arg
+from engine.rules import RulesError, load_rules
 
 if TYPE_CHECKING:  # the preview (pandas) is imported when the command runs, so `--help` stays instant
     from engine.preview import Preview
@@ -38,7 +39,7 @@ def _pyarrow_without_pandas() -> None:
     pyarrow's own pandas conversions try the import again."""
     if "pandas" in sys.modules:
         return
-    import pyarrow as pa
+    import pyarrow as pa  # noqa: PLC0415 (--help stays light: pyarrow, 0.17 s)
 
     finder = _NoPandas()
     sys.meta_path.insert(0, finder)
@@ -50,14 +51,13 @@ def _pyarrow_without_pandas() -> None:
 
 def run(args: argparse.Namespace) -> int:
     _pyarrow_without_pandas()
-    from engine.preview import IngestError, preview
-    from engine.rules import RulesError, load_rules
+    from engine.preview import IngestError, preview  # noqa: PLC0415 (--help stays light: pyarrow; after the pandas guard)
 
     try:
         rules = load_rules()
         history = None
         if args.db:
-            from engine.store import Store
+            from engine.store import Store  # noqa: PLC0415 (--help stays light: SQLAlchemy)
 
             history = Store(args.db).history()
         result = preview(

@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pv
+from python_calamine import CalamineWorkbook
 
 from engine.config import Limits
 from engine.ids import valid_digits
@@ -319,8 +321,6 @@ def _scan_text_runs(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit
 
 
 def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, notices: list[Notice]):
-    from python_calamine import CalamineWorkbook
-
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for broken files
@@ -635,8 +635,6 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
     """Every record of the file as `width` text columns. Records with another number of
     fields (title lines, ragged lines) are read apart by the csv module and put back in place;
     the cells beyond `width` are kept as extra columns."""
-    import pyarrow.csv as pv
-
     names = [f"c{i}" for i in range(width)]
     odd: list[tuple[int, str]] = []
 

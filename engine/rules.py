@@ -8,11 +8,12 @@ hard-codes these numbers.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -235,8 +236,6 @@ def _check(rules: Rules) -> Rules:
 
 
 def _replace_notices(rules: Rules, notices: tuple[Notice, ...]) -> Rules:
-    from dataclasses import replace
-
     return replace(rules, notices=notices)
 
 
@@ -262,8 +261,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar month arithmetic, clamping to the month's last day (31 May - 3 months = 28/29 Feb)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
-    import calendar
-
     last = calendar.monthrange(year, month0 + 1)[1]
     return dt.date(year, month0 + 1, min(day.day, last))
 
