@@ -4,7 +4,8 @@
 - the database: `$PROMOTION_DB_URL`, else `promotion.sqlite` in the data folder;
 - named settings (API keys, the signing certificate, the cookie secret): the
   environment first, else the top level of Streamlit's default secrets files,
-  read with `tomllib` so that command lines never import Streamlit;
+  read with `tomllib` so that command lines never import Streamlit; a caller that
+  holds secrets of its own puts them before the environment (`setting_over_environment`);
 - the ingest limits, each overridable by its `PROMOTION_MAX_*` variable.
 
 Everything is read when asked for, not at import, so tests and commands that set
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DB_FILE_NAME = "promotion.sqlite"
@@ -79,6 +82,15 @@ def setting(name: str) -> str | None:
         return value
     found = secrets_toml().get(name)
     return None if found is None or isinstance(found, dict) else str(found)
+
+
+def setting_over_environment(name: str, given: Mapping[str, Any] | None = None) -> str:
+    """A named setting from `given` (a caller's own secrets) when it holds a non-empty value, else the
+    environment; stripped, "" when absent. Unlike `setting`, the secrets files are read only when the
+    caller passes them (`top_level_secrets()`), and then they come before the environment."""
+    if given is not None and given.get(name) not in (None, ""):
+        return str(given[name]).strip()
+    return os.environ.get(name, "").strip()
 
 
 def _env_int(name: str, default: int) -> int:

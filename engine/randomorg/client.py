@@ -12,7 +12,6 @@ import base64
 import hashlib
 import itertools
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +21,7 @@ from typing import Any
 import httpx
 from cryptography.hazmat.primitives import serialization
 
+from engine import config
 from engine.randomorg.errors import _RECOVER_HINT, RandomOrgError, _error_for_code
 from engine.randomorg.signed import (
     PINNED_PUBLIC_KEY_PATH,
@@ -49,12 +49,10 @@ class RandomOrgConfig:
 
     @classmethod
     def from_env(cls, secrets: Mapping[str, Any] | None = None) -> RandomOrgConfig:
-        """Read RANDOM_ORG_API_KEY, RANDOM_ORG_URL, RANDOM_ORG_PUBLIC_KEY: `secrets` first, then os.environ."""
+        """Read RANDOM_ORG_API_KEY, RANDOM_ORG_URL, RANDOM_ORG_PUBLIC_KEY: `secrets` first, then the environment."""
 
         def get(name: str) -> str:
-            if secrets is not None and name in secrets and secrets[name] not in (None, ""):
-                return str(secrets[name]).strip()
-            return os.environ.get(name, "").strip()
+            return config.setting_over_environment(name, secrets)
 
         return cls(
             api_key=get("RANDOM_ORG_API_KEY"),

@@ -185,6 +185,16 @@ def test_config_reads_secrets_first_then_environment(monkeypatch):
     assert cfg == RandomOrgConfig("secret-key", "http://127.0.0.1:1/x", str(PINNED_PUBLIC_KEY_PATH))
 
 
+def test_config_skips_empty_secrets_and_strips(monkeypatch):
+    monkeypatch.setenv("RANDOM_ORG_API_KEY", " env-key ")
+    monkeypatch.setenv("RANDOM_ORG_URL", "http://127.0.0.1:2/x")
+    monkeypatch.setenv("RANDOM_ORG_PUBLIC_KEY", "")
+    cfg = RandomOrgConfig.from_env({"RANDOM_ORG_API_KEY": "", "RANDOM_ORG_URL": None, "RANDOM_ORG_PUBLIC_KEY": " k.pem "})
+    assert cfg == RandomOrgConfig("env-key", "http://127.0.0.1:2/x", "k.pem")
+    monkeypatch.setenv("RANDOM_ORG_URL", "  ")  # blank in the environment: the default endpoint
+    assert RandomOrgConfig.from_env({}).url == "https://api.random.org/json-rpc/4/invoke"
+
+
 def test_config_defaults(monkeypatch):
     for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY"):
         monkeypatch.delenv(name, raising=False)
