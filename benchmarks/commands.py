@@ -9,7 +9,7 @@ Side by side in one run, medians of --runs fresh processes, interleaved:
    temporary SQLite file), whole command, next to the render-and-sign floor as a whole command: start
    Python, import what rendering and signing need, render the same month (read from a pickle, no
    database) and sign it. Goal: whole command <= 1.2x render-and-sign. The call alone, in one process
-   after all imports (`reports.signing.protocol_pdf`), is printed too.
+   after all imports (`reports.protocol_pdf.protocol_pdf`), is printed too.
    The imports the command needs are timed one group after another in that process, to show where
    the rest of the whole command goes.
 """
@@ -114,7 +114,7 @@ def worker(url: str) -> None:
     lap("pyhanko.sign (+ certvalidator)", lambda: imp("pyhanko.sign"))
     from engine.rules import load_rules
     from engine.store import Store
-    from reports.signing import protocol_pdf
+    from reports.protocol_pdf import protocol_pdf
 
     store = lap("open the store, load the rules", lambda: (Store(url), load_rules()))
     store, rules = store
@@ -136,7 +136,8 @@ import gc, pickle, sys
 gc.disable()
 from engine.rules import load_rules
 from reports.protocol import SIGNING_SELF_SIGNED, render_protocol
-from reports.signing import sign_pdf, signing_identity
+from reports.certificates import signing_identity
+from reports.signing import sign_pdf
 record = pickle.loads(open(sys.argv[1], "rb").read())
 pdf = render_protocol(record, load_rules(), signing=SIGNING_SELF_SIGNED)
 signed = sign_pdf(pdf, identity=signing_identity(data_dir=sys.argv[2]), reason="Protocol", location="Kazakhstan")

@@ -43,7 +43,7 @@ def run_verify(args: argparse.Namespace) -> int:
         if args.bundle or args.protocol:
             try:  # the PDF checks are reports' (signature, signer pin): this command wires them in
                 from engine.bundle import verify_bundle, verify_protocol  # noqa: PLC0415 (--help stays light)
-                from reports.signing import protocol_pdf_verdict  # noqa: PLC0415 (--help stays light)
+                from reports.pdf_check import protocol_pdf_verdict  # noqa: PLC0415 (--help stays light)
             except ModuleNotFoundError:
                 raise InputError("bundle checking is not available in this installation") from None
         if args.bundle:

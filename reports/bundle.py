@@ -20,6 +20,8 @@ import zipfile
 from engine.protocol_data import protocol_data
 from engine.records import MonthRecord
 from reports.protocol import check_drawn
+from reports.protocol_pdf import protocol_pdf
+from reports.selfcheck import file_names, selfcheck_json
 from reports.verify_page import verify_html
 
 FORMAT = 1
@@ -80,8 +82,6 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
     files["HOW-TO-VERIFY.txt"] = HOW_TO_VERIFY.encode("utf-8")
     files["verify.html"] = verify_html()  # the same checks in any browser; listed in the manifest like the rest
     if not record.rehearsal:  # the entrants' self-check, whose commitments verify_bundle checks against the pools
-        from reports.selfcheck import file_names, selfcheck_json
-
         files[file_names(record.month)[0]] = selfcheck_json(record)
     manifest = {
         "format": FORMAT,
@@ -103,8 +103,6 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
 
 def build_bundle(store, month: str, rules, *, rehearsal: bool = False, data_dir=None) -> bytes:
     """The month's bundle from the store, with a freshly rendered and signed protocol."""
-    from reports.signing import protocol_pdf
-
     record = store.month_record(month, rehearsal=rehearsal)
     check_drawn(record, rules)
     # The same record for the PDF and the manifest: a claim recorded in between would move the audit head.

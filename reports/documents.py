@@ -43,7 +43,7 @@ class Request:
 
 
 def _protocol(request: Request) -> bytes:
-    from reports.signing import protocol_pdf  # noqa: PLC0415 (start-up time)
+    from reports.protocol_pdf import protocol_pdf  # noqa: PLC0415 (start-up time)
 
     return protocol_pdf(request.store, request.month, request.rules, rehearsal=request.rehearsal,
                         record=request.record)

@@ -11,6 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
 SANS_ITALIC = "DejaVuSans-Oblique"
@@ -37,10 +41,6 @@ def font_dir() -> Path:
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
     """Register the DejaVu family with reportlab (once per process)."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     directory = font_dir()
     for name, file_name in _FILES.items():
         path = directory / file_name

@@ -22,12 +22,13 @@ import json
 from collections.abc import Iterator
 from io import BytesIO
 
+import qrcode
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Image, KeepTogether, Table, TableStyle
 
 from engine.protocol_data import protocol_data
-from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, DrawRecord, MonthRecord
+from engine.records import METHOD_OFFLINE, METHOD_RANDOM_ORG, CommissionMember, DrawRecord, MonthRecord
 from engine.rules import Rules
 from reports.fonts import MONO
 from reports.pdfkit import (
@@ -86,8 +87,6 @@ def verification_payload(record: MonthRecord) -> dict:
 
 
 def _qr_image(payload: dict, size_mm: float = 38) -> Image:
-    import qrcode
-
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2)
     qr.add_data(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
     qr.make(fit=True)
@@ -393,8 +392,6 @@ def _signatures(num: Iterator[int], record: MonthRecord, rules: Rules, signing: 
     block.append(spacer(3))
     members = list(_ordered_commission(record))
     if not members:
-        from engine.records import CommissionMember
-
         members = [CommissionMember("chair", ""), CommissionMember("member", ""), CommissionMember("member", ""),
                    CommissionMember("member", ""), CommissionMember("secretary", "")]
     rows = []

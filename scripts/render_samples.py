@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from engine.rules import load_rules
     from reports.acts import render_acts
     from reports.bundle import build_bundle
+    from reports.protocol_pdf import protocol_pdf
     from reports.publish import publication_html, publication_xlsx
-    from reports.signing import protocol_pdf
 
     out = Path((argv or sys.argv[1:] or [Path(__file__).resolve().parent.parent / "artifacts"])[0])
     out.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ no network request) that reads the bundle ZIP or its folder and repeats, with th
 WebCrypto, the checks of `engine.bundle.verify_bundle` under the same check names. Filled in here:
 the pinned RANDOM.ORG public key, inlined from engine/keys so that the repository holds one copy of
 it, and the organisation's protocol-signing certificate fingerprint when one is configured
-(`reports.signing.signer_pin`), so the page judges the PDF's signer as `verify --bundle` does there.
+(`reports.certificates.signer_pin`), so the page judges the PDF's signer as `verify --bundle` does there.
 `reports.bundle` puts the result into every bundle.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.randomorg import PINNED_PUBLIC_KEY_PATH
+from reports.certificates import signer_pin
 
 TEMPLATE = Path(__file__).resolve().parent / "verify.html"
 KEY_SLOT = "@@PINNED_RANDOMORG_KEY@@"
@@ -35,8 +36,6 @@ def _template() -> str:
 
 
 def _configured_signer() -> str:
-    from reports.signing import signer_pin
-
     try:
         pin = signer_pin()
     except ValueError:  # unusable configuration: the page then names the signer without judging it

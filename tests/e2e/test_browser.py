@@ -208,7 +208,8 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
     from playwright.sync_api import expect, sync_playwright
     from pypdf import PdfReader
 
-    from reports.signing import local_certificate_pem, validate_pdf_signature
+    from reports.certificates import local_certificate_pem
+    from reports.pdf_check import validate_pdf_signature
 
     url, env = server
     data = Path(env["PROMOTION_DATA_DIR"])

@@ -153,8 +153,9 @@ def bundles(tmp_path_factory):
     from engine.bundle import verify_bundle
     from engine.rules import load_rules
     from reports.bundle import build_bundle, build_bundle_from_record
+    from reports.pdf_check import protocol_pdf_verdict
     from reports.protocol import render_protocol
-    from reports.signing import protocol_pdf_verdict, sign_pdf
+    from reports.signing import sign_pdf
     from tests.reports.sample_records import month_record
 
     base = tmp_path_factory.mktemp("verify-html")
@@ -201,7 +202,7 @@ def _fingerprint(folder: Path) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    from reports.signing import local_certificate_pem
+    from reports.certificates import local_certificate_pem
 
     cert = x509.load_pem_x509_certificate(local_certificate_pem(folder))
     return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()

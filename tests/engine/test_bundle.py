@@ -10,7 +10,7 @@ import pytest
 from engine.bundle import verify_bundle
 from engine.verify import Finding
 from reports.bundle import build_bundle_from_record
-from reports.signing import protocol_pdf_verdict
+from reports.pdf_check import protocol_pdf_verdict
 from tests.reports.sample_records import month_record, standin_key_pem
 
 

@@ -26,8 +26,11 @@ from pypdf import PdfReader
 from engine.bundle import protocol_data, verify_bundle, verify_protocol
 from engine.records import CommissionMember
 from reports.bundle import build_bundle, build_bundle_from_record
+from reports.certificates import local_certificate_pem, signing_identity
+from reports.pdf_check import protocol_pdf_verdict
 from reports.protocol import render_protocol
-from reports.signing import local_certificate_pem, protocol_pdf, protocol_pdf_verdict, sign_pdf, signing_identity
+from reports.protocol_pdf import protocol_pdf
+from reports.signing import sign_pdf
 from tests.reports.pdftext import pdf_text
 from tests.reports.sample_records import offline_ordinals
 

@@ -9,8 +9,9 @@ import pytest
 
 from engine.bundle import verify_bundle
 from reports.bundle import build_bundle_from_record
+from reports.pdf_check import protocol_pdf_verdict
 from reports.protocol import render_protocol
-from reports.signing import protocol_pdf_verdict, sign_pdf
+from reports.signing import sign_pdf
 from tests.reports.sample_records import month_record, standin_key_pem
 
 

@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from reports import fonts
-from reports.signing import validate_pdf_signature
+from reports.pdf_check import validate_pdf_signature
 from tests.reports.pdftext import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,8 +134,8 @@ def test_the_command_line_still_signs_with_the_certificate_named_in_secrets_toml
 
 SECRET_UNDER_STREAMLIT = """
 import streamlit
-from reports import signing
-print(signing.config.setting("PROTOCOL_SIGNER_CERT"))
+from reports import certificates
+print(certificates.config.setting("PROTOCOL_SIGNER_CERT"))
 """
 
 
@@ -150,8 +150,8 @@ def test_the_app_and_the_command_line_read_the_same_secrets(tmp_path):
                            capture_output=True, text=True, timeout=120)
     assert under.returncode == 0, under.stderr
     assert under.stdout.strip() == "from the folder"
-    bare = subprocess.run([sys.executable, "-c", "import sys; from reports import signing\n"
-                           "print(signing.config.setting('PROTOCOL_SIGNER_CERT'), 'streamlit' in sys.modules)"],
+    bare = subprocess.run([sys.executable, "-c", "import sys; from reports import certificates\n"
+                           "print(certificates.config.setting('PROTOCOL_SIGNER_CERT'), 'streamlit' in sys.modules)"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert bare.returncode == 0, bare.stderr
     assert bare.stdout.strip() == "from the folder False"
@@ -160,7 +160,7 @@ def test_the_app_and_the_command_line_read_the_same_secrets(tmp_path):
 def test_rendering_a_protocol_needs_neither_the_draw_engine_nor_the_database():
     """The renderer takes a MonthRecord; what it embeds (engine.protocol_data) is built from the records
     alone, so a protocol can be rendered and signed without importing SQLAlchemy or the draw engine."""
-    code = ("import sys; import reports.protocol, reports.signing; "
+    code = ("import sys; import reports.protocol, reports.protocol_pdf, reports.pdf_check; "
             "print(sorted(m for m in ('sqlalchemy', 'engine.draw', 'engine.store', 'pandas') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

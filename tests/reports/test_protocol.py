@@ -6,8 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from reports.certificates import local_certificate_pem
+from reports.pdf_check import validate_pdf_signature
 from reports.protocol import ProtocolError, render_protocol, verification_payload
-from reports.signing import local_certificate_pem, sign_pdf, validate_pdf_signature
+from reports.signing import sign_pdf
 from tests.reports.pdftext import page_texts, pdf_text
 from tests.reports.sample_records import month_record
 
@@ -112,7 +114,7 @@ def test_local_certificate_is_created_once(tmp_path):
 
 
 def test_organisation_certificate_from_environment(tmp_path, monkeypatch, offline_pdf):
-    from reports.signing import signing_identity
+    from reports.certificates import signing_identity
 
     local_certificate_pem(tmp_path / "org")  # stands in for the organisation's PKCS#12
     p12 = tmp_path / "org" / "signing" / "protocol-signing.p12"
@@ -130,7 +132,7 @@ def test_organisation_certificate_from_environment(tmp_path, monkeypatch, offlin
 
 @pytest.mark.parametrize("fixture", ["offline_store", "standin_store"])
 def test_protocol_from_a_drawn_store(fixture, request, rules):
-    from reports.signing import protocol_pdf
+    from reports.protocol_pdf import protocol_pdf
 
     store, _ = request.getfixturevalue(fixture)
     rehearsal = fixture == "standin_store"

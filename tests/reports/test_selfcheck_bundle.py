@@ -15,8 +15,9 @@ import pytest
 
 from engine.bundle import verify_bundle
 from reports.bundle import build_bundle, build_bundle_from_record
+from reports.pdf_check import protocol_pdf_verdict
 from reports.protocol import render_protocol
-from reports.signing import protocol_pdf_verdict, sign_pdf
+from reports.signing import sign_pdf
 from tests.reports.sample_records import month_record
 from tests.reports.test_selfcheck import standin_official  # noqa: F401 - fixture
 

@@ -16,8 +16,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from engine.bundle import verify_bundle
 from engine.randomorg import load_public_key
 from reports.bundle import build_bundle_from_record
+from reports.certificates import local_certificate_pem
+from reports.pdf_check import protocol_pdf_verdict
 from reports.protocol import render_protocol
-from reports.signing import local_certificate_pem, protocol_pdf_verdict, sign_pdf
+from reports.signing import sign_pdf
 from reports.verify_page import KEY_SLOT, SIGNER_SLOT, TEMPLATE, verify_html
 
 
