@@ -37,19 +37,16 @@ from engine.records import CommissionMember
 from engine.rules import load_rules
 from engine.standin import PRODUCTION_LICENSE
 from engine.store import (
-    CHUNK_COLUMNS,
     GENESIS_SHA256,
     DrawRefused,
     Store,
     WinnerInput,
     audit_sha256,
     canonical_json,
-    decode_member_chunk,
-    encode_member_chunk,
 )
 from engine.verify import verify
+from tests.engine.helpers import edit_chunk, release1_copy, set_member
 from tests.engine.test_draw import DRAW_DATE, client, standin, write_csv  # noqa: F401 - fixtures
-from tests.engine.test_migrations import release1_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,33 +85,6 @@ def sql(db_path, *statements: str, params: tuple = ()) -> None:
         con.commit()
     finally:
         con.close()
-
-
-def edit_chunk(db_path, pool_id: int, ordinal: int, change) -> None:
-    """Rewrite the stored chunk that holds `ordinal`, as an insider who knows the format would:
-    decode its Arrow stream, `change(rows, i)` the list of member dicts (i: the ordinal's index
-    in it, rows may be edited, dropped or added), encode it again and store it with its count."""
-    con = sqlite3.connect(db_path)
-    try:
-        chunk, first, data = con.execute(
-            "SELECT chunk, first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? AND first_ordinal <= ? "
-            "AND first_ordinal + count > ?", (pool_id, ordinal, ordinal)).fetchone()
-        rows = decode_member_chunk(data, first).select(list(CHUNK_COLUMNS)).to_pylist()
-        change(rows, ordinal - first)
-        table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in CHUNK_COLUMNS})
-        con.execute("UPDATE pool_member_chunks SET data = ?, count = ? WHERE pool_id = ? AND chunk = ?",
-                    (encode_member_chunk(table), len(rows), pool_id, chunk))
-        con.commit()
-    finally:
-        con.close()
-
-
-def set_member(pool_id: int, ordinal: int, every: bool = False, **values: str):
-    """An edit (for `apply_edit`) setting fields of one member, or of every member of its chunk."""
-    def change(rows: list, i: int) -> None:
-        for row in rows if every else [rows[i]]:
-            row.update({k: v(row[k]) if callable(v) else v for k, v in values.items()})
-    return lambda db_path: edit_chunk(db_path, pool_id, ordinal, change)
 
 
 def apply_edit(db_path, edit) -> None:

@@ -35,8 +35,8 @@ from engine.store.connection import setup_sqlite
 from engine.store.migrations import SCHEMA_REVISION, SCHEMA_VERSION, alembic_config
 from engine.store.schema import Base
 from engine.verify import verify
+from tests.engine.helpers import RELEASE1, release1_copy, set_member
 
-RELEASE1 = Path(__file__).resolve().parent / "data" / "release1.sqlite"
 TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
           "schema_version", "pool_member_chunks", "participations"}
 
@@ -122,12 +122,6 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(Engine, "before_cursor_execute", record)
-
-
-def release1_copy(tmp_path: Path) -> str:
-    path = tmp_path / "release1.sqlite"
-    shutil.copyfile(RELEASE1, path)
-    return f"sqlite:///{path}"
 
 
 def assert_release1_content(store: Store) -> None:
@@ -506,8 +500,6 @@ def test_an_upgraded_release1_database_still_catches_edits(tmp_path, edit, code)
     """Old pools keep their details JSON (hashed in the audit record from the release that added
     details_sha256 on; release1's are older): the member chunks made from them must say the same,
     and the participations what the pool texts say."""
-    from tests.engine.test_integrity import set_member  # noqa: PLC0415 (test_integrity imports this module)
-
     url = release1_copy(tmp_path)
     Store(url).close()
     path = url.removeprefix("sqlite:///")

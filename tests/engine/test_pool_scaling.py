@@ -35,8 +35,8 @@ from engine.records import History, Participant
 from engine.store import Store, members_sha256
 from engine.store.members import CHUNK_COLUMNS, MEMBER_CHUNK, json_string_array
 from engine.verify import verify
+from tests.engine.helpers import set_member
 from tests.engine.test_draw import DRAW_DATE, write_csv
-from tests.engine.test_integrity import set_member
 from tests.engine.test_migrations import statements  # the SQL every engine sends while a block runs
 
 # --------------------------------------------------------------------------- the oracle
