@@ -14,7 +14,7 @@ bundle carries the entrants' self-check (selfcheck-YYYY-MM.json, reports.selfche
 its draws and commitments against the pool texts (code "commitments"). It binds the
 protocol PDF to all of that: its signature must be intact and cover the whole
 file, its signer is named by certificate fingerprint (and must be the pinned
-one when an organisation certificate is configured, see reports.signing), and
+one when an organisation certificate is configured, see reports.certificates), and
 its embedded data must equal the manifest's, draw by draw. The per-draw checks
 are those of `engine.verify.verify`, fed from the bundle instead of the store, so
 both verifications agree.
@@ -23,7 +23,7 @@ both verifications agree.
 the same signature and signer checks, its draws and winners equal to the stored
 ones, and the audit head it printed still in the stored chain (integrity rule 8).
 
-PDF parsing, signature validation and the signer pin live in reports.signing:
+PDF parsing, signature validation and the signer pin live in reports.pdf_check and reports.certificates:
 the command that checks (engine/cli_verify.py) hands its `protocol_pdf_verdict`
 in as `check_pdf`, and the engine never imports reports. Without a checker the
 protocol's signature fails as NOT CHECKED. What is compared here is plain dicts.
@@ -89,14 +89,14 @@ class PdfCheck(Protocol):
 
 
 class PdfVerdict(Protocol):
-    """What a PDF checker says about a protocol PDF (reports.signing.ProtocolPdfVerdict)."""
+    """What a PDF checker says about a protocol PDF (reports.pdf_check.ProtocolPdfVerdict)."""
 
     checks: Sequence[PdfCheck]  # the signature and the signer
     data: dict | None  # the embedded protocol-data.json; None when missing or unreadable
     data_problem: str
 
 
-# The PDF checks (signature, signer pin, the embedded file) belong to reports.signing; a command that
+# The PDF checks (signature, signer pin, the embedded file) belong to reports.pdf_check; a command that
 # checks protocols hands its `protocol_pdf_verdict` in. None: the PDF is not checked, and a check says so.
 PdfChecker = Callable[[str, bytes], PdfVerdict]
 
@@ -142,7 +142,7 @@ def _shape_problem(data: dict) -> str:
 def verify_bundle(path: str | os.PathLike | bytes, *, check_pdf: PdfChecker | None,
                   public_key_pem: bytes | None = None) -> list[Finding]:
     """One Finding per check; all ok means the bundle proves its winners. `check_pdf`: the checker of
-    the protocol PDF (reports.signing.protocol_pdf_verdict); None fails the protocol as not checked."""
+    the protocol PDF (reports.pdf_check.protocol_pdf_verdict); None fails the protocol as not checked."""
     try:
         zf = zipfile.ZipFile(BytesIO(path) if isinstance(path, bytes) else path)
     except (OSError, zipfile.BadZipFile) as exc:
