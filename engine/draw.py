@@ -20,7 +20,6 @@ recomputed in engine.verify.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,8 @@ from engine.randomorg import (
     RandomOrgClient,
     RandomOrgConfig,
     RandomOrgError,
-    SignedResult,
+    SignedRequest,
+    answer_mismatches,
     check_signed_text,
     load_public_key,
 )
@@ -290,60 +290,6 @@ class _client_for:
 
 
 # --------------------------------------------------------------------------- executing
-
-
-@dataclass(frozen=True)
-class SignedRequest:
-    """What a draw asks RANDOM.ORG for (RULES.md step 2): n distinct numbers in 1..pool size, the
-    month, tier and pool hash (and a re-draw's certificate) as userData, on the draw's ticket."""
-
-    n: int
-    maximum: int
-    user_data: dict[str, Any]
-    ticket_id: str | None
-    minimum: int = 1
-
-    @classmethod
-    def of(cls, month: str, denomination: int, pool_sha256: str, pool_size: int, n: int, ticket_id: str | None,
-           certificate: int | None = None) -> SignedRequest:
-        user_data: dict[str, Any] = {"month": month, "denomination": denomination, "pool_sha256": pool_sha256}
-        if certificate:
-            user_data["certificate"] = certificate
-        # A draw always asks on its ticket: a result with no ticket, or another one, is not bound.
-        return cls(n=n, maximum=pool_size, user_data=user_data, ticket_id=ticket_id or "")
-
-    @classmethod
-    def of_draw(cls, draw: DrawRecord, n: int) -> SignedRequest:
-        """The request of a stored draw (a DrawRecord)."""
-        return cls.of(draw.month, draw.denomination, draw.pool.sha256 if draw.pool else "",
-                      draw.pool.size if draw.pool else 0, n, draw.ticket_id,
-                      draw.redraw_of_certificate if draw.kind == "redraw" else None)
-
-    @classmethod
-    def of_row(cls, d: dict, pool: dict, n: int) -> SignedRequest:
-        """The request of a draw as stored rows (store.raw_rows(), a bundle): the draw `d` (month,
-        denomination, kind, redraw_certificate, ticket_id) over `pool` (sha256, size)."""
-        return cls.of(d["month"], d["denomination"], pool["sha256"], pool["size"], n, d["ticket_id"],
-                      d["redraw_certificate"] if d["kind"] == "redraw" else None)
-
-
-def answer_mismatches(signed: SignedResult, request: SignedRequest) -> list[str]:
-    """The parts of a signed result that do not answer `request` (empty: it answers it). The one
-    home of "a signed RANDOM.ORG result matches the request it answers", for the draw, `abandon`
-    and `verify`."""
-    r = signed.random
-    low, high, n = request.minimum, request.maximum, request.n
-    user_data = json.loads(json.dumps(request.user_data))  # as it comes back: after a JSON round trip
-    return [name for name, ok in (
-        ("userData", r.get("userData") == user_data),
-        ("n", r.get("n") == n),
-        ("min", r.get("min") == low),
-        ("max", r.get("max") == high),
-        ("replacement", r.get("replacement") is False),
-        ("data", len(signed.data) == n and len(set(signed.data)) == n
-         and all(low <= x <= high for x in signed.data)),
-        ("ticket", signed.ticket_id == request.ticket_id),
-    ) if not ok]
 
 
 def execute_tier(

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from engine.draw import SignedRequest, answer_mismatches, official_key, usable_result
+from engine.draw import official_key, usable_result
 from engine.offline import offline_select
 from engine.pool import members_match_text, parse_pool_text
-from engine.randomorg import SignedResult
+from engine.randomorg import SignedRequest, SignedResult, answer_mismatches
 from engine.records import METHOD_NONE, METHOD_OFFLINE, METHOD_RANDOM_ORG
 from engine.rules import Rules, load_rules
 from engine.store import (

@@ -2,7 +2,8 @@
 
 * errors  - RandomOrgError and its kinds, what each RANDOM.ORG error code means;
 * signed  - signed results: the pinned public key, finding the signed bytes,
-            verifying the signature, checking a stored or published result;
+            verifying the signature, checking a stored or published result,
+            whether a result answers the request it was made for;
 * client  - RandomOrgClient (JSON-RPC, one request at a time) and its config.
 
 The offline method, for when RANDOM.ORG cannot be reached, is engine.offline.
@@ -19,7 +20,9 @@ from engine.randomorg.client import (
 from engine.randomorg.errors import ERROR_KINDS, RandomOrgError
 from engine.randomorg.signed import (
     PINNED_PUBLIC_KEY_PATH,
+    SignedRequest,
     SignedResult,
+    answer_mismatches,
     check_signed_file,
     check_signed_text,
     load_public_key,
@@ -36,7 +39,9 @@ __all__ = [
     "RandomOrgClient",
     "RandomOrgConfig",
     "RandomOrgError",
+    "SignedRequest",
     "SignedResult",
+    "answer_mismatches",
     "check_signed_file",
     "check_signed_text",
     "hashed_api_key",

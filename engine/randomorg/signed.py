@@ -32,13 +32,16 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from engine.randomorg.errors import RandomOrgError
+
+if TYPE_CHECKING:  # annotations only: the records layer is above this one
+    from engine.records import DrawRecord
 
 PINNED_PUBLIC_KEY_PATH = Path(__file__).resolve().parents[1] / "keys" / "randomorg-public-key.pem"
 
@@ -281,3 +284,61 @@ def check_signed_file(path: str | os.PathLike[str], public_key_pem: bytes | None
     except UnicodeDecodeError:
         raise RandomOrgError("bad_signature", f"{path}: not UTF-8 text; nothing can be verified.") from None
     return check_signed_text(text, public_key_pem, source=str(path))
+
+
+# --------------------------------------------------------------------------- binding a result to its request
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    """What a draw asks RANDOM.ORG for (RULES.md step 2): n distinct numbers in 1..pool size, the
+    month, tier and pool hash (and a re-draw's certificate) as userData, on the draw's ticket."""
+
+    n: int
+    maximum: int
+    user_data: dict[str, Any]
+    ticket_id: str | None
+    minimum: int = 1
+
+    @classmethod
+    def of(cls, month: str, denomination: int, pool_sha256: str, pool_size: int, n: int, ticket_id: str | None,
+           certificate: int | None = None) -> SignedRequest:
+        user_data: dict[str, Any] = {"month": month, "denomination": denomination, "pool_sha256": pool_sha256}
+        if certificate:
+            user_data["certificate"] = certificate
+        # A draw always asks on its ticket: a result with no ticket, or another one, is not bound.
+        return cls(n=n, maximum=pool_size, user_data=user_data, ticket_id=ticket_id or "")
+
+    @classmethod
+    def of_draw(cls, draw: DrawRecord, n: int) -> SignedRequest:
+        """The request of a stored draw (a DrawRecord)."""
+        return cls.of(draw.month, draw.denomination, draw.pool.sha256 if draw.pool else "",
+                      draw.pool.size if draw.pool else 0, n, draw.ticket_id,
+                      draw.redraw_of_certificate if draw.kind == "redraw" else None)
+
+    @classmethod
+    def of_row(cls, d: dict, pool: dict, n: int) -> SignedRequest:
+        """The request of a draw as stored rows (store.raw_rows(), a bundle): the draw `d` (month,
+        denomination, kind, redraw_certificate, ticket_id) over `pool` (sha256, size)."""
+        return cls.of(d["month"], d["denomination"], pool["sha256"], pool["size"], n, d["ticket_id"],
+                      d["redraw_certificate"] if d["kind"] == "redraw" else None)
+
+
+def answer_mismatches(signed: SignedResult, request: SignedRequest) -> list[str]:
+    """The parts of a signed result that do not answer `request` (empty: it answers it). The one
+    home of "a signed RANDOM.ORG result matches the request it answers", for the client (on every
+    answer), the draw, `abandon` and `verify`. Names: "userData", "n", "min", "max", "replacement",
+    "data" (not n distinct numbers in min..max), "ticket"."""
+    r = signed.random
+    low, high, n = request.minimum, request.maximum, request.n
+    user_data = json.loads(json.dumps(request.user_data))  # as it comes back: after a JSON round trip
+    return [name for name, ok in (
+        ("userData", r.get("userData") == user_data),
+        ("n", r.get("n") == n),
+        ("min", r.get("min") == low),
+        ("max", r.get("max") == high),
+        ("replacement", r.get("replacement") is False),
+        ("data", len(signed.data) == n and len(set(signed.data)) == n
+         and all(low <= x <= high for x in signed.data)),
+        ("ticket", signed.ticket_id == request.ticket_id),
+    ) if not ok]

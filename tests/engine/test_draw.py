@@ -20,8 +20,6 @@ from engine.claims import ClaimRefused, set_claim
 from engine.draw import (
     DrawFailed,
     DrawOccasion,
-    SignedRequest,
-    answer_mismatches,
     draw_month,
     execute_tier,
     prepare_tier,
@@ -29,7 +27,7 @@ from engine.draw import (
 )
 from engine.ids import is_valid
 from engine.preview import preview
-from engine.randomorg import RandomOrgClient, SignedResult
+from engine.randomorg import RandomOrgClient, SignedRequest, SignedResult, answer_mismatches
 from engine.records import Participant
 from engine.standin import StandIn
 from engine.store import DrawRefused, NotDrawn, Store
