@@ -5,14 +5,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.records import CommissionMember, ImportRecord, ImportSummary
 from engine.store.as_records import import_record
 from engine.store.audit import canonical_json, fields_sha256, import_fields, utcnow
 from engine.store.schema import CommissionRow, ImportRow, MonthSessionRow
-from engine.store.slots import month_session
+from engine.store.slots import latest_rehearsal_run, month_session
 
 
 class Imports:
@@ -69,17 +69,16 @@ class Imports:
     def start_rehearsal(self, month: str) -> int:
         """Open a new rehearsal run for a month; returns its number (1, 2, ...)."""
         with self._tx() as s:
-            run = (s.scalar(select(func.max(MonthSessionRow.run)).where(
-                MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0) + 1
+            run = latest_rehearsal_run(s, month) + 1
             s.add(MonthSessionRow(month=month, slot=f"rehearsal-{run}", rehearsal=True, run=run,
                                   protocol_number=f"R-{month}-{run}", created_at=utcnow()))
             self._append_audit(s, "rehearsal_started", {"month": month, "run": run})
             return run
 
     def latest_rehearsal_run(self, month: str) -> int:
+        """The newest rehearsal run started for `month` (0: none); the rule: slots.latest_rehearsal_run."""
         with self._tx() as s:
-            return int(s.scalar(select(func.max(MonthSessionRow.run)).where(
-                MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0)
+            return latest_rehearsal_run(s, month)
 
     def set_commission(
         self,

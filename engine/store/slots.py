@@ -23,19 +23,32 @@ def slot_name(s: Session, month: str, rehearsal: bool, run: int | None) -> str:
     if not rehearsal:
         return OFFICIAL
     if run is None:
-        run = s.scalar(select(func.max(DrawRow.run)).where(
-            DrawRow.month == month, DrawRow.rehearsal.is_(True), DrawRow.status != "failed")) or 0
+        run = latest_drawn_rehearsal_run(s, month)
     return f"rehearsal-{run}"
+
+
+def latest_rehearsal_run(s: Session, month: str) -> int:
+    """THE latest rehearsal run of `month` (0: none started): the newest rehearsal session, since a
+    run begins when it is started (`start_rehearsal`), before anything is drawn in it. The one rule
+    for the store (`month_session`, `start_rehearsal`, `Store.latest_rehearsal_run`) and, through
+    the store, engine.rehearsals."""
+    return int(s.scalar(select(func.max(MonthSessionRow.run)).where(
+        MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0)
+
+
+def latest_drawn_rehearsal_run(s: Session, month: str) -> int:
+    """A different question from `latest_rehearsal_run`, on purpose: the newest rehearsal run that
+    holds a draw that did not fail (0: none). Reads without a run (`slot_name(..., None)`) show the
+    rehearsal results last drawn, not a just-started empty run."""
+    return int(s.scalar(select(func.max(DrawRow.run)).where(
+        DrawRow.month == month, DrawRow.rehearsal.is_(True), DrawRow.status != "failed")) or 0)
 
 
 def month_session(s: Session, month: str, rehearsal: bool, run: int | None,
                    create: bool) -> MonthSessionRow | None:
     if rehearsal:
         if run is None:
-            run = s.scalar(select(func.max(MonthSessionRow.run)).where(
-                MonthSessionRow.month == month, MonthSessionRow.rehearsal.is_(True))) or 0
-            if run == 0:
-                run = 1
+            run = latest_rehearsal_run(s, month) or 1
         slot = f"rehearsal-{run}"
     else:
         run, slot = 0, OFFICIAL

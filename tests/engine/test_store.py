@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from engine.records import CommissionMember
+from engine.rehearsals import current_run
 from engine.store import GENESIS_SHA256, DrawRefused, NotDrawn, Store, WinnerInput, audit_sha256
 from engine.store.audit import utcnow
 from engine.store.migrations import SCHEMA_VERSION
@@ -109,3 +110,16 @@ def test_a_redraw_claim_of_the_winner_as_read_freezes_its_pool(store):
                             redraw_reason="unclaimed", replacing=read)
     assert not resumed and redraw.kind == "redraw" and redraw.status == "pending"
     assert [d.id for d in store.pending_redraws("2021-03")] == [redraw.id]
+
+
+def test_the_latest_rehearsal_run_is_the_newest_one_started(store):
+    """One rule (engine.store.slots.latest_rehearsal_run): a run exists from `start_rehearsal` on,
+    drawn in or not; none started is 0; the official session does not count; other months neither.
+    `current_run` (engine.rehearsals) follows it."""
+    assert store.latest_rehearsal_run("2021-03") == 0 and current_run(store, "2021-03", rehearsal=True) is None
+    store.set_commission("2021-03", [CommissionMember("chair", "A")], "Almaty", dt.date(2021, 4, 5))
+    assert store.latest_rehearsal_run("2021-03") == 0
+    assert [store.start_rehearsal("2021-03"), store.start_rehearsal("2021-03")] == [1, 2]
+    store.start_rehearsal("2021-04")
+    assert store.latest_rehearsal_run("2021-03") == 2 and current_run(store, "2021-03", rehearsal=True) == 2
+    assert current_run(store, "2021-03", rehearsal=False) is None
