@@ -3,6 +3,7 @@
 Run with `streamlit run dashboard.py`. Every screen lives in `pages/` and
 starts with `ui.setup.page_setup()`.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -34,13 +35,16 @@ def remembered(key: str, value) -> None:
 
 
 with st.sidebar:
-    remembered(SESSION_KEY, st.segmented_control(
-        "Тіл · Язык · Language",
-        LANGUAGES,
-        format_func=LANGUAGE_NAMES.get,
-        default=st.session_state[SESSION_KEY],
-        required=True,
-    ))
+    remembered(
+        SESSION_KEY,
+        st.segmented_control(
+            "Тіл · Язык · Language",
+            LANGUAGES,
+            format_func=LANGUAGE_NAMES.get,
+            default=st.session_state[SESSION_KEY],
+            required=True,
+        ),
+    )
 
 
 def login_page() -> None:
@@ -73,21 +77,29 @@ if user is None:
 
 with st.sidebar:
     if user.source == "demo":
-        remembered(auth.DEMO_ROLE, st.selectbox(
-            t("auth.view_as"),
-            auth.ROLES,
-            index=auth.ROLES.index(user.role),
-            format_func=labels("role."),
-            help=t("auth.view_as_help"),
-        ))
+        remembered(
+            auth.DEMO_ROLE,
+            st.selectbox(
+                t("auth.view_as"),
+                auth.ROLES,
+                index=auth.ROLES.index(user.role),
+                format_func=labels("role."),
+                help=t("auth.view_as_help"),
+            ),
+        )
     else:
         st.caption(t("auth.signed_in_as", name=user.display_name, role=t(f"role.{user.role}") if user.role else "—"))
-        if st.button(t("auth.sign_out"), icon=":material/logout:",
-                     help=t("auth.sign_out_help", hours=auth.COOKIE_HOURS) if user.source == "password" else None):
+        if st.button(
+            t("auth.sign_out"),
+            icon=":material/logout:",
+            help=t("auth.sign_out_help", hours=auth.COOKIE_HOURS) if user.source == "password" else None,
+        ):
             auth.sign_out(user)
             st.rerun()
-    remembered(REHEARSAL_KEY, st.toggle(t("rehearsal.toggle"), value=bool(st.session_state.get(REHEARSAL_KEY)),
-                                        help=t("rehearsal.help")))
+    remembered(
+        REHEARSAL_KEY,
+        st.toggle(t("rehearsal.toggle"), value=bool(st.session_state.get(REHEARSAL_KEY)), help=t("rehearsal.help")),
+    )
     auth.write_cookie()  # sets the cookie after a sign-in; last, so its empty element leaves no gap
 
 if not user.role:

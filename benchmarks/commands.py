@@ -13,6 +13,7 @@ Side by side in one run, medians of --runs fresh processes, interleaved:
    The imports the command needs are timed one group after another in that process, to show where
    the rest of the whole command goes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def machine() -> str:
     load = ""
     if hasattr(os, "getloadavg"):
         load = ", load average %.2f %.2f %.2f" % os.getloadavg()
-    return (f"{cpu}, {os.cpu_count()} cores, {ram_text}, Python {platform.python_version()} "
-            f"({platform.system()} {platform.release()}){load}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {ram_text}, Python {platform.python_version()} "
+        f"({platform.system()} {platform.release()}){load}"
+    )
 
 
 # --------------------------------------------------------------------------- the drawn month
@@ -72,10 +75,18 @@ def drawn_month(folder: Path) -> tuple[str, int]:
     store = Store(url)
     draw_date = dt.date(2021, 4, 5)
     result = preview(path, month=MONTH, draw_date=draw_date, history=store.history())
-    commission = (CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
-                  CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"))
-    draw_month(store, result, DrawOccasion(MONTH, draw_date, "offline", place="Алматы қ."), entropy="3 1 4 1 5 9 2 6",
-               commission=commission, protocol_number=f"bench-{MONTH}")
+    commission = (
+        CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
+        CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"),
+    )
+    draw_month(
+        store,
+        result,
+        DrawOccasion(MONTH, draw_date, "offline", place="Алматы қ."),
+        entropy="3 1 4 1 5 9 2 6",
+        commission=commission,
+        protocol_number=f"bench-{MONTH}",
+    )
     winners = len(store.month_record(MONTH).current_winners)
     store.close()
     return url, winners
@@ -107,8 +118,7 @@ def worker(url: str) -> None:
     lap("alembic (the store's migrations)", lambda: imp("alembic.runtime.migration"))
     lap("engine.store, engine.rules (own code)", lambda: (imp("engine.store"), imp("engine.rules")))
     lap("reportlab (+ PIL)", lambda: imp("reportlab.platypus"))
-    lap("DejaVu fonts registered (5 TTF files)",
-        lambda: imp("reports.fonts").register_fonts())
+    lap("DejaVu fonts registered (5 TTF files)", lambda: imp("reports.fonts").register_fonts())
     lap("reports.protocol (own code)", lambda: imp("reports.protocol"))
     lap("aiohttp (pulled in by pyhanko.sign.timestamps)", lambda: imp("aiohttp"))
     lap("pyhanko.sign (+ certvalidator)", lambda: imp("pyhanko.sign"))
@@ -158,8 +168,11 @@ def whole(cmd: list[str], env: dict) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--db", metavar="URL", help=f"a database with {MONTH} drawn (default: draw the demo month "
-                                                    "into a temporary SQLite file)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"a database with {MONTH} drawn (default: draw the demo month into a temporary SQLite file)",
+    )
     parser.add_argument("--worker", metavar="DB_URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -193,8 +206,14 @@ def main(argv: list[str] | None = None) -> int:
             "python -c pass": [py, "-c", "pass"],
             "python -m engine --help": [py, "-m", "engine", "--help"],
             "python -m reports protocol": protocol,
-            "render-and-sign command": [py, "-c", _RENDER_AND_SIGN, str(tmp / "record.pickle"), str(tmp / "data"),
-                                        str(tmp / "floor.pdf")],
+            "render-and-sign command": [
+                py,
+                "-c",
+                _RENDER_AND_SIGN,
+                str(tmp / "record.pickle"),
+                str(tmp / "data"),
+                str(tmp / "floor.pdf"),
+            ],
         }
         whole(protocol, env)  # warm-up: creates the local certificate once, fills the OS file cache
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -202,8 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):  # interleaved, so a busy moment hits every column alike
             for name, cmd in commands.items():
                 times[name].append(whole(cmd, env))
-            out = subprocess.run([py, str(Path(__file__).resolve()), "--worker", url], cwd=ROOT, env=env,
-                                 check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [py, str(Path(__file__).resolve()), "--worker", url],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             report = json.loads(out.strip().splitlines()[-1])
             assert report["heavy"] == [], report["heavy"]
             for name, seconds in report["laps"].items():
@@ -211,22 +236,34 @@ def main(argv: list[str] | None = None) -> int:
 
     med = {name: statistics.median(values) for name, values in times.items()}
     lap_med = {name: statistics.median(values) for name, values in laps.items()}
-    floor, help_, whole_protocol = med["python -c pass"], med["python -m engine --help"], med["python -m reports protocol"]
+    floor, help_, whole_protocol = (
+        med["python -c pass"],
+        med["python -m engine --help"],
+        med["python -m reports protocol"],
+    )
     work = lap_med["render-and-sign"]
     floor_command = med["render-and-sign command"]
     print(f"medians of {args.runs} fresh processes each\n")
     print(f"{'--help':<40} {'whole command':>14} {'python -c pass':>15} {'goal':>8}")
-    print(f"{'python -m engine --help':<40} {help_:>12.3f} s {floor:>13.3f} s {'<= 0.1 s':>8}"
-          f"   {'OK' if help_ <= 0.1 else 'OVER'}")
+    print(
+        f"{'python -m engine --help':<40} {help_:>12.3f} s {floor:>13.3f} s {'<= 0.1 s':>8}"
+        f"   {'OK' if help_ <= 0.1 else 'OVER'}"
+    )
     print()
-    print(f"{'protocol of ' + str(winners) + ' winners':<40} {'whole command':>14} {'render-and-sign':>15} "
-          f"{'ratio':>7} {'goal':>8}")
+    print(
+        f"{'protocol of ' + str(winners) + ' winners':<40} {'whole command':>14} {'render-and-sign':>15} "
+        f"{'ratio':>7} {'goal':>8}"
+    )
     ratio = whole_protocol / floor_command
-    print(f"{'python -m reports protocol':<40} {whole_protocol:>12.3f} s {floor_command:>13.3f} s {ratio:>6.2f}x "
-          f"{'<= 1.2x':>8}   {'OK' if ratio <= 1.2 else 'OVER'}")
-    print("  (render-and-sign: a whole command that renders the same month from a pickle and signs it, with the\n"
-          "   imports that needs; in one process after all imports the call alone takes "
-          f"{work:.3f} s, the command {whole_protocol / work:.2f}x that)")
+    print(
+        f"{'python -m reports protocol':<40} {whole_protocol:>12.3f} s {floor_command:>13.3f} s {ratio:>6.2f}x "
+        f"{'<= 1.2x':>8}   {'OK' if ratio <= 1.2 else 'OVER'}"
+    )
+    print(
+        "  (render-and-sign: a whole command that renders the same month from a pickle and signs it, with the\n"
+        "   imports that needs; in one process after all imports the call alone takes "
+        f"{work:.3f} s, the command {whole_protocol / work:.2f}x that)"
+    )
     print()
     print("where the whole command's time goes (one process, in order; medians):")
     print(f"  {'interpreter start (python -c pass)':<52} {floor:>7.3f} s")
@@ -242,17 +279,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'render-and-sign again, same process (warm)':<52} {lap_med['render-and-sign again (warm)']:>7.3f} s")
     accounted = floor + imports + lap_med["open the store, load the rules"] + work
     print(f"  {'sum':<52} {accounted:>7.3f} s")
-    print(f"  {'the rest (arguments, check_drawn, writing, exit)':<52} "
-          f"{whole_protocol - accounted:>7.3f} s   (whole command {whole_protocol:.3f} s)")
+    print(
+        f"  {'the rest (arguments, check_drawn, writing, exit)':<52} "
+        f"{whole_protocol - accounted:>7.3f} s   (whole command {whole_protocol:.3f} s)"
+    )
     best = (floor + work) / work
-    print(f"\nwith no import at all the ratio would be {best:.2f}x: interpreter start alone is "
-          f"{floor / work:.0%} of the work; the imports are {imports / work:.0%} of it.")
-    own = [name for name in lap_med if name.startswith(("reportlab", "DejaVu", "reports.protocol", "aiohttp",
-                                                        "pyhanko"))]
+    print(
+        f"\nwith no import at all the ratio would be {best:.2f}x: interpreter start alone is "
+        f"{floor / work:.0%} of the work; the imports are {imports / work:.0%} of it."
+    )
+    own = [
+        name for name in lap_med if name.startswith(("reportlab", "DejaVu", "reports.protocol", "aiohttp", "pyhanko"))
+    ]
     with_libraries = work + sum(lap_med[name] for name in own)
-    print(f"render-and-sign counting the imports of its own libraries (reportlab, fonts, pyhanko with aiohttp): "
-          f"{with_libraries:.3f} s; the whole command is {whole_protocol / with_libraries:.2f}x that "
-          f"(the rest: interpreter, sqlalchemy, alembic, the store).")
+    print(
+        f"render-and-sign counting the imports of its own libraries (reportlab, fonts, pyhanko with aiohttp): "
+        f"{with_libraries:.3f} s; the whole command is {whole_protocol / with_libraries:.2f}x that "
+        f"(the rest: interpreter, sqlalchemy, alembic, the store)."
+    )
     return 0
 
 

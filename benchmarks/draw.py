@@ -20,6 +20,7 @@ Prints the machine, then medians of `--repeat` runs (time.perf_counter around wh
    and one `verify` of that database (member chunks and participations checked against the texts).
 Figures only, no pass/fail.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,17 @@ if str(REPO) not in sys.path:
 
 MONTH = "2021-03"
 DRAW_DATE = "2021-04-05"
-HEADER = ["Account", "BIN/IIN", "Client name", "Client type", "Connection date", "Monthly fee", "New client",
-          "Phone", "Region"]
+HEADER = [
+    "Account",
+    "BIN/IIN",
+    "Client name",
+    "Client type",
+    "Connection date",
+    "Monthly fee",
+    "New client",
+    "Phone",
+    "Region",
+]
 
 FLOOR = """
 import hashlib, sys
@@ -78,8 +88,10 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     load = ", load average %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
-    return (f"{cpu}, {os.cpu_count()} cores, {ram}{load}; Python {platform.python_version()} "
-            f"({platform.python_implementation()}), {platform.system()} {platform.release()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {ram}{load}; Python {platform.python_version()} "
+        f"({platform.python_implementation()}), {platform.system()} {platform.release()}"
+    )
 
 
 # --------------------------------------------------------------------------- the file
@@ -105,8 +117,19 @@ def write_tier(path: Path, n: int) -> Path:
                 check = check_digit(f"{body:011d}")
                 if check is not None:
                     break
-            w.writerow([account, f"{body:011d}{check}", f"Client {i}", "IE", f"{MONTH}-{i % 28 + 1:02d}", 7000, "yes",
-                        f"+7 700 {i % 1000:03d} {i % 10000:04d}", regions[i % len(regions)]])
+            w.writerow(
+                [
+                    account,
+                    f"{body:011d}{check}",
+                    f"Client {i}",
+                    "IE",
+                    f"{MONTH}-{i % 28 + 1:02d}",
+                    7000,
+                    "yes",
+                    f"+7 700 {i % 1000:03d} {i % 10000:04d}",
+                    regions[i % len(regions)],
+                ]
+            )
     return path
 
 
@@ -123,8 +146,9 @@ def median_of(repeat: int, fn) -> tuple[float, list[float]]:
 
 
 def run(cmd: list[str], stdin: str = "", **env: str) -> str:
-    p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, input=stdin,
-                       env=dict(os.environ, PYTHONPATH=str(REPO), **env))
+    p = subprocess.run(
+        cmd, cwd=REPO, capture_output=True, text=True, input=stdin, env=dict(os.environ, PYTHONPATH=str(REPO), **env)
+    )
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-2000:]}\n{p.stderr[-4000:]}")
     return p.stdout
@@ -142,8 +166,22 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
 
     def draw(rehearsal: bool) -> None:
         db = f"sqlite:///{tmp / f'draw-{next(counter)}.sqlite'}"
-        cmd = [sys.executable, "-m", "engine", "draw", str(csv_path), "--month", MONTH, "--method", "offline",
-               "--draw-date", DRAW_DATE, "--db", db, "--json"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "engine",
+            "draw",
+            str(csv_path),
+            "--month",
+            MONTH,
+            "--method",
+            "offline",
+            "--draw-date",
+            DRAW_DATE,
+            "--db",
+            db,
+            "--json",
+        ]
         if rehearsal:
             run(cmd + ["--rehearsal", "--entropy", "bench 1 2 3"])
         else:
@@ -169,8 +207,9 @@ def draw_commands(tmp: Path, csv_path: Path, repeat: int) -> None:
     jemalloc: list[float] = []  # the floor with the allocator the draw command chooses (engine/cli_draw.py)
     for _ in range(repeat):
         before = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
-        jemalloc.append(timed(lambda: run([sys.executable, str(floor_script), str(csv_path)],
-                                          ARROW_DEFAULT_MEMORY_POOL="jemalloc")))
+        jemalloc.append(
+            timed(lambda: run([sys.executable, str(floor_script), str(csv_path)], ARROW_DEFAULT_MEMORY_POOL="jemalloc"))
+        )
         reh_runs.append(timed(lambda: draw(True)))
         off_runs.append(timed(lambda: draw(False)))
         after = timed(lambda: run([sys.executable, str(floor_script), str(csv_path)]))
@@ -222,10 +261,13 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     def timed(rehearsal: bool, db: Store) -> tuple[dict, float, Any, float]:
         marks: dict[str, float] = {}
         start = time.perf_counter()
-        record = draw_month(db, pv,
-                            DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline", rehearsal=rehearsal),
-                            entropy="bench 1 2 3",
-                            on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()))
+        record = draw_month(
+            db,
+            pv,
+            DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline", rehearsal=rehearsal),
+            entropy="bench 1 2 3",
+            on_step=lambda event, info: marks.__setitem__(event, time.perf_counter()),
+        )
         return marks, start, record, time.perf_counter()
 
     marks, start, record, end = timed(True, store)
@@ -235,22 +277,29 @@ def draw_in_process(tmp: Path, csv_path: Path) -> None:
     official = Store(f"sqlite:///{tmp / 'steps-official.sqlite'}")
     o_marks, o_start, _o_record, o_end = timed(False, official)
     official.close()
+
     def row(label: str, seconds: float, note: str = "") -> None:
         print(f"  {label:<52} {seconds:6.2f} s{note}")
 
     print(f"in process, one run ({size:,} members in the tier):")
     row("open the store (migrate a new file)", t1 - t0)
     row("preview: ingest + rules + ledger", t2 - t1, "   (the ingest issue's part)")
-    row("the tier's members as columns", t3 - t2,
-        f"   ({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})")
+    row(
+        "the tier's members as columns",
+        t3 - t2,
+        f"   ({'Preview.pool_table' if hasattr(pv, 'pool_table') else 'from Participant objects'})",
+    )
     row("freeze: sort + text + sha256", t4 - t3)
     row("  members_sha256 of the details (in the store step)", t5 - t4)
     row("  member chunks, Arrow IPC + LZ4 (in the store step)", t6 - t5)
     for label, m, s0, e in (("rehearsal", marks, start, end), ("official", o_marks, o_start, o_end)):
         row(f"draw_month, all three tiers, {label}", e - s0)
         row("  freeze again + store text and chunks", m["pool_frozen"] - s0)
-        row("  select, read the winners' chunks, store winners" + (" +" if label == "official" else ""),
-            m["tier_done"] - m["pool_frozen"], "  (+ participations)" if label == "official" else "")
+        row(
+            "  select, read the winners' chunks, store winners" + (" +" if label == "official" else ""),
+            m["tier_done"] - m["pool_frozen"],
+            "  (+ participations)" if label == "official" else "",
+        )
         row("  the other tiers and the month's record", e - m["tier_done"])
 
 
@@ -284,10 +333,15 @@ def member_table(start: int, n: int):
     rng = np.random.default_rng(start)
     rng.shuffle(ids)
     strings = pc.cast(pa.array(ids), pa.string())
-    return pa.table({"account": pc.binary_join_element_wise("A", strings, ""),
-                     "client_id": pc.binary_join_element_wise("8", strings, ""),
-                     "client_name": pc.binary_join_element_wise("Client ", strings, ""),
-                     "phone": pa.array(["+7 700 000 0000"] * n), "region": pa.array(["Almaty"] * n)})
+    return pa.table(
+        {
+            "account": pc.binary_join_element_wise("A", strings, ""),
+            "client_id": pc.binary_join_element_wise("8", strings, ""),
+            "client_name": pc.binary_join_element_wise("Client ", strings, ""),
+            "phone": pa.array(["+7 700 000 0000"] * n),
+            "region": pa.array(["Almaty"] * n),
+        }
+    )
 
 
 def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
@@ -307,8 +361,13 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
         start += n
     store = Store(f"sqlite:///{tmp / 'history.sqlite'}")
     t0 = time.perf_counter()
-    draw_month(store, _Preview(tables, {d: rules.quota(MONTH, d) for d in sizes}),
-               DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline"), entropy="history 1", rules=rules)
+    draw_month(
+        store,
+        _Preview(tables, {d: rules.quota(MONTH, d) for d in sizes}),
+        DrawOccasion(MONTH, dt.date.fromisoformat(DRAW_DATE), "offline"),
+        entropy="history 1",
+        rules=rules,
+    )
     t_store = time.perf_counter() - t0
     stored_ids = [c for t in tables.values() for c in t.column("client_id").to_pylist()]
     rng = random.Random(3)
@@ -335,8 +394,10 @@ def history_at_scale(tmp: Path, stored: int, repeat: int) -> None:
 
     t_verify, verify_runs = median_of(1, lambda: verify(store))
     assert all(f.ok for f in verify(store))
-    print(f"participation history, {sum(sizes.values()):,} members stored in official pools "
-          f"(stored in {t_store:.1f} s, members and participations included):")
+    print(
+        f"participation history, {sum(sizes.values()):,} members stored in official pools "
+        f"(stored in {t_store:.1f} s, members and participations included):"
+    )
     print(f"  Store.history()                           {fmt(t_hist, hist_runs)}")
     print(f"  first_months(100 000 ids, half stored)    {fmt(t_first, first_runs)}")
     print(f"  first_months(1 000 ids)                   {fmt(t_few, few_runs)}")
@@ -361,8 +422,10 @@ def main() -> int:
         tmp = Path(tmp_name)
         t0 = time.perf_counter()
         csv_path = write_tier(tmp / "tier.csv", args.members)
-        print(f"{args.members:,}-member tier written to CSV ({csv_path.stat().st_size / 1e6:.0f} MB) in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"{args.members:,}-member tier written to CSV ({csv_path.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         if not args.skip_commands:
             draw_commands(tmp, csv_path, args.repeat)
         draw_in_process(tmp, csv_path)

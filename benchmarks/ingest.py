@@ -21,6 +21,7 @@ Limits are raised through the environment for the CSV (a 1 000 000-row demo CSV 
 ~180 MB, over the default PROMOTION_MAX_FILE_MB). `--quick`: 10 000 and 100 000 rows,
 one run each, for a smoke run. Prints figures only: no pass/fail.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,8 +90,14 @@ def command(args: list[str], env=None) -> None:
 
 def peak_of_preview(path: Path) -> tuple[int, float]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _PEAK, "preview", str(path), "--draw-date", DRAW_DATE],
-                          cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, "preview", str(path), "--draw-date", DRAW_DATE],
+        cwd=REPO,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     line = [x for x in done.stderr.splitlines() if x.startswith("VMHWM ")]
     if not line:
@@ -131,14 +138,21 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         write_month(xlsx, MONTH, rows=rows)
         write_month(big, MONTH, rows=csv_rows)
-        print(f"wrote {rows:,} XLSX rows ({xlsx.stat().st_size / 2**20:.1f} MiB) and {csv_rows:,} CSV rows "
-              f"({big.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - start:.0f} s; medians of {repeat}\n")
+        print(
+            f"wrote {rows:,} XLSX rows ({xlsx.stat().st_size / 2**20:.1f} MiB) and {csv_rows:,} CSV rows "
+            f"({big.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - start:.0f} s; medians of {repeat}\n"
+        )
 
         print(f"(a) whole commands, {rows:,}-row XLSX (goal: preview --json <= 2x the bare read)")
-        bare = median_time(repeat, lambda: command(
-            [py, "-c", f"import fastexcel; fastexcel.read_excel({str(xlsx)!r}).load_sheet(0).to_arrow()"]))
-        whole = median_time(repeat, lambda: command(
-            [py, "-m", "engine", "preview", str(xlsx), "--json", "--draw-date", DRAW_DATE]))
+        bare = median_time(
+            repeat,
+            lambda: command(
+                [py, "-c", f"import fastexcel; fastexcel.read_excel({str(xlsx)!r}).load_sheet(0).to_arrow()"]
+            ),
+        )
+        whole = median_time(
+            repeat, lambda: command([py, "-m", "engine", "preview", str(xlsx), "--json", "--draw-date", DRAW_DATE])
+        )
         row("python -c 'fastexcel ... to_arrow()'", bare, bare, "(floor)")
         row("python -m engine preview FILE.xlsx --json", whole, bare)
 
@@ -157,14 +171,20 @@ def main(argv: list[str] | None = None) -> int:
         inproc = median_time(repeat, lambda: preview(xlsx, draw_date=draw))
         row("fastexcel.read_excel(p).load_sheet(0).to_arrow()", fast, fast, "(floor)")
         row("python-calamine to_python()", cal, fast)
-        row("engine.preview.preview(p)", inproc, fast,
+        row(
+            "engine.preview.preview(p)",
+            inproc,
+            fast,
             f"{result.rows.data:,} rows: {result.rows.eligible:,} eligible, {result.rows.excluded:,} excluded, "
-            f"{result.rows.errors:,} errors")
+            f"{result.rows.errors:,} errors",
+        )
 
         print(f"\n(c) {csv_rows:,}-row CSV, whole commands (goal: preview peak <= 600 MB)")
         p = str(big)
         arrow = median_time(repeat, lambda: command([py, "-c", f"import pyarrow.csv as pv; pv.read_csv({p!r})"]))
-        polars = median_time(repeat, lambda: command([py, "-c", f"import polars as pl; pl.read_csv({p!r}, infer_schema=False)"]))
+        polars = median_time(
+            repeat, lambda: command([py, "-c", f"import polars as pl; pl.read_csv({p!r}, infer_schema=False)"])
+        )
         peaks, times = [], []
         for _ in range(repeat):
             peak, seconds = peak_of_preview(big)
@@ -172,9 +192,13 @@ def main(argv: list[str] | None = None) -> int:
             times.append(seconds)
         row("python -c 'pyarrow.csv.read_csv(p)'", arrow, arrow, "(floor)")
         row("python -c 'polars.read_csv(p)'", polars, arrow)
-        row("python -m engine preview FILE.csv", statistics.median(times), arrow,
+        row(
+            "python -m engine preview FILE.csv",
+            statistics.median(times),
+            arrow,
             f"peak {mb(statistics.median(peaks))} = {mib(statistics.median(peaks))} "
-            f"(VmHWM; runs: {', '.join(mb(x) for x in peaks)})")
+            f"(VmHWM; runs: {', '.join(mb(x) for x in peaks)})",
+        )
     return 0
 
 

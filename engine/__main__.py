@@ -4,6 +4,7 @@ Each command lives in its own module with `register(subparsers)`; the module
 sets `func` on its parser. Exit codes: 0 done, 1 refused or check failed,
 2 the input could not be used (message on stderr).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -28,6 +28,7 @@ the command that checks (engine/cli_verify.py) hands its `protocol_pdf_verdict`
 in as `check_pdf`, and the engine never imports reports. Without a checker the
 protocol's signature fails as NOT CHECKED. What is compared here is plain dicts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,9 @@ from engine.verify import Finding, _check_chain, _check_draw, _check_pool
 
 __all__ = ["Finding", "PdfChecker", "protocol_data", "verify_bundle", "verify_protocol"]
 
+
 def _draw_label(month: str, d: dict) -> str:
-    """"2021-03 50000 draw", "2021-03 50000 re-draw of certificate 3": names a draw in a finding."""
+    """ "2021-03 50000 draw", "2021-03 50000 re-draw of certificate 3": names a draw in a finding."""
     what = f"re-draw of certificate {d.get('certificate')}" if d.get("kind") == "redraw" else "draw"
     return f"{month} {d.get('denomination')} {what}"
 
@@ -105,9 +107,15 @@ def check_signed_protocol(name: str, pdf: bytes, check_pdf: PdfChecker | None) -
     """Signature, signer and the embedded protocol data of one PDF (by `check_pdf`), and the data's
     shape. Returns the findings and the data (None if unreadable or not checked)."""
     if check_pdf is None:
-        return [Finding(f"{name}: signature", False, "NOT CHECKED: no PDF checker was given, so neither the "
-                        "signature, the signer nor the embedded data were read "
-                        "(python -m engine verify checks them)")], None
+        return [
+            Finding(
+                f"{name}: signature",
+                False,
+                "NOT CHECKED: no PDF checker was given, so neither the "
+                "signature, the signer nor the embedded data were read "
+                "(python -m engine verify checks them)",
+            )
+        ], None
     verdict = check_pdf(name, pdf)
     findings = [Finding(c.name, c.ok, c.detail) for c in verdict.checks]
     problem = verdict.data_problem if verdict.data is None else _shape_problem(verdict.data)
@@ -115,9 +123,13 @@ def check_signed_protocol(name: str, pdf: bytes, check_pdf: PdfChecker | None) -
         findings.append(Finding(f"{name}: embedded data", False, problem))
         return findings, None
     data = verdict.data
-    findings.append(Finding(f"{name}: embedded data", True,
-                            f"carries {len(data['draws'])} draws of {data['month']}"
-                            f"{' (rehearsal)' if data['rehearsal'] else ''}"))
+    findings.append(
+        Finding(
+            f"{name}: embedded data",
+            True,
+            f"carries {len(data['draws'])} draws of {data['month']}{' (rehearsal)' if data['rehearsal'] else ''}",
+        )
+    )
     return findings, data
 
 
@@ -128,8 +140,9 @@ def _shape_problem(data: dict) -> str:
     if not isinstance(data.get("month"), str) or not isinstance(data.get("rehearsal"), bool):
         return "protocol-data.json names no month or rehearsal flag"
     draws = data.get("draws")
-    if not isinstance(draws, list) or not all(isinstance(d, dict) and isinstance(d.get("winners"), list)
-                                              for d in draws):
+    if not isinstance(draws, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("winners"), list) for d in draws
+    ):
         return "protocol-data.json has no readable list of draws"
     if not isinstance(data.get("abandoned"), list) or not all(isinstance(a, dict) for a in data["abandoned"]):
         return "protocol-data.json has no readable list of abandoned tickets"
@@ -139,8 +152,9 @@ def _shape_problem(data: dict) -> str:
 # --------------------------------------------------------------------------- the bundle
 
 
-def verify_bundle(path: str | os.PathLike | bytes, *, check_pdf: PdfChecker | None,
-                  public_key_pem: bytes | None = None) -> list[Finding]:
+def verify_bundle(
+    path: str | os.PathLike | bytes, *, check_pdf: PdfChecker | None, public_key_pem: bytes | None = None
+) -> list[Finding]:
     """One Finding per check; all ok means the bundle proves its winners. `check_pdf`: the checker of
     the protocol PDF (reports.pdf_check.protocol_pdf_verdict); None fails the protocol as not checked."""
     try:
@@ -159,16 +173,22 @@ def verify_bundle(path: str | os.PathLike | bytes, *, check_pdf: PdfChecker | No
     return _verify(manifest, files, public_key_pem, check_pdf)
 
 
-def _verify(manifest: dict, files: dict[str, bytes], public_key_pem: bytes | None,
-            check_pdf: PdfChecker | None) -> list[Finding]:
+def _verify(
+    manifest: dict, files: dict[str, bytes], public_key_pem: bytes | None, check_pdf: PdfChecker | None
+) -> list[Finding]:
     key = public_key_pem or load_public_key()
     month = manifest.get("month", "?")
     rehearsal = bool(manifest.get("rehearsal"))
     findings = [_check_files(manifest, files)]
     if rehearsal:
-        findings.append(Finding(f"{month}: rehearsal", True,
-                                "REHEARSAL bundle: its numbers come from the loopback stand-in, not RANDOM.ORG;"
-                                " it proves nothing about a real draw"))
+        findings.append(
+            Finding(
+                f"{month}: rehearsal",
+                True,
+                "REHEARSAL bundle: its numbers come from the loopback stand-in, not RANDOM.ORG;"
+                " it proves nothing about a real draw",
+            )
+        )
     for entry in manifest.get("draws", []):
         findings.extend(_check_entry(month, entry, files, key))
     findings.extend(_check_selfcheck(manifest, files))
@@ -202,15 +222,31 @@ def _check_entry(month: str, entry: dict, files: dict[str, bytes], key: bytes) -
     if pool_info:
         if pool_info.get("file") not in files:
             return [Finding(f"{month} {den}: pool", False, f"{pool_info.get('file')} is missing")]
-        pool = {"id": entry["id"], "month": month, "denomination": den, "purpose": pool_info.get("purpose", ""),
-                "size": pool_info["size"], "sha256": pool_info["sha256"], "text": _text(files, pool_info["file"])}
+        pool = {
+            "id": entry["id"],
+            "month": month,
+            "denomination": den,
+            "purpose": pool_info.get("purpose", ""),
+            "size": pool_info["size"],
+            "sha256": pool_info["sha256"],
+            "text": _text(files, pool_info["file"]),
+        }
         findings.append(_check_pool(pool))
     draw = {
-        "id": entry["id"], "month": month, "denomination": den, "kind": entry["kind"],
-        "rehearsal": bool(entry.get("rehearsal")), "method": entry["method"], "status": entry.get("status", "done"),
-        "drawn": entry["drawn"], "to_draw": entry["to_draw"], "carry_out": entry["carry_out"],
-        "redraw_certificate": entry.get("redraw_of_certificate"), "serial_number": entry.get("serial_number"),
-        "entropy": _text(files, entry.get("entropy_file")), "signed_random": _text(files, entry.get("random_file")),
+        "id": entry["id"],
+        "month": month,
+        "denomination": den,
+        "kind": entry["kind"],
+        "rehearsal": bool(entry.get("rehearsal")),
+        "method": entry["method"],
+        "status": entry.get("status", "done"),
+        "drawn": entry["drawn"],
+        "to_draw": entry["to_draw"],
+        "carry_out": entry["carry_out"],
+        "redraw_certificate": entry.get("redraw_of_certificate"),
+        "serial_number": entry.get("serial_number"),
+        "entropy": _text(files, entry.get("entropy_file")),
+        "signed_random": _text(files, entry.get("random_file")),
         "public_key_pem": _text(files, entry.get("public_key_file")),
     }
     if "ticket_id" in entry:  # the ticket inside the signed result must be this one (older bundles name none)
@@ -221,8 +257,11 @@ def _check_entry(month: str, entry: dict, files: dict[str, bytes], key: bytes) -
         return findings + [Finding(f"{month} {den}: nothing drawn", ok, "empty pool, everything carried over")]
     findings.extend(_check_draw(draw, pool, winners, key))
     if entry.get("development_licence") and draw["rehearsal"]:  # official: _check_draw fails it (rule 6)
-        findings.append(Finding(f"{month} {den}: licence", True,
-                                "WARNING: RANDOM.ORG development licence (not for production draws)"))
+        findings.append(
+            Finding(
+                f"{month} {den}: licence", True, "WARNING: RANDOM.ORG development licence (not for production draws)"
+            )
+        )
     return findings
 
 
@@ -253,8 +292,14 @@ def _check_selfcheck(manifest: dict, files: dict[str, bytes]) -> list[Finding]:
         return []
     label = f"{name}: commitments"
     if manifest.get("rehearsal"):
-        return [Finding(label, False, "a rehearsal bundle carries a self-check; it is published for "
-                                      "official draws only", code="commitments")]
+        return [
+            Finding(
+                label,
+                False,
+                "a rehearsal bundle carries a self-check; it is published for official draws only",
+                code="commitments",
+            )
+        ]
     try:
         text = files[name].decode("utf-8")
         doc, pairs = json.loads(text), _json_pairs(text)
@@ -269,22 +314,36 @@ def _check_selfcheck(manifest: dict, files: dict[str, bytes]) -> list[Finding]:
     findings = []
     listed = [t.get("denomination") if isinstance(t, dict) else None for t in tiers]
     if listed != [e.get("denomination") for e in originals]:
-        findings.append(Finding(label, False, f"its tiers are {listed}, the bundle's "
-                                              f"{[e.get('denomination') for e in originals]}", code="commitments"))
+        findings.append(
+            Finding(
+                label,
+                False,
+                f"its tiers are {listed}, the bundle's {[e.get('denomination') for e in originals]}",
+                code="commitments",
+            )
+        )
     for entry in originals:
         den = entry.get("denomination")
         at = listed.index(den) if den in listed else None
         if at is None:
             continue
         problems = _selfcheck_tier_problems(tiers[at], dict(tier_pairs[at]), entry, entries, files)
-        findings.append(Finding(f"{month} {den}: commitments", not problems, "; ".join(problems) or
-                                f"the self-check's {len(tiers[at].get('commitments') or [])} commitments are "
-                                "the pool text's, and its draw is the bundle's", code="commitments"))
+        findings.append(
+            Finding(
+                f"{month} {den}: commitments",
+                not problems,
+                "; ".join(problems)
+                or f"the self-check's {len(tiers[at].get('commitments') or [])} commitments are "
+                "the pool text's, and its draw is the bundle's",
+                code="commitments",
+            )
+        )
     return findings
 
 
-def _selfcheck_tier_problems(tier: dict, tier_pairs: dict, entry: dict, entries: list[dict],
-                             files: dict[str, bytes]) -> list[str]:
+def _selfcheck_tier_problems(
+    tier: dict, tier_pairs: dict, entry: dict, entries: list[dict], files: dict[str, bytes]
+) -> list[str]:
     den = entry.get("denomination")
     pool = entry.get("pool") or {}
     text = _text(files, pool.get("file"))
@@ -329,8 +388,10 @@ def _selfcheck_tier_problems(tier: dict, tier_pairs: dict, entry: dict, entries:
         return problems + [f"commitments: the bundle's pool hash {_short(pool.get('sha256'))} is not hexadecimal"]
     for i in range(max(len(got), len(lines))):
         if i >= len(lines) or i >= len(got):
-            problems.append(f"commitments: {len(got)} in the self-check, {len(lines)} members in the pool text "
-                            f"(first difference at ordinal {i + 1})")
+            problems.append(
+                f"commitments: {len(got)} in the self-check, {len(lines)} members in the pool text "
+                f"(first difference at ordinal {i + 1})"
+            )
             break
         o, a, c = lines[i]
         h = prefix.copy()
@@ -349,8 +410,11 @@ def _entry_data(entry: dict, files: dict[str, bytes]) -> dict[str, Any]:
         "kind": entry.get("kind"),
         "certificate": entry.get("redraw_of_certificate") if entry.get("kind") == "redraw" else None,
         "draw_date": entry.get("draw_date"),
-        "quota": entry.get("quota"), "carried_in": entry.get("carried_in"), "to_draw": entry.get("to_draw"),
-        "drawn": entry.get("drawn"), "carry_out": entry.get("carry_out"),
+        "quota": entry.get("quota"),
+        "carried_in": entry.get("carried_in"),
+        "to_draw": entry.get("to_draw"),
+        "drawn": entry.get("drawn"),
+        "carry_out": entry.get("carry_out"),
         "pool_size": pool.get("size", 0),
         "pool_sha256": pool.get("sha256", ""),
         "method": entry.get("method"),
@@ -359,8 +423,10 @@ def _entry_data(entry: dict, files: dict[str, bytes]) -> dict[str, Any]:
         "entropy": _text(files, entry.get("entropy_file")),
         "entropy_by": entry.get("entropy_by", ""),
         "entropy_at": entry.get("entropy_at"),
-        "winners": sorted([w.get("certificate"), w.get("ordinal"), w.get("account"), w.get("client_id")]
-                          for w in entry.get("winners", [])),
+        "winners": sorted(
+            [w.get("certificate"), w.get("ordinal"), w.get("account"), w.get("client_id")]
+            for w in entry.get("winners", [])
+        ),
     }
 
 
@@ -381,15 +447,25 @@ def _check_protocol(manifest: dict, files: dict[str, bytes], check_pdf: PdfCheck
         diffs = _differences(top, other, "signed protocol", "manifest")
         if isinstance(listed, dict) and listed.get("draws") != data.get("draws"):
             diffs.append("draws differ (see below)")
-        findings.append(Finding(f"{name}: manifest", False,
-                                "the manifest's protocol_data is not the signed protocol's: " + "; ".join(diffs)))
+        findings.append(
+            Finding(
+                f"{name}: manifest",
+                False,
+                "the manifest's protocol_data is not the signed protocol's: " + "; ".join(diffs),
+            )
+        )
     else:
         findings.append(Finding(f"{name}: manifest", True, "the manifest's protocol_data equals the signed one"))
     findings.extend(_compare_with_manifest(name, data, manifest, files))
     head = data.get("audit_head") or {}
-    findings.append(Finding(f"{name}: audit head", True,
-                            f"the protocol was signed at audit entry {head.get('seq')}, sha256 {head.get('sha256')}"
-                            " (python -m engine verify --protocol compares it with the database)"))
+    findings.append(
+        Finding(
+            f"{name}: audit head",
+            True,
+            f"the protocol was signed at audit entry {head.get('seq')}, sha256 {head.get('sha256')}"
+            " (python -m engine verify --protocol compares it with the database)",
+        )
+    )
     return findings
 
 
@@ -404,31 +480,53 @@ def _compare_with_manifest(name: str, data: dict, manifest: dict, files: dict[st
     diffs = _differences(header, listed, "signed protocol", "manifest")
     if header["rehearsal"] != listed["rehearsal"]:
         says = {True: "a rehearsal", False: "official"}
-        relabelled = (f"the manifest says {says[listed['rehearsal']]}, "
-                      f"the signed protocol says {says[bool(header['rehearsal'])]}")
+        relabelled = (
+            f"the manifest says {says[listed['rehearsal']]}, the signed protocol says {says[bool(header['rehearsal'])]}"
+        )
         diffs = [relabelled] + [d for d in diffs if not d.startswith("rehearsal:")]
-    findings.append(Finding(f"{name}: {month} header", not diffs, "; ".join(diffs) or
-                            f"month, {'rehearsal' if header['rehearsal'] else 'official'}, protocol number "
-                            "and draw date agree"))
+    findings.append(
+        Finding(
+            f"{name}: {month} header",
+            not diffs,
+            "; ".join(diffs)
+            or f"month, {'rehearsal' if header['rehearsal'] else 'official'}, protocol number and draw date agree",
+        )
+    )
     signed_draws = data.get("draws") or []
     entries = manifest.get("draws") or []
     for i in range(max(len(signed_draws), len(entries))):
         if i >= len(entries):
-            findings.append(Finding(f"{name}: {_draw_label(month, signed_draws[i])}", False,
-                                    "in the signed protocol but not in the bundle"))
+            findings.append(
+                Finding(
+                    f"{name}: {_draw_label(month, signed_draws[i])}",
+                    False,
+                    "in the signed protocol but not in the bundle",
+                )
+            )
             continue
         entry = _entry_data(entries[i], files)
         if entries[i].get("rehearsal") is not None and bool(entries[i]["rehearsal"]) != bool(data.get("rehearsal")):
-            findings.append(Finding(f"{name}: {_draw_label(month, entry)}", False,
-                                    "the bundle's draw and the signed protocol disagree on rehearsal / official"))
+            findings.append(
+                Finding(
+                    f"{name}: {_draw_label(month, entry)}",
+                    False,
+                    "the bundle's draw and the signed protocol disagree on rehearsal / official",
+                )
+            )
         if i >= len(signed_draws):
-            findings.append(Finding(f"{name}: {_draw_label(month, entry)}", False,
-                                    "in the bundle but not in the signed protocol"))
+            findings.append(
+                Finding(f"{name}: {_draw_label(month, entry)}", False, "in the bundle but not in the signed protocol")
+            )
             continue
         diffs = _differences(signed_draws[i], entry, "signed protocol", "bundle")
-        findings.append(Finding(f"{name}: {_draw_label(month, signed_draws[i])}", not diffs,
-                                "; ".join(diffs) or f"agrees with the bundle (pool {entry['pool_sha256'] or '-'}, "
-                                f"{len(entry['winners'])} winners)"))
+        findings.append(
+            Finding(
+                f"{name}: {_draw_label(month, signed_draws[i])}",
+                not diffs,
+                "; ".join(diffs)
+                or f"agrees with the bundle (pool {entry['pool_sha256'] or '-'}, {len(entry['winners'])} winners)",
+            )
+        )
     return findings
 
 
@@ -457,10 +555,16 @@ def verify_protocol(pdf: bytes, store: Any, *, check_pdf: PdfChecker | None, nam
 def _compare_with_stored(name: str, printed: dict, stored: dict) -> list[Finding]:
     month = printed.get("month", "?")
     header = ("format", "protocol_number", "draw_date")
-    diffs = _differences({k: printed.get(k) for k in header}, {k: stored.get(k) for k in header},
-                         "protocol", "database")
-    findings = [Finding(f"{name}: {month} header", not diffs, "; ".join(diffs) or "protocol number and draw date "
-                                                                                "agree with the database")]
+    diffs = _differences(
+        {k: printed.get(k) for k in header}, {k: stored.get(k) for k in header}, "protocol", "database"
+    )
+    findings = [
+        Finding(
+            f"{name}: {month} header",
+            not diffs,
+            "; ".join(diffs) or "protocol number and draw date agree with the database",
+        )
+    ]
     signed_draws, stored_draws = printed.get("draws") or [], stored["draws"]
     for i, d in enumerate(signed_draws):
         label = f"{name}: {_draw_label(month, d)}"
@@ -468,25 +572,38 @@ def _compare_with_stored(name: str, printed: dict, stored: dict) -> list[Finding
             findings.append(Finding(label, False, "in the protocol but not in the database"))
             continue
         diffs = _differences(d, stored_draws[i], "protocol", "database")
-        findings.append(Finding(label, not diffs, "; ".join(diffs) or
-                                f"equals the stored draw (pool {d.get('pool_sha256') or '-'}, "
-                                f"{len(d.get('winners') or [])} winners)"))
-    later = stored_draws[len(signed_draws):]
+        findings.append(
+            Finding(
+                label,
+                not diffs,
+                "; ".join(diffs)
+                or f"equals the stored draw (pool {d.get('pool_sha256') or '-'}, "
+                f"{len(d.get('winners') or [])} winners)",
+            )
+        )
+    later = stored_draws[len(signed_draws) :]
     if later:
         originals = [d for d in later if d["kind"] != "redraw"]
-        findings.append(Finding(
-            f"{name}: {month} later draws", not originals,
-            f"{len(originals)} original draw(s) stored but missing from the protocol" if originals else
-            f"{len(later)} re-draw(s) stored after this protocol was signed: "
-            + ", ".join(_draw_label(month, d) for d in later)))
+        findings.append(
+            Finding(
+                f"{name}: {month} later draws",
+                not originals,
+                f"{len(originals)} original draw(s) stored but missing from the protocol"
+                if originals
+                else f"{len(later)} re-draw(s) stored after this protocol was signed: "
+                + ", ".join(_draw_label(month, d) for d in later),
+            )
+        )
     signed_abandoned, stored_abandoned = printed["abandoned"], stored["abandoned"]
-    same = stored_abandoned[:len(signed_abandoned)] == signed_abandoned
+    same = stored_abandoned[: len(signed_abandoned)] == signed_abandoned
     since = len(stored_abandoned) - len(signed_abandoned)
     if same:
         detail = f"{len(signed_abandoned)} printed, as stored" + (f"; {since} abandoned since" if since > 0 else "")
     else:
-        detail = (f"the protocol lists {[a.get('ticket_id') for a in signed_abandoned]}, "
-                  f"the database {[a['ticket_id'] for a in stored_abandoned]}")
+        detail = (
+            f"the protocol lists {[a.get('ticket_id') for a in signed_abandoned]}, "
+            f"the database {[a['ticket_id'] for a in stored_abandoned]}"
+        )
     findings.append(Finding(f"{name}: {month} abandoned tickets", same, detail))
     return findings
 
@@ -503,15 +620,30 @@ def _check_audit_head(name: str, head: Any, audit: list[dict]) -> Finding:
     entry = next((e for e in audit if e["seq"] == seq), None)
     if entry is None:
         last = audit[-1]["seq"] if audit else 0
-        return Finding(label, False, f"audit entry {seq}, printed in the protocol, is not in the database (its "
-                                     f"record ends at entry {last}): history was removed after the protocol went out")
+        return Finding(
+            label,
+            False,
+            f"audit entry {seq}, printed in the protocol, is not in the database (its "
+            f"record ends at entry {last}): history was removed after the protocol went out",
+        )
     if entry["sha256"] != digest:
-        return Finding(label, False, f"audit entry {seq}: the protocol says sha256 {digest}, the database has "
-                                     f"{entry['sha256']}: history was rewritten after the protocol went out")
+        return Finding(
+            label,
+            False,
+            f"audit entry {seq}: the protocol says sha256 {digest}, the database has "
+            f"{entry['sha256']}: history was rewritten after the protocol went out",
+        )
     chain = _check_chain([e for e in audit if e["seq"] <= seq])
     if not chain.ok:
-        return Finding(label, False, f"audit entry {seq} has the printed sha256, but the stored entries up to it do "
-                                     f"not recompute: {chain.detail}")
+        return Finding(
+            label,
+            False,
+            f"audit entry {seq} has the printed sha256, but the stored entries up to it do "
+            f"not recompute: {chain.detail}",
+        )
     since = sum(1 for e in audit if e["seq"] > seq)
-    return Finding(label, True, f"audit entry {seq} sha256 {digest} is in the stored chain, which recomputes up to "
-                                f"it ({since} entries since)")
+    return Finding(
+        label,
+        True,
+        f"audit entry {seq} sha256 {digest} is in the stored chain, which recomputes up to it ({since} entries since)",
+    )

@@ -6,6 +6,7 @@ page and the home page. `set_claim` moves a status along the allowed transitions
 `awaiting_redraw` lists the certificates the commission must re-draw; `certificate_history`
 tells one certificate's story from the stored winners and the audit record.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,9 @@ def effective_status(winner: WinnerRecord, today: dt.date) -> str:
     return winner.status
 
 
-def claims(store: Store, month: str | None = None, *, today: dt.date | None = None,
-           rehearsal: bool = False) -> list[ClaimView]:
+def claims(
+    store: Store, month: str | None = None, *, today: dt.date | None = None, rehearsal: bool = False
+) -> list[ClaimView]:
     """Current winners with status, deadline and days left (clause 12)."""
     today = today or dt.date.today()
     return [claim_view(w, today) for w in store.winners(month, rehearsal=rehearsal) if w.current]
@@ -66,8 +68,9 @@ def claim_view(winner: WinnerRecord, today: dt.date) -> ClaimView:
     return ClaimView(winner, effective_status(winner, today), winner.deadline, (winner.deadline - today).days)
 
 
-def awaiting_redraw(store: Store, month: str | None = None, *, today: dt.date | None = None,
-                    rehearsal: bool = False) -> list[ClaimView]:
+def awaiting_redraw(
+    store: Store, month: str | None = None, *, today: dt.date | None = None, rehearsal: bool = False
+) -> list[ClaimView]:
     """Certificates whose winner lapsed (clause 12) or forfeited (clause 15) and that the commission
     has neither re-drawn nor carried over: they wait for a re-draw on the live draw page (rule 3)."""
     views = [c for c in claims(store, month, today=today, rehearsal=rehearsal) if c.status in REDRAW_REASONS]
@@ -75,8 +78,10 @@ def awaiting_redraw(store: Store, month: str | None = None, *, today: dt.date | 
     for c in views:
         w = c.winner
         run = store.draw_run(w.draw_id) if rehearsal else None
-        carried = any(d.kind == "redraw" and d.redraw_of_certificate == w.certificate and d.drawn == 0
-                      for d in store.tier_draws(w.month, w.denomination, rehearsal=rehearsal, run=run))
+        carried = any(
+            d.kind == "redraw" and d.redraw_of_certificate == w.certificate and d.drawn == 0
+            for d in store.tier_draws(w.month, w.denomination, rehearsal=rehearsal, run=run)
+        )
         if not carried:
             out.append(c)
     return out
@@ -109,14 +114,17 @@ def set_claim(
         raise ClaimRefused(f"{what} is {winner.status}; it cannot become {status}")
     late = today > winner.deadline
     if status in ("contacted", "claimed") and winner.status == "drawn" and late:
-        raise ClaimRefused(f"{what}: the deadline {winner.deadline.isoformat()} passed without contact; "
-                           "the certificate is unclaimed (clause 12)")
+        raise ClaimRefused(
+            f"{what}: the deadline {winner.deadline.isoformat()} passed without contact; "
+            "the certificate is unclaimed (clause 12)"
+        )
     if status == "unclaimed" and not late:
         raise ClaimRefused(f"{what}: the deadline {winner.deadline.isoformat()} has not passed yet")
     if status == "forfeited" and not note.strip():
         raise ClaimRefused(f"{what}: a forfeit needs a note saying why (clause 15)")
-    return store.set_winner_status(winner.id, status, note=note.strip(), certificate_serial=certificate_serial,
-                                   at_date=today)
+    return store.set_winner_status(
+        winner.id, status, note=note.strip(), certificate_serial=certificate_serial, at_date=today
+    )
 
 
 @dataclass(frozen=True)
@@ -131,15 +139,25 @@ class CertificateEvent:
     actor: str = ""
 
 
-def certificate_history(store: Store, month: str, denomination: int, certificate: int, *,
-                        today: dt.date | None = None, rehearsal: bool = False) -> list[CertificateEvent]:
+def certificate_history(
+    store: Store,
+    month: str,
+    denomination: int,
+    certificate: int,
+    *,
+    today: dt.date | None = None,
+    rehearsal: bool = False,
+) -> list[CertificateEvent]:
     """Every winner a certificate had (replaced ones too) and what happened to each, oldest first,
     from the stored winners and the audit record: drawn -> contacted -> forfeited -> replaced by ..."""
     today = today or dt.date.today()
     run = current_run(store, month, rehearsal=rehearsal)
     slot_draws = {d.id: d for d in store.tier_draws(month, denomination, rehearsal=rehearsal, run=run)}
-    winners = [w for w in store.winners(month, rehearsal=rehearsal)
-               if w.denomination == denomination and w.certificate == certificate and w.draw_id in slot_draws]
+    winners = [
+        w
+        for w in store.winners(month, rehearsal=rehearsal)
+        if w.denomination == denomination and w.certificate == certificate and w.draw_id in slot_draws
+    ]
     by_id = {w.id: w for w in winners}
     events: list[CertificateEvent] = []
     for w in winners:
@@ -149,15 +167,26 @@ def certificate_history(store: Store, month: str, denomination: int, certificate
         p = e.payload
         if e.action == "claim" and p.get("winner_id") in by_id:
             on = dt.date.fromisoformat(p["date"]) if p.get("date") else e.at.date()
-            events.append(CertificateEvent(e.at, on, p.get("to", ""), by_id[p["winner_id"]], p.get("note", ""), e.actor))
+            events.append(
+                CertificateEvent(e.at, on, p.get("to", ""), by_id[p["winner_id"]], p.get("note", ""), e.actor)
+            )
         elif e.action == "draw_done" and p.get("replaces_winner_id") in by_id and p.get("winners"):
             old, redraw = by_id[p["replaces_winner_id"]], slot_draws.get(p.get("draw_id"))
             at = redraw.finished_at if redraw else e.at
-            events.append(CertificateEvent(at, redraw.draw_date if redraw else e.at.date(), "replaced", old,
-                                           p.get("replaced_status") or "", e.actor))
+            events.append(
+                CertificateEvent(
+                    at,
+                    redraw.draw_date if redraw else e.at.date(),
+                    "replaced",
+                    old,
+                    p.get("replaced_status") or "",
+                    e.actor,
+                )
+            )
     for w in winners:  # a window that ran out without contact is a step too (clause 12), stored or not
         if w.current and effective_status(w, today) == "unclaimed" and w.status == "drawn":
             events.append(CertificateEvent(None, w.deadline + dt.timedelta(days=1), "lapsed", w))
     order = {"drawn": 0, "replaced": 8, "redrawn": 9}  # at one instant: the old winner goes, then the new one
-    return sorted(events, key=lambda ev: (ev.on, ev.at or dt.datetime.combine(ev.on, dt.time(), dt.UTC),
-                                          order.get(ev.event, 5)))
+    return sorted(
+        events, key=lambda ev: (ev.on, ev.at or dt.datetime.combine(ev.on, dt.time(), dt.UTC), order.get(ev.event, 5))
+    )

@@ -29,6 +29,7 @@ The commission file (--commission) is TOML:
 
 Exit codes: 0 done, 1 refused or a check failed, 2 the input could not be used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -141,8 +142,9 @@ def load_commission(path: str) -> tuple[str, str, tuple[CommissionMember, ...]]:
         role = str(m.get("role", "member")).strip().lower()
         if role not in COMMISSION_ROLES:
             raise InputError(f"{path}: member {i} has role {role!r}; use {', '.join(COMMISSION_ROLES)}")
-        members.append(CommissionMember(role=role, name=str(m["name"]).strip(),
-                                        position=str(m.get("position", "")).strip()))
+        members.append(
+            CommissionMember(role=role, name=str(m["name"]).strip(), position=str(m.get("position", "")).strip())
+        )
     return str(data.get("place", "")), str(data.get("protocol_number", "")), tuple(members)
 
 
@@ -159,14 +161,15 @@ def tier_json(d: DrawRecord) -> dict[str, Any]:
         out["signed_random"] = json.loads(d.signed_random)  # key order as received is kept
     if d.entropy:
         out["entropy"] = d.entropy
-    out["winners"] = [{"certificate": w.certificate, "ordinal": w.ordinal, "account": w.account,
-                       "client_id": w.client_id} for w in d.winners]
+    out["winners"] = [
+        {"certificate": w.certificate, "ordinal": w.ordinal, "account": w.account, "client_id": w.client_id}
+        for w in d.winners
+    ]
     return out
 
 
 def month_json(record: MonthRecord, method: str) -> dict[str, Any]:
-    return {"month": record.month, "method": method,
-            "tiers": [tier_json(d) for d in record.draws if d.kind == "draw"]}
+    return {"month": record.month, "method": method, "tiers": [tier_json(d) for d in record.draws if d.kind == "draw"]}
 
 
 def _print_json(value: Any) -> None:
@@ -181,9 +184,11 @@ def _print_month(record: MonthRecord) -> None:
         if d.kind != "draw":
             continue
         size = d.pool.size if d.pool else 0
-        print(f"  {d.denomination}: pool {size}, sha256 {d.pool.sha256 if d.pool else '-'}, "
-              f"to draw {d.to_draw}, drawn {d.drawn}, carried over {d.carry_out}, method {d.method}"
-              + (f", serial {d.serial_number}" if d.serial_number is not None else ""))
+        print(
+            f"  {d.denomination}: pool {size}, sha256 {d.pool.sha256 if d.pool else '-'}, "
+            f"to draw {d.to_draw}, drawn {d.drawn}, carried over {d.carry_out}, method {d.method}"
+            + (f", serial {d.serial_number}" if d.serial_number is not None else "")
+        )
         if d.development_licence:
             print("    warning: RANDOM.ORG development licence: not valid for an official draw")
         for w in d.winners:
@@ -193,13 +198,19 @@ def _print_month(record: MonthRecord) -> None:
 def _progress(event: str, info: dict) -> None:
     """Plain-English progress on stderr, so stdout stays clean for --json."""
     if event == "pool_frozen":
-        print(f"{info['month']} {info['denomination']}: pool of {info['pool_size']} frozen, "
-              f"sha256 {info['pool_sha256']}" + (" (resumed)" if info.get("resumed") else ""), file=sys.stderr)
+        print(
+            f"{info['month']} {info['denomination']}: pool of {info['pool_size']} frozen, "
+            f"sha256 {info['pool_sha256']}" + (" (resumed)" if info.get("resumed") else ""),
+            file=sys.stderr,
+        )
     elif event == "ticket":
         print(f"  RANDOM.ORG ticket {info['ticket_id']}", file=sys.stderr)
     elif event == "signature_verified":
-        print(f"  signed result {info['serial_number']} verified" + (" (recovered through the ticket)"
-              if info.get("recovered") else ""), file=sys.stderr)
+        print(
+            f"  signed result {info['serial_number']} verified"
+            + (" (recovered through the ticket)" if info.get("recovered") else ""),
+            file=sys.stderr,
+        )
         if info.get("development_licence"):
             print("  warning: RANDOM.ORG development licence: not valid for an official draw", file=sys.stderr)
 
@@ -264,15 +275,23 @@ def run_draw(args: argparse.Namespace) -> int:
             place, number, members = load_commission(args.commission)
         draw_date = args.draw_date or dt.date.today()
         store = _store(args.db)
-        result = preview(args.file, month=args.month, draw_date=draw_date, sheet=args.sheet,
-                         history=store.history())
+        result = preview(args.file, month=args.month, draw_date=draw_date, sheet=args.sheet, history=store.history())
         if result.rows.errors:
-            print(f"note: {result.rows.errors} rows of {result.file_name} could not be read; "
-                  "see `python -m engine preview`", file=sys.stderr)
-        occasion = DrawOccasion(args.month, draw_date, args.method, rehearsal=args.rehearsal,
-                                place=args.place or place)
-        record = draw_month(store, result, occasion, entropy=entropy, commission=members,
-                            protocol_number=number or None, on_step=_progress)
+            print(
+                f"note: {result.rows.errors} rows of {result.file_name} could not be read; "
+                "see `python -m engine preview`",
+                file=sys.stderr,
+            )
+        occasion = DrawOccasion(args.month, draw_date, args.method, rehearsal=args.rehearsal, place=args.place or place)
+        record = draw_month(
+            store,
+            result,
+            occasion,
+            entropy=entropy,
+            commission=members,
+            protocol_number=number or None,
+            on_step=_progress,
+        )
         if args.json:
             _print_json(month_json(record, args.method))
         else:
@@ -289,20 +308,32 @@ def run_redraw(args: argparse.Namespace) -> int:
         entropy = _entropy_source(args)
         store = _store(args.db)
         occasion = DrawOccasion(args.month, args.draw_date or dt.date.today(), args.method, rehearsal=args.rehearsal)
-        prepared = prepare_redraw(store, occasion, args.denomination, args.certificate, reason=args.reason,
-                                  on_step=_progress)
+        prepared = prepare_redraw(
+            store, occasion, args.denomination, args.certificate, reason=args.reason, on_step=_progress
+        )
         text = entropy([prepared]) if callable(entropy) and prepared.method == METHOD_OFFLINE else None
         d = execute_tier(store, prepared.id, entropy=text if callable(entropy) else entropy, on_step=_progress)
         if args.json:
-            _print_json({"month": d.month, "method": d.method, "certificate": args.certificate,
-                         "reason": args.reason, **tier_json(d)})
+            _print_json(
+                {
+                    "month": d.month,
+                    "method": d.method,
+                    "certificate": args.certificate,
+                    "reason": args.reason,
+                    **tier_json(d),
+                }
+            )
         elif d.winners:
             w = d.winners[0]
-            print(f"{d.month} {d.denomination} certificate {w.certificate}: re-drawn to #{w.ordinal} "
-                  f"{w.account} {w.client_id} {w.client_name} (pool of {d.pool.size}, sha256 {d.pool.sha256})")
+            print(
+                f"{d.month} {d.denomination} certificate {w.certificate}: re-drawn to #{w.ordinal} "
+                f"{w.account} {w.client_id} {w.client_name} (pool of {d.pool.size}, sha256 {d.pool.sha256})"
+            )
         else:
-            print(f"{d.month} {d.denomination} certificate {args.certificate}: nobody left in the pool; "
-                  "the certificate carries over to the next month")
+            print(
+                f"{d.month} {d.denomination} certificate {args.certificate}: nobody left in the pool; "
+                "the certificate carries over to the next month"
+            )
         return 0
 
     return _run_guarded(body)
@@ -314,20 +345,28 @@ def _entropy_source(args: argparse.Namespace) -> Any:
     if args.method != METHOD_OFFLINE:
         return None
     if args.entropy is not None and not args.rehearsal:
-        raise InputError("an official draw's entropy is entered after the pool hashes are printed: leave out "
-                         "--entropy and type it at the prompt (or send it on standard input)")
+        raise InputError(
+            "an official draw's entropy is entered after the pool hashes are printed: leave out "
+            "--entropy and type it at the prompt (or send it on standard input)"
+        )
     if args.rehearsal:
         if not (args.entropy or "").strip():
             raise InputError("the offline method needs --entropy (the commission's public entropy string)")
         return args.entropy
 
     def ask(prepared: list) -> str:
-        print("The pool hashes above are now public. Roll the dice in front of everyone and type the entropy "
-              "string (one line):", file=sys.stderr, flush=True)
+        print(
+            "The pool hashes above are now public. Roll the dice in front of everyone and type the entropy "
+            "string (one line):",
+            file=sys.stderr,
+            flush=True,
+        )
         line = sys.stdin.readline()
         if not line.strip():
-            raise InputError("no entropy was entered; nothing was drawn (the frozen pools are kept and the same "
-                             "command resumes them)")
+            raise InputError(
+                "no entropy was entered; nothing was drawn (the frozen pools are kept and the same "
+                "command resumes them)"
+            )
         return line.strip()
 
     return ask
@@ -339,12 +378,23 @@ def run_abandon(args: argparse.Namespace) -> int:
 
         d = abandon_ticket(_store(args.db), args.month, args.denomination, reason=args.reason)
         if args.json:
-            _print_json({"month": d.month, "denomination": d.denomination, "draw_id": d.id, "ticket_id": d.ticket_id,
-                         "certificate": d.redraw_of_certificate, "reason": args.reason.strip(),
-                         "failure": d.failure, "status": d.status})
+            _print_json(
+                {
+                    "month": d.month,
+                    "denomination": d.denomination,
+                    "draw_id": d.id,
+                    "ticket_id": d.ticket_id,
+                    "certificate": d.redraw_of_certificate,
+                    "reason": args.reason.strip(),
+                    "failure": d.failure,
+                    "status": d.status,
+                }
+            )
         else:
-            print(f"{d.month} {d.denomination}: ticket {d.ticket_id} abandoned ({args.reason.strip()}); the tier can "
-                  "be drawn afresh")
+            print(
+                f"{d.month} {d.denomination}: ticket {d.ticket_id} abandoned ({args.reason.strip()}); the tier can "
+                "be drawn afresh"
+            )
         return 0
 
     return _run_guarded(body)
@@ -356,18 +406,31 @@ def run_claims(args: argparse.Namespace) -> int:
 
         rows = claims(_store(args.db), args.month, today=args.today, rehearsal=args.rehearsal)
         if args.json:
-            _print_json([
-                {"month": c.winner.month, "denomination": c.winner.denomination,
-                 "certificate": c.winner.certificate, "account": c.winner.account,
-                 "client_id": c.winner.client_id, "client_name": c.winner.client_name,
-                 "status": c.status, "deadline": c.deadline.isoformat(), "days_left": c.days_left,
-                 "note": c.winner.note, "certificate_serial": c.winner.certificate_serial}
-                for c in rows])
+            _print_json(
+                [
+                    {
+                        "month": c.winner.month,
+                        "denomination": c.winner.denomination,
+                        "certificate": c.winner.certificate,
+                        "account": c.winner.account,
+                        "client_id": c.winner.client_id,
+                        "client_name": c.winner.client_name,
+                        "status": c.status,
+                        "deadline": c.deadline.isoformat(),
+                        "days_left": c.days_left,
+                        "note": c.winner.note,
+                        "certificate_serial": c.winner.certificate_serial,
+                    }
+                    for c in rows
+                ]
+            )
             return 0
         for c in rows:
             w = c.winner
-            print(f"{w.month} {w.denomination:>6} #{w.certificate:<3} {c.status:<10} deadline "
-                  f"{c.deadline.isoformat()} ({c.days_left:+d} days)  {w.account} {w.client_name}")
+            print(
+                f"{w.month} {w.denomination:>6} #{w.certificate:<3} {c.status:<10} deadline "
+                f"{c.deadline.isoformat()} ({c.days_left:+d} days)  {w.account} {w.client_name}"
+            )
         return 0
 
     return _run_guarded(body)
@@ -377,8 +440,17 @@ def run_claim(args: argparse.Namespace) -> int:
     def body() -> int:
         from engine.claims import set_claim  # noqa: PLC0415 (--help stays light)
 
-        w = set_claim(_store(args.db), args.month, args.denomination, args.certificate, args.status,
-                      note=args.note, certificate_serial=args.serial, today=args.today, rehearsal=args.rehearsal)
+        w = set_claim(
+            _store(args.db),
+            args.month,
+            args.denomination,
+            args.certificate,
+            args.status,
+            note=args.note,
+            certificate_serial=args.serial,
+            today=args.today,
+            rehearsal=args.rehearsal,
+        )
         print(f"{w.month} {w.denomination} certificate {w.certificate}: {w.status}")
         return 0
 
@@ -398,8 +470,10 @@ def run_check_signature(args: argparse.Namespace) -> int:
         signed = check_signed_file(args.file, key)
     except RandomOrgError as exc:
         return _fail(str(exc), 1)
-    print(f"signature verifies: serial {signed.serial_number}, completed {signed.completion_time}, "
-          f"data {list(signed.data)}")
+    print(
+        f"signature verifies: serial {signed.serial_number}, completed {signed.completion_time}, "
+        f"data {list(signed.data)}"
+    )
     if signed.user_data is not None:
         print(f"userData: {json.dumps(signed.user_data, ensure_ascii=False)}")
     if signed.development_licence:

@@ -1,4 +1,5 @@
 """`python -m engine preview FILE [--month YYYY-MM] [--draw-date YYYY-MM-DD] [--sheet NAME] [--db URL] [--json]`."""
+
 from __future__ import annotations
 
 import argparse

@@ -19,6 +19,7 @@ that order.
 One line per finding; exit 1 when any check fails (naming the draw, the tier
 and what differs), 2 when the input cannot be used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,7 +50,6 @@ def run_verify(args: argparse.Namespace) -> int:
         if args.bundle:
             findings += verify_bundle(args.bundle, check_pdf=protocol_pdf_verdict)
         if args.protocol:
-
             path = Path(args.protocol)
             try:
                 pdf = path.read_bytes()

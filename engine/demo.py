@@ -13,6 +13,7 @@ app, the tests and the benchmark read the same kind of file.
 
     python -m engine.demo --out DIR [--seed N] [--rows N] [--month YYYY-MM] [--format xlsx|csv]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,15 +41,34 @@ DEFAULT_MONTHS = tuple(f"2021-{m:02d}" for m in range(3, 12))
 # Data rows per month (blank rows come on top) and, where the demo is meant to
 # fall short of the quota of 2, how many eligible 100 000-tier participants.
 MONTH_ROWS = {
-    "2021-03": 420, "2021-04": 310, "2021-05": 780, "2021-06": 1150, "2021-07": 560,
-    "2021-08": 940, "2021-09": 1480, "2021-10": 1960, "2021-11": 1720,
+    "2021-03": 420,
+    "2021-04": 310,
+    "2021-05": 780,
+    "2021-06": 1150,
+    "2021-07": 560,
+    "2021-08": 940,
+    "2021-09": 1480,
+    "2021-10": 1960,
+    "2021-11": 1720,
 }
 TOP_TIER_SHORT = {"2021-04": 0, "2021-07": 1, "2021-10": 1}
 
 FIELDS = (
-    "account", "client_id", "client_name", "client_type", "plan", "connected_on",
-    "monthly_fee", "new_client", "previous_service_until", "extra", "disconnected_on",
-    "merged_accounts", "region", "phone", "email",
+    "account",
+    "client_id",
+    "client_name",
+    "client_type",
+    "plan",
+    "connected_on",
+    "monthly_fee",
+    "new_client",
+    "previous_service_until",
+    "extra",
+    "disconnected_on",
+    "merged_accounts",
+    "region",
+    "phone",
+    "email",
 )
 # Header variants as RULES.md names them; the first of each is the tidy one.
 HEADERS = {
@@ -240,12 +260,40 @@ def _csv_text(v: object, comma_decimal: bool) -> str:
 
 # ------------------------------------------------------------ the generator
 _KK_SURNAMES = (
-    "Асқаров", "Жұмабаев", "Серікбаев", "Нұрланов", "Оспанов", "Төлеуов", "Бекова", "Әбілқасымова",
-    "Қасымов", "Сәрсенбаев", "Ермекова", "Мұқанов", "Ахметова", "Омаров", "Ізбасарова", "Құдайбергенов",
+    "Асқаров",
+    "Жұмабаев",
+    "Серікбаев",
+    "Нұрланов",
+    "Оспанов",
+    "Төлеуов",
+    "Бекова",
+    "Әбілқасымова",
+    "Қасымов",
+    "Сәрсенбаев",
+    "Ермекова",
+    "Мұқанов",
+    "Ахметова",
+    "Омаров",
+    "Ізбасарова",
+    "Құдайбергенов",
 )
 _RU_SURNAMES = (
-    "Ким", "Иванов", "Петрова", "Цой", "Пак", "Смирнов", "Шевченко", "Ли", "Кузнецова", "Волков",
-    "Тен", "Морозова", "Сергеев", "Абдрахманов", "Юсупова", "Нуриев",
+    "Ким",
+    "Иванов",
+    "Петрова",
+    "Цой",
+    "Пак",
+    "Смирнов",
+    "Шевченко",
+    "Ли",
+    "Кузнецова",
+    "Волков",
+    "Тен",
+    "Морозова",
+    "Сергеев",
+    "Абдрахманов",
+    "Юсупова",
+    "Нуриев",
 )
 _INITIALS = "АБДЕЖКМНСТГРЛ"
 _KK_INITIALS = "АБДЕЖҚМНСТҒӘЛ"
@@ -254,34 +302,126 @@ _KK_WORDS = (
     ("Дән", "Жол", "Құрылыс", "Сервис", "Трейд", "Агро", "Логистик", "Медиа", "Тех", "Өрнек", "Қанат", "Орда"),
 )
 _RU_WORDS = (
-    ("Степной", "Северный", "Восточный", "Новый", "Алатау", "Каспий", "Евразия", "Горизонт", "Азия",
-     "Сарыарка", "Байтерек", "Меридиан"),
+    (
+        "Степной",
+        "Северный",
+        "Восточный",
+        "Новый",
+        "Алатау",
+        "Каспий",
+        "Евразия",
+        "Горизонт",
+        "Азия",
+        "Сарыарка",
+        "Байтерек",
+        "Меридиан",
+    ),
     ("ветер", "ключ", "Строй", "Трейд", "Логистик", "Консалт", "Фарм", "Сервис", "Плюс", "Агро", "Ойл", "Групп"),
 )
 _REGIONS = (
-    ("Нұр-Сұлтан", "Нур-Султан"), ("Алматы", "Алматы"), ("Шымкент", "Шымкент"),
-    ("Ақмола облысы", "Акмолинская область"), ("Ақтөбе облысы", "Актюбинская область"),
-    ("Алматы облысы", "Алматинская область"), ("Атырау облысы", "Атырауская область"),
-    ("Шығыс Қазақстан облысы", "Восточно-Казахстанская область"), ("Жамбыл облысы", "Жамбылская область"),
-    ("Батыс Қазақстан облысы", "Западно-Казахстанская область"), ("Қарағанды облысы", "Карагандинская область"),
-    ("Қостанай облысы", "Костанайская область"), ("Қызылорда облысы", "Кызылординская область"),
-    ("Маңғыстау облысы", "Мангистауская область"), ("Павлодар облысы", "Павлодарская область"),
-    ("Солтүстік Қазақстан облысы", "Северо-Казахстанская область"), ("Түркістан облысы", "Туркестанская область"),
+    ("Нұр-Сұлтан", "Нур-Султан"),
+    ("Алматы", "Алматы"),
+    ("Шымкент", "Шымкент"),
+    ("Ақмола облысы", "Акмолинская область"),
+    ("Ақтөбе облысы", "Актюбинская область"),
+    ("Алматы облысы", "Алматинская область"),
+    ("Атырау облысы", "Атырауская область"),
+    ("Шығыс Қазақстан облысы", "Восточно-Казахстанская область"),
+    ("Жамбыл облысы", "Жамбылская область"),
+    ("Батыс Қазақстан облысы", "Западно-Казахстанская область"),
+    ("Қарағанды облысы", "Карагандинская область"),
+    ("Қостанай облысы", "Костанайская область"),
+    ("Қызылорда облысы", "Кызылординская область"),
+    ("Маңғыстау облысы", "Мангистауская область"),
+    ("Павлодар облысы", "Павлодарская область"),
+    ("Солтүстік Қазақстан облысы", "Северо-Казахстанская область"),
+    ("Түркістан облысы", "Туркестанская область"),
 )
 # Oblast codes at the start of 10-digit accounts ("02…", "07…": leading zeros).
 _ACCOUNT_PREFIXES = ("02", "03", "05", "07", "10", "14", "19", "31", "47", "55", "61", "71")
 _KK_NOTES = ("", "", "", "ismet.kz", "e-шарт", "Сату орталығы", "қайта қосылды", "@Айгерим", "=тексеру")
 _RU_MANAGERS = ("", "", "Иванова Е.", "Сейткали А.", "Ким Д.", "Оразова Ж.", "@Нурлан", "-")
 _PRICE_POINTS = (
-    5999, 6500, 6990, 7490, 7990, 8990, 9990, 10990, 11990, 12490, 13990, 14999, 15000, 16990, 17990,
-    19990, 22490, 24990, 27990, 29999, 30000, 34990, 39990, 45990, 59990, 89990,
+    5999,
+    6500,
+    6990,
+    7490,
+    7990,
+    8990,
+    9990,
+    10990,
+    11990,
+    12490,
+    13990,
+    14999,
+    15000,
+    16990,
+    17990,
+    19990,
+    22490,
+    24990,
+    27990,
+    29999,
+    30000,
+    34990,
+    39990,
+    45990,
+    59990,
+    89990,
 )
-_TRANSLIT = str.maketrans({
-    **dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-               ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
-                "s", "t", "u", "f", "kh", "ts", "ch", "sh", "sh", "", "y", "", "e", "yu", "ya", "a", "g",
-                "k", "n", "o", "u", "u", "h", "i"])),
-})
+_TRANSLIT = str.maketrans(
+    {
+        **dict(
+            zip(
+                "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+                [
+                    "a",
+                    "b",
+                    "v",
+                    "g",
+                    "d",
+                    "e",
+                    "e",
+                    "zh",
+                    "z",
+                    "i",
+                    "i",
+                    "k",
+                    "l",
+                    "m",
+                    "n",
+                    "o",
+                    "p",
+                    "r",
+                    "s",
+                    "t",
+                    "u",
+                    "f",
+                    "kh",
+                    "ts",
+                    "ch",
+                    "sh",
+                    "sh",
+                    "",
+                    "y",
+                    "",
+                    "e",
+                    "yu",
+                    "ya",
+                    "a",
+                    "g",
+                    "k",
+                    "n",
+                    "o",
+                    "u",
+                    "u",
+                    "h",
+                    "i",
+                ],
+            )
+        ),
+    }
+)
 _NBSP = "\u00a0"
 
 
@@ -349,8 +489,9 @@ class _Month:
                 self.accounts.add(acc)
                 return acc
 
-    def _client(self, ie: bool, rng: random.Random | None = None, tag: int | None = None,
-                kk: bool | None = None) -> _Client:
+    def _client(
+        self, ie: bool, rng: random.Random | None = None, tag: int | None = None, kk: bool | None = None
+    ) -> _Client:
         rng = rng or self.rng
         kk_style = rng.random() < (0.75 if (self.kk if kk is None else kk) else 0.25)
         if ie:
@@ -371,20 +512,33 @@ class _Month:
             type_text = rng.choice(("ЖШС", "ЖШС", "LLP", "жшс") if kk_style else ("ТОО", "ТОО", "тоо", " ТОО ", "LLP"))
             bundle = False
             plan = "Базалық" if kk_style else "Базовый"
-            mail_user = rng.choice(("info", "buh", "office", "director")) + "." + firm.split()[0].lower().translate(_TRANSLIT)
+            mail_user = (
+                rng.choice(("info", "buh", "office", "director")) + "." + firm.split()[0].lower().translate(_TRANSLIT)
+            )
         region = rng.choice(_REGIONS)[0 if self.kk else 1]
         operator = rng.choice(("701", "702", "705", "707", "747", "771", "775", "778"))
         number = f"{rng.randrange(10**7):07d}"
-        phone = rng.choice((
-            f"+7 {operator} {number[:3]} {number[3:5]} {number[5:]}",
-            f"+7 ({operator}) {number[:3]}-{number[3:5]}-{number[5:]}",
-            f"8{operator}{number}",
-            f"+7{operator}{number}",
-        ))
-        email = "" if rng.random() < 0.2 else f"{mail_user}@{rng.choice(('mail.ru', 'mail.kz', 'gmail.com', 'inbox.kz'))}"
+        phone = rng.choice(
+            (
+                f"+7 {operator} {number[:3]} {number[3:5]} {number[5:]}",
+                f"+7 ({operator}) {number[:3]}-{number[3:5]}-{number[5:]}",
+                f"8{operator}{number}",
+                f"+7{operator}{number}",
+            )
+        )
+        email = (
+            "" if rng.random() < 0.2 else f"{mail_user}@{rng.choice(('mail.ru', 'mail.kz', 'gmail.com', 'inbox.kz'))}"
+        )
         return _Client(
-            client_id=self._new_id(ie, rng, tag), name=name, type_text=type_text, is_ie=ie, bundle=bundle,
-            plan=plan, region=region, phone=phone, email=email,
+            client_id=self._new_id(ie, rng, tag),
+            name=name,
+            type_text=type_text,
+            is_ie=ie,
+            bundle=bundle,
+            plan=plan,
+            region=region,
+            phone=phone,
+            email=email,
         )
 
     # values as written ---------------------------------------------------
@@ -404,9 +558,17 @@ class _Month:
         sign = "-" if fee < 0 else ""
         grouped = f"{whole:,}".replace(",", self.rng.choice((" ", _NBSP)))
         cents = f"{abs(fee) - whole:.2f}"[2:]
-        return self.rng.choice((
-            f"{sign}{grouped}", f"{sign}{grouped},{cents}", f"{sign}{whole}.{cents}",
-        )) if fee == fee.to_integral() else f"{sign}{grouped},{cents}"
+        return (
+            self.rng.choice(
+                (
+                    f"{sign}{grouped}",
+                    f"{sign}{grouped},{cents}",
+                    f"{sign}{whole}.{cents}",
+                )
+            )
+            if fee == fee.to_integral()
+            else f"{sign}{grouped},{cents}"
+        )
 
     def _id_cell(self, client_id: str):
         # Excel users paste IINs as numbers: the leading zeros are lost.
@@ -471,7 +633,9 @@ class _Month:
             "previous_service_until": self._date_cell(prev) if prev else None,
             "extra": extra or None,
             "disconnected_on": None,
-            "merged_accounts": rng.choice((None, None, None, "жоқ", "нет", "-") if self.kk else (None, None, None, "нет", "-")),
+            "merged_accounts": rng.choice(
+                (None, None, None, "жоқ", "нет", "-") if self.kk else (None, None, None, "нет", "-")
+            ),
             "region": client.region,
             "phone": client.phone,
             "email": client.email or None,
@@ -487,10 +651,18 @@ class _Month:
         rng, rules = self.rng, self.rules
         share = (lambda s: max(1, round(n * s))) if self.messy else (lambda s: 0)
         counts = {
-            MISSING_VALUE: share(0.01), BAD_CLIENT_ID: share(0.01), NEGATIVE_FEE: share(0.004),
-            BAD_DATE: share(0.005), "client_type": share(0.015), "outside_period": share(0.004),
-            "fee_below_minimum": share(0.03), "not_new_client": share(0.02), "disconnected": share(0.01),
-            "merged_accounts": share(0.008), "duplicate_account": share(0.005), "duplicate_client": share(0.01),
+            MISSING_VALUE: share(0.01),
+            BAD_CLIENT_ID: share(0.01),
+            NEGATIVE_FEE: share(0.004),
+            BAD_DATE: share(0.005),
+            "client_type": share(0.015),
+            "outside_period": share(0.004),
+            "fee_below_minimum": share(0.03),
+            "not_new_client": share(0.02),
+            "disconnected": share(0.01),
+            "merged_accounts": share(0.008),
+            "duplicate_account": share(0.005),
+            "duplicate_client": share(0.01),
             "already_participated": min(3, self.index) if self.messy else 0,
             OTHER_MONTH: share(0.005) if self.index > 0 else 0,
         }
@@ -536,19 +708,34 @@ class _Month:
             keep_fee = max(self._fee_for(den), rules.minimum_fee + 500)
             lose_fee = rules.minimum_fee + Decimal(rng.randrange(int(keep_fee - rules.minimum_fee)))
             out.append(eligible_row(client, den, keep_fee)[0])
-            out.append(DemoRow(self._tuple(self.row(client, lose_fee)), "duplicate_client", "duplicate_client",
-                               client.client_id))
+            out.append(
+                DemoRow(
+                    self._tuple(self.row(client, lose_fee)), "duplicate_client", "duplicate_client", client.client_id
+                )
+            )
         # Clients who took part in an earlier month connect another account.
         for k in range(counts["already_participated"]):
             back = self.index - 1 - k % 2 if k < 2 else max(0, self.index - 2 - k)
             client, _ = self._anchor(k, max(back, 0))
-            out.append(DemoRow(self._tuple(self.row(client, self._fee_for(self._draw_denomination()))),
-                               "already_participated", "already_participated", client.client_id))
+            out.append(
+                DemoRow(
+                    self._tuple(self.row(client, self._fee_for(self._draw_denomination()))),
+                    "already_participated",
+                    "already_participated",
+                    client.client_id,
+                )
+            )
         for _ in range(counts[OTHER_MONTH]):
             client = self._client(rng.random() < 0.6)
             late = self.first - dt.timedelta(days=rng.randrange(1, 4))
-            out.append(DemoRow(self._tuple(self.row(client, self._fee_for(self._draw_denomination()), connected=late)),
-                               OTHER_MONTH, OTHER_MONTH, client.client_id))
+            out.append(
+                DemoRow(
+                    self._tuple(self.row(client, self._fee_for(self._draw_denomination()), connected=late)),
+                    OTHER_MONTH,
+                    OTHER_MONTH,
+                    client.client_id,
+                )
+            )
         out.extend(self._excluded(counts))
         out.extend(self._errors(counts))
 
@@ -601,30 +788,56 @@ class _Month:
             add("client_type", client, self._fee_for(None))
         for k in range(counts["outside_period"]):
             early = self.index == 0 or (self.index < 8 and k % 2 == 0)
-            day = (rules.first_connection - dt.timedelta(days=rng.randrange(1, 60)) if early
-                   else rules.last_connection + dt.timedelta(days=rng.randrange(1, 30)))
+            day = (
+                rules.first_connection - dt.timedelta(days=rng.randrange(1, 60))
+                if early
+                else rules.last_connection + dt.timedelta(days=rng.randrange(1, 30))
+            )
             add("outside_period", self._client(rng.random() < 0.5), self._fee_for(None), connected=day)
         for k in range(counts["fee_below_minimum"]):
-            fee = rules.minimum_fee - Decimal("0.01") if k == 0 else Decimal(rng.choice((0, 2490, 3990, 4500, 4990, 5490, 5990)))
+            fee = (
+                rules.minimum_fee - Decimal("0.01")
+                if k == 0
+                else Decimal(rng.choice((0, 2490, 3990, 4500, 4990, 5490, 5990)))
+            )
             add("fee_below_minimum", self._client(rng.random() < 0.6), fee)
         for k in range(counts["not_new_client"]):
             client = self._client(rng.random() < 0.6)
             connected = self._connected()
             if k % 2 == 0:
-                add("not_new_client", client, self._fee_for(None), connected=connected,
-                    new_client=rng.choice(("жоқ", "нет", "Нет", "0", "-") if self.kk else ("нет", "Нет", "0", "-")))
+                add(
+                    "not_new_client",
+                    client,
+                    self._fee_for(None),
+                    connected=connected,
+                    new_client=rng.choice(("жоқ", "нет", "Нет", "0", "-") if self.kk else ("нет", "Нет", "0", "-")),
+                )
             else:
                 boundary = add_months(connected, -self._lookback(client))
                 prev = boundary + dt.timedelta(days=rng.randrange(max(1, (connected - boundary).days)))
-                add("not_new_client", client, self._fee_for(None), connected=connected,
-                    previous_service_until=self._date_cell(prev))
+                add(
+                    "not_new_client",
+                    client,
+                    self._fee_for(None),
+                    connected=connected,
+                    previous_service_until=self._date_cell(prev),
+                )
         for _ in range(counts["disconnected"]):
             connected = self._connected()
-            add("disconnected", self._client(rng.random() < 0.5), self._fee_for(None), connected=connected,
-                disconnected_on=self._date_cell(connected + dt.timedelta(days=rng.randrange(3, 40))))
+            add(
+                "disconnected",
+                self._client(rng.random() < 0.5),
+                self._fee_for(None),
+                connected=connected,
+                disconnected_on=self._date_cell(connected + dt.timedelta(days=rng.randrange(3, 40))),
+            )
         for _ in range(counts["merged_accounts"]):
-            add("merged_accounts", self._client(rng.random() < 0.5), self._fee_for(None),
-                merged_accounts=rng.choice(("иә", "да", "Да", "+", "yes") if self.kk else ("да", "Да", "+", "yes")))
+            add(
+                "merged_accounts",
+                self._client(rng.random() < 0.5),
+                self._fee_for(None),
+                merged_accounts=rng.choice(("иә", "да", "Да", "+", "yes") if self.kk else ("да", "Да", "+", "yes")),
+            )
         return out
 
     def _errors(self, counts: dict) -> list[DemoRow]:
@@ -653,7 +866,9 @@ class _Month:
             add(NEGATIVE_FEE, client, self.row(client, fee, monthly_fee=value))
         for _ in range(counts[BAD_DATE]):
             client = self._client(rng.random() < 0.5)
-            text = rng.choice((f"31.02.{self.first.year}", f"{self.first.year}-13-05", f"{self.first:%m.%Y}", "белгісіз"))
+            text = rng.choice(
+                (f"31.02.{self.first.year}", f"{self.first.year}-13-05", f"{self.first:%m.%Y}", "белгісіз")
+            )
             add(BAD_DATE, client, self.row(client, self._fee_for(None), connected_on=text))
         return out
 
@@ -712,8 +927,15 @@ def write_month(
         headers = "ru"
     table = month_table(month, rows=rows, seed=seed, headers=headers, messy=messy, fmt=fmt)
     title = {"kk": "Парақ1", "ru": "Лист1", "en": "Sheet1"}[table.headers]
-    return write_table(path, table.header, [r.values for r in table.rows], fmt=fmt, encoding=encoding,
-                       delimiter=delimiter, sheet_title=title)
+    return write_table(
+        path,
+        table.header,
+        [r.values for r in table.rows],
+        fmt=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet_title=title,
+    )
 
 
 def write_demo(
@@ -737,8 +959,18 @@ def write_demo(
             encoding, delimiter = ("utf-8-sig", ",") if table_headers == "kk" else ("cp1251", ";")
         else:
             table_headers, encoding, delimiter = None, "utf-8", ","
-        paths.append(write_month(out / file_name(month, fmt), month, rows=rows, seed=seed, headers=table_headers,
-                                 fmt=fmt, encoding=encoding, delimiter=delimiter))
+        paths.append(
+            write_month(
+                out / file_name(month, fmt),
+                month,
+                rows=rows,
+                seed=seed,
+                headers=table_headers,
+                fmt=fmt,
+                encoding=encoding,
+                delimiter=delimiter,
+            )
+        )
     return paths
 
 

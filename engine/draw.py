@@ -17,6 +17,7 @@ attempt recovers that very result instead of asking for new numbers.
 Pools are frozen in engine.pool, claims followed in engine.claims, everything
 recomputed in engine.verify.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -105,9 +106,13 @@ def check_draw_allowed(store: Store, rules: Rules, occasion: DrawOccasion) -> No
     month, draw_date = occasion.month, occasion.draw_date
     first_day = rules.draw_window(month)[0]
     if rules.draw_date_early(month, draw_date):
-        raise DrawRefused(f"{month}: the draw date {draw_date.isoformat()} is before {first_day.isoformat()}; "
-                          "a month is drawn once it is over, in the month after it (clause 8)",
-                          "draw_date_early", month=month, first_day=first_day.isoformat())
+        raise DrawRefused(
+            f"{month}: the draw date {draw_date.isoformat()} is before {first_day.isoformat()}; "
+            "a month is drawn once it is over, in the month after it (clause 8)",
+            "draw_date_early",
+            month=month,
+            first_day=first_day.isoformat(),
+        )
     if occasion.rehearsal:
         return
     drawn = store.history(participation=False).drawn
@@ -115,9 +120,13 @@ def check_draw_allowed(store: Store, rules: Rules, occasion: DrawOccasion) -> No
         if m >= month:
             return
         if any((m, den) not in drawn for den in rules.denominations):
-            raise DrawRefused(f"{month}: {m} is not drawn yet; months are drawn in order, {m} comes first "
-                              "(its carry-over decides this month's certificates)",
-                              "months_out_of_order", month=month, first_undrawn=m)
+            raise DrawRefused(
+                f"{month}: {m} is not drawn yet; months are drawn in order, {m} comes first "
+                "(its carry-over decides this month's certificates)",
+                "months_out_of_order",
+                month=month,
+                first_undrawn=m,
+            )
 
 
 def _check_not_drawn_before(store: Store, month: str, denomination: int) -> None:
@@ -125,10 +134,14 @@ def _check_not_drawn_before(store: Store, month: str, denomination: int) -> None
     were deleted or relabelled (rule 7): the draw refuses and `verify` names what was done."""
     recorded = store.audit_drawn(month, denomination)
     if recorded and not store.tier_draws(month, denomination):
-        raise DrawRefused(f"{month} {denomination}: the audit record says draw #{recorded[0]} completed this tier, "
-                          "but its stored draw is gone or relabelled; the database was changed by hand. Nothing "
-                          "is drawn again: run `python -m engine verify`", "draw_missing", month=month,
-                          denomination=denomination)
+        raise DrawRefused(
+            f"{month} {denomination}: the audit record says draw #{recorded[0]} completed this tier, "
+            "but its stored draw is gone or relabelled; the database was changed by hand. Nothing "
+            "is drawn again: run `python -m engine verify`",
+            "draw_missing",
+            month=month,
+            denomination=denomination,
+        )
 
 
 def _expected_carried_in(store: Store, rules: Rules, month: str, denomination: int) -> int | None:
@@ -144,15 +157,18 @@ def _expected_carried_in(store: Store, rules: Rules, month: str, denomination: i
     return None
 
 
-def _check_preview_is_current(store: Store, preview: Any, pool: Any, month: str,
-                              draw_date: dt.date, rehearsal: bool) -> None:
+def _check_preview_is_current(
+    store: Store, preview: Any, pool: Any, month: str, draw_date: dt.date, rehearsal: bool
+) -> None:
     """Refuse a pool built from a stale preview: one made for another draw date
     (reason 5, disconnections, depends on it) or without the stored history
     (reason 9: a client takes part once, in the earliest month)."""
     built_for = getattr(preview, "draw_date", None)
     if built_for is not None and built_for != draw_date:
-        raise DrawRefused(f"{month}: the preview was built for the draw date {built_for}, the draw is on "
-                          f"{draw_date}; build the preview again for the draw date")
+        raise DrawRefused(
+            f"{month}: the preview was built for the draw date {built_for}, the draw is on "
+            f"{draw_date}; build the preview again for the draw date"
+        )
     if rehearsal:
         return
     history = store.history()
@@ -164,8 +180,10 @@ def _check_preview_is_current(store: Store, preview: Any, pool: Any, month: str,
     if repeat:
         count = int(pc.sum(pc.is_in(ids, value_set=pa.array(repeat, ids.type))).as_py() or 0)
         account = pool.column("account")[pc.index(ids, repeat[0]).as_py()].as_py()
-        raise DrawRefused(f"{month}: {count} participants (e.g. account {account}) already took part in an "
-                          "earlier drawn month; build the preview with the database (history)")
+        raise DrawRefused(
+            f"{month}: {count} participants (e.g. account {account}) already took part in an "
+            "earlier drawn month; build the preview with the database (history)"
+        )
 
 
 def prepare_tier(
@@ -199,20 +217,41 @@ def prepare_tier(
         if expected is not None and expected != tier.carried_in:
             raise DrawRefused(
                 f"{month} {denomination}: the preview carries in {tier.carried_in} certificates but the stored "
-                f"draws carry in {expected}; build the preview with the database (history)")
+                f"draws carry in {expected}; build the preview with the database (history)"
+            )
     n = min(tier.to_draw, pool.size)
     tier_method = occasion.method if n > 0 else METHOD_NONE
     if rehearsal:
         run = run_for_tier(store, month, denomination, run)
     _release_stale_ticket_for_offline(store, month, denomination, tier_method, rehearsal, run, client)
     draw, resumed = store.claim_draw(
-        month=month, denomination=denomination, kind="draw", method=tier_method, rehearsal=rehearsal,
-        run=run or 0, quota=tier.quota, carried_in=tier.carried_in, to_draw=tier.to_draw,
-        draw_date=draw_date, place=occasion.place, pool_text=pool.text, pool_sha256=pool.sha256,
-        pool_size=pool.size, pool_members=pool.table,
+        month=month,
+        denomination=denomination,
+        kind="draw",
+        method=tier_method,
+        rehearsal=rehearsal,
+        run=run or 0,
+        quota=tier.quota,
+        carried_in=tier.carried_in,
+        to_draw=tier.to_draw,
+        draw_date=draw_date,
+        place=occasion.place,
+        pool_text=pool.text,
+        pool_sha256=pool.sha256,
+        pool_size=pool.size,
+        pool_members=pool.table,
     )
-    _emit(on_step, "pool_frozen", draw_id=draw.id, month=month, denomination=denomination,
-          pool_size=pool.size, pool_sha256=pool.sha256, to_draw=tier.to_draw, resumed=resumed)
+    _emit(
+        on_step,
+        "pool_frozen",
+        draw_id=draw.id,
+        month=month,
+        denomination=denomination,
+        pool_size=pool.size,
+        pool_sha256=pool.sha256,
+        to_draw=tier.to_draw,
+        resumed=resumed,
+    )
     return _ensure_ticket(store, draw, client, on_step)
 
 
@@ -233,8 +272,9 @@ def _repeats(ordered: Any) -> bool:
     return n > 1 and bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, n - 1))).as_py())
 
 
-def _release_stale_ticket_for_offline(store: Store, month: str, den: int, method: str, rehearsal: bool,
-                                      run: int | None, client: Any, certificate: int = 0) -> None:
+def _release_stale_ticket_for_offline(
+    store: Store, month: str, den: int, method: str, rehearsal: bool, run: int | None, client: Any, certificate: int = 0
+) -> None:
     """Switching a pending RANDOM.ORG draw (or re-draw) to the offline method is allowed only when
     RANDOM.ORG confirms its ticket was never used (otherwise a result exists)."""
     if method == METHOD_RANDOM_ORG or client is None:
@@ -247,8 +287,13 @@ def _release_stale_ticket_for_offline(store: Store, month: str, den: int, method
     except Exception:  # RANDOM.ORG cannot tell: the refusal in claim_draw explains what to do
         return
     if used is None:
-        store.fail_draw(pending.id, "abandoned", "the commission switched to the offline method; the ticket "
-                        "was confirmed unused", keep_pending=False, force=True)
+        store.fail_draw(
+            pending.id,
+            "abandoned",
+            "the commission switched to the offline method; the ticket was confirmed unused",
+            keep_pending=False,
+            force=True,
+        )
 
 
 def _ensure_ticket(store: Store, draw: DrawRecord, client: Any, on_step: OnStep | None) -> DrawRecord:
@@ -313,8 +358,9 @@ def execute_tier(
         raise
 
 
-def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_step: OnStep | None,
-             rules: Rules) -> DrawRecord:
+def _execute(
+    store: Store, draw_id: int, client: Any, entropy: str | None, on_step: OnStep | None, rules: Rules
+) -> DrawRecord:
     draw = store.draw(draw_id)
     size = draw.pool.size if draw.pool else 0
     n = min(draw.to_draw, size)
@@ -322,8 +368,7 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
     replaces = _replaced(store, draw)
     if draw.method == METHOD_NONE or n == 0:
         done = store.finish_draw(draw_id, [], deadline=deadline, method=METHOD_NONE, **replaces)
-        _emit(on_step, "tier_done", draw_id=draw_id, denomination=draw.denomination, drawn=0,
-              carry_out=done.carry_out)
+        _emit(on_step, "tier_done", draw_id=draw_id, denomination=draw.denomination, drawn=0, carry_out=done.carry_out)
         return done
     if draw.method == METHOD_OFFLINE:
         result = _run_offline(store, draw, n, entropy, on_step)
@@ -331,15 +376,39 @@ def _execute(store: Store, draw_id: int, client: Any, entropy: str | None, on_st
         result = _run_random_org(store, draw, n, client, on_step)
     ordinals = result.pop("ordinals")
     first_certificate = draw.redraw_of_certificate or 1
-    winners = [WinnerInput(certificate=first_certificate + i, ordinal=m.ordinal, account=m.account,
-                           client_id=m.client_id, client_name=m.client_name, phone=m.phone, region=m.region)
-               for i, m in enumerate(_winning_members(store, draw, ordinals))]
+    winners = [
+        WinnerInput(
+            certificate=first_certificate + i,
+            ordinal=m.ordinal,
+            account=m.account,
+            client_id=m.client_id,
+            client_name=m.client_name,
+            phone=m.phone,
+            region=m.region,
+        )
+        for i, m in enumerate(_winning_members(store, draw, ordinals))
+    ]
     done = store.finish_draw(draw_id, winners, deadline=deadline, method=draw.method, **result, **replaces)
     for w in done.winners:
-        _emit(on_step, "winner", draw_id=draw_id, denomination=w.denomination, certificate=w.certificate,
-              ordinal=w.ordinal, account=w.account, client_id=w.client_id, client_name=w.client_name)
-    _emit(on_step, "tier_done", draw_id=draw_id, denomination=draw.denomination, drawn=done.drawn,
-          carry_out=done.carry_out)
+        _emit(
+            on_step,
+            "winner",
+            draw_id=draw_id,
+            denomination=w.denomination,
+            certificate=w.certificate,
+            ordinal=w.ordinal,
+            account=w.account,
+            client_id=w.client_id,
+            client_name=w.client_name,
+        )
+    _emit(
+        on_step,
+        "tier_done",
+        draw_id=draw_id,
+        denomination=draw.denomination,
+        drawn=done.drawn,
+        carry_out=done.carry_out,
+    )
     return done
 
 
@@ -374,8 +443,13 @@ def _winning_members(store: Store, draw: DrawRecord, ordinals: Sequence[int]) ->
 def _replaced(store: Store, draw: DrawRecord) -> dict[str, Any]:
     if draw.kind != "redraw":
         return {}
-    current = store.current_winner(draw.month, draw.denomination, draw.redraw_of_certificate or 0,
-                                   rehearsal=draw.rehearsal, run=store.draw_run(draw.id))
+    current = store.current_winner(
+        draw.month,
+        draw.denomination,
+        draw.redraw_of_certificate or 0,
+        rehearsal=draw.rehearsal,
+        run=store.draw_run(draw.id),
+    )
     return {"replaces_winner_id": current.id, "replaced_status": draw.redraw_reason}
 
 
@@ -383,17 +457,26 @@ def _run_offline(store: Store, draw: DrawRecord, n: int, entropy: str | None, on
     text = (entropy or "").strip()
     if not text:
         store.release_lease(draw.id)
-        raise DrawFailed("no_entropy", "The offline method needs the commission's entropy string "
-                                       "(for example dice rolled in front of everyone).")
+        raise DrawFailed(
+            "no_entropy",
+            "The offline method needs the commission's entropy string (for example dice rolled in front of everyone).",
+        )
     if not draw.rehearsal:
-        earlier = [d for d in store.tier_draws(draw.month, draw.denomination)
-                   if d.method == METHOD_OFFLINE and d.entropy == text]
+        earlier = [
+            d
+            for d in store.tier_draws(draw.month, draw.denomination)
+            if d.method == METHOD_OFFLINE and d.entropy == text
+        ]
         if earlier:
             store.release_lease(draw.id)
-            raise DrawRefused(f"{draw.month} {draw.denomination}: this entropy text was already used for draw "
-                              f"#{earlier[0].id} of this tier; one entropy text serves one draw or re-draw "
-                              "(roll new dice)", "entropy_reused", month=draw.month,
-                              denomination=draw.denomination)
+            raise DrawRefused(
+                f"{draw.month} {draw.denomination}: this entropy text was already used for draw "
+                f"#{earlier[0].id} of this tier; one entropy text serves one draw or re-draw "
+                "(roll new dice)",
+                "entropy_reused",
+                month=draw.month,
+                denomination=draw.denomination,
+            )
     store.record_entropy(draw.id, text)
     _emit(on_step, "requesting", draw_id=draw.id, method=METHOD_OFFLINE, n=n, entropy=text)
     ordinals = offline_select(draw.pool.sha256, text, draw.pool.size, n)
@@ -404,8 +487,11 @@ def _block(store: Store, draw: DrawRecord, kind: str, message: str, response_tex
     """The ticket was used but its result cannot be used: keep the answer as evidence and hold the
     tier until the commission abandons the ticket (rule 5); never ask again with a new ticket."""
     store.block_draw(draw.id, kind, message, response_text)
-    raise DrawFailed(kind, f"{message}. The tier is blocked until the commission abandons ticket "
-                           f"{draw.ticket_id} with a reason (python -m engine abandon).")
+    raise DrawFailed(
+        kind,
+        f"{message}. The tier is blocked until the commission abandons ticket "
+        f"{draw.ticket_id} with a reason (python -m engine abandon).",
+    )
 
 
 def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step: OnStep | None) -> dict:
@@ -416,11 +502,24 @@ def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step
             signed = c.recover(draw.ticket_id) if draw.ticket_id and not fresh else None
             recovered = signed is not None
             if signed is None:
-                _emit(on_step, "requesting", draw_id=draw.id, method=METHOD_RANDOM_ORG, n=n,
-                      minimum=request.minimum, maximum=request.maximum, ticket_id=draw.ticket_id,
-                      user_data=request.user_data)
-                signed = c.generate_signed_integers(n, request.minimum, request.maximum, user_data=request.user_data,
-                                                    ticket_id=request.ticket_id or None)
+                _emit(
+                    on_step,
+                    "requesting",
+                    draw_id=draw.id,
+                    method=METHOD_RANDOM_ORG,
+                    n=n,
+                    minimum=request.minimum,
+                    maximum=request.maximum,
+                    ticket_id=draw.ticket_id,
+                    user_data=request.user_data,
+                )
+                signed = c.generate_signed_integers(
+                    n,
+                    request.minimum,
+                    request.maximum,
+                    user_data=request.user_data,
+                    ticket_id=request.ticket_id or None,
+                )
         except RandomOrgError as exc:
             if exc.kind in _BLOCKING_KINDS and exc.response_text and draw.ticket_id:
                 _block(store, draw, exc.kind, str(exc), exc.response_text)
@@ -429,18 +528,35 @@ def _run_random_org(store: Store, draw: DrawRecord, n: int, client: Any, on_step
             raise DrawFailed(exc.kind, str(exc)) from exc
         problems = answer_mismatches(signed, request)
         if problems:
-            _block(store, draw, "not_bound",
-                   f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) does not "
-                   f"belong to this pool: {', '.join(problems)}", signed.response_text)
+            _block(
+                store,
+                draw,
+                "not_bound",
+                f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) does not "
+                f"belong to this pool: {', '.join(problems)}",
+                signed.response_text,
+            )
         if signed.development_licence and not draw.rehearsal:
-            _block(store, draw, "development_licence",
-                   f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) was made with "
-                   "a developer licence (\"development and testing only\"); an official draw needs a production "
-                   "key", signed.response_text)
+            _block(
+                store,
+                draw,
+                "development_licence",
+                f"the RANDOM.ORG result of ticket {draw.ticket_id} (serial {signed.serial_number}) was made with "
+                'a developer licence ("development and testing only"); an official draw needs a production '
+                "key",
+                signed.response_text,
+            )
         pem = getattr(c, "public_key_pem", b"") or b""
-    _emit(on_step, "signature_verified", draw_id=draw.id, serial_number=signed.serial_number,
-          completion_time=signed.completion_time, development_licence=signed.development_licence,
-          recovered=recovered, data=list(signed.data))
+    _emit(
+        on_step,
+        "signature_verified",
+        draw_id=draw.id,
+        serial_number=signed.serial_number,
+        completion_time=signed.completion_time,
+        development_licence=signed.development_licence,
+        recovered=recovered,
+        data=list(signed.data),
+    )
     licence = signed.license or {}
     return {
         "ordinals": list(signed.data),
@@ -483,13 +599,17 @@ def draw_month(
     if not rehearsal:
         done = [d for d in rules.denominations if store.tier_draws(month, d)]
         if len(done) == len(rules.denominations):
-            raise DrawRefused(f"{month} was already drawn; only re-draws of named certificates are allowed",
-                              "already_drawn", month=month)
+            raise DrawRefused(
+                f"{month} was already drawn; only re-draws of named certificates are allowed",
+                "already_drawn",
+                month=month,
+            )
     else:
         run = store.start_rehearsal(month)
     if commission or place or protocol_number:
-        store.set_commission(month, commission, place, occasion.draw_date, rehearsal,
-                             protocol_number=protocol_number, run=run)
+        store.set_commission(
+            month, commission, place, occasion.draw_date, rehearsal, protocol_number=protocol_number, run=run
+        )
     if getattr(preview, "file_sha256", ""):
         store.record_import(preview.import_summary(month), rehearsal=rehearsal)
     todo = [den for den in rules.denominations if rehearsal or not store.tier_draws(month, den)]
@@ -540,13 +660,37 @@ def prepare_redraw(
     _release_stale_ticket_for_offline(store, month, denomination, tier_method, rehearsal, run, client, certificate)
 
     draw, resumed = store.claim_draw(
-        month=month, denomination=denomination, kind="redraw", method=tier_method, rehearsal=rehearsal,
-        run=run or 0, quota=0, carried_in=0, to_draw=1, draw_date=occasion.draw_date, place=occasion.place,
-        pool_text=pool.text, pool_sha256=pool.sha256, pool_size=pool.size, pool_members=pool.table,
-        redraw_certificate=certificate, redraw_reason=reason, replacing=current,
+        month=month,
+        denomination=denomination,
+        kind="redraw",
+        method=tier_method,
+        rehearsal=rehearsal,
+        run=run or 0,
+        quota=0,
+        carried_in=0,
+        to_draw=1,
+        draw_date=occasion.draw_date,
+        place=occasion.place,
+        pool_text=pool.text,
+        pool_sha256=pool.sha256,
+        pool_size=pool.size,
+        pool_members=pool.table,
+        redraw_certificate=certificate,
+        redraw_reason=reason,
+        replacing=current,
     )
-    _emit(on_step, "pool_frozen", draw_id=draw.id, month=month, denomination=denomination, pool_size=pool.size,
-          pool_sha256=pool.sha256, to_draw=1, certificate=certificate, resumed=resumed)
+    _emit(
+        on_step,
+        "pool_frozen",
+        draw_id=draw.id,
+        month=month,
+        denomination=denomination,
+        pool_size=pool.size,
+        pool_sha256=pool.sha256,
+        to_draw=1,
+        certificate=certificate,
+        resumed=resumed,
+    )
     return _ensure_ticket(store, draw, client, on_step)
 
 
@@ -557,13 +701,18 @@ def _remaining_members(store: Store, original: DrawRecord, taken: set[str]) -> A
     assert original.pool is not None
     members = store.pool_member_table(original.pool.id)
     if not members_match_text(members, original.pool.text, original.denomination):
-        raise DrawRefused(f"{original.month} {original.denomination}: the stored members of pool "
-                          f"{original.pool.sha256} differ from its frozen text; the database was changed by hand. "
-                          "Nothing is drawn: run `python -m engine verify`", "pool_members_changed",
-                          month=original.month, denomination=original.denomination)
+        raise DrawRefused(
+            f"{original.month} {original.denomination}: the stored members of pool "
+            f"{original.pool.sha256} differ from its frozen text; the database was changed by hand. "
+            "Nothing is drawn: run `python -m engine verify`",
+            "pool_members_changed",
+            month=original.month,
+            denomination=original.denomination,
+        )
     if taken:
-        members = members.filter(pc.invert(pc.is_in(members.column("account"),
-                                                    value_set=pa.array(sorted(taken), pa.string()))))
+        members = members.filter(
+            pc.invert(pc.is_in(members.column("account"), value_set=pa.array(sorted(taken), pa.string())))
+        )
     return members
 
 
@@ -575,7 +724,8 @@ def _check_redraw_allowed(current: WinnerRecord, reason: str, draw_date: dt.date
         if effective_status(current, draw_date) != "unclaimed":
             raise DrawRefused(
                 f"{what} is {current.status}; a re-draw for no contact is allowed only after the deadline "
-                f"{current.deadline.isoformat()} passed without contact (clause 12)")
+                f"{current.deadline.isoformat()} passed without contact (clause 12)"
+            )
 
 
 def redraw(
@@ -621,8 +771,9 @@ def usable_result(d: dict, pool: dict | None, key: bytes) -> tuple[bool, str]:
     return True, f"serial {signed.serial_number} verifies and is bound to the pool"
 
 
-def blocked_draw(store: Store, month: str, denomination: int, *, certificate: int | None = None,
-                 rehearsal: bool = False) -> DrawRecord | None:
+def blocked_draw(
+    store: Store, month: str, denomination: int, *, certificate: int | None = None, rehearsal: bool = False
+) -> DrawRecord | None:
     """The tier's draw held by a used, unverifiable ticket, if any: the re-draw of `certificate`
     when one is named, else any draw of the tier (the original first)."""
     for d in store.blocked_draws(month, rehearsal=rehearsal):
@@ -631,8 +782,16 @@ def blocked_draw(store: Store, month: str, denomination: int, *, certificate: in
     return None
 
 
-def abandon_ticket(store: Store, month: str, denomination: int, *, reason: str, certificate: int | None = None,
-                   rehearsal: bool = False, public_key_pem: bytes | None = None) -> DrawRecord:
+def abandon_ticket(
+    store: Store,
+    month: str,
+    denomination: int,
+    *,
+    reason: str,
+    certificate: int | None = None,
+    rehearsal: bool = False,
+    public_key_pem: bytes | None = None,
+) -> DrawRecord:
     """The commission abandons a used ticket whose result could not be verified, with a reason.
     Refused when there is no such ticket, or when its stored response does verify (a valid result
     is never thrown away). Afterwards the tier is drawn afresh."""
@@ -641,14 +800,21 @@ def abandon_ticket(store: Store, month: str, denomination: int, *, reason: str, 
         raise DrawRefused(f"{what}: abandoning a ticket needs the commission's reason", "abandon_needs_reason")
     draw = blocked_draw(store, month, denomination, certificate=certificate, rehearsal=rehearsal)
     if draw is None:
-        raise DrawRefused(f"{what}: there is no used RANDOM.ORG ticket whose result could not be verified",
-                          "no_blocked_ticket", month=month, denomination=denomination)
+        raise DrawRefused(
+            f"{what}: there is no used RANDOM.ORG ticket whose result could not be verified",
+            "no_blocked_ticket",
+            month=month,
+            denomination=denomination,
+        )
     raw = next(r for r in store.raw_rows()["draws"] if r["id"] == draw.id)
     pool = None if draw.pool is None else {"sha256": draw.pool.sha256, "size": draw.pool.size}
     key = raw["public_key_pem"].encode("ascii") if rehearsal and raw["public_key_pem"] else official_key(public_key_pem)
     usable, why = usable_result(raw, pool, key)
     if usable:
-        raise DrawRefused(f"{what}: the stored response of ticket {draw.ticket_id} verifies under the pinned key "
-                          f"({why}); a valid result is never abandoned", "abandon_valid_result",
-                          ticket_id=draw.ticket_id)
+        raise DrawRefused(
+            f"{what}: the stored response of ticket {draw.ticket_id} verifies under the pinned key "
+            f"({why}); a valid result is never abandoned",
+            "abandon_valid_result",
+            ticket_id=draw.ticket_id,
+        )
     return store.abandon_draw(draw.id, reason.strip())

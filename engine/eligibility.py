@@ -4,6 +4,7 @@ Applies RULES.md "From rows to participants" column-wise over the whole table
 (numpy and pyarrow; dates and fees decided once per distinct value): the first
 reason that applies wins, in the order of `EXCLUSION_REASONS`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,8 +66,9 @@ class Assessment:
         idx = np.flatnonzero(where)
         take = pa.array(idx)
         d = self.data
-        cols = [d.column(c).take(take).to_pylist() for c in
-                ("row", "account", "client_id", "client_name", "client_type")]
+        cols = [
+            d.column(c).take(take).to_pylist() for c in ("row", "account", "client_id", "client_name", "client_type")
+        ]
         months = self.month_text(self.month[idx])
         denominations = self.denomination[idx].tolist()
         fees = d.column("monthly_fee").take(take).to_pylist()
@@ -129,7 +131,7 @@ def _threshold(day: int, months: int) -> int:
     try:
         return _day(add_months(_EPOCH + dt.timedelta(days=day), -months))
     except (ValueError, OverflowError):  # before year 1: nothing can be on or after it but a date
-        return -10**9
+        return -(10**9)
 
 
 def _codes(arr) -> tuple[np.ndarray, pa.Array]:

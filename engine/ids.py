@@ -9,6 +9,7 @@ digit and no valid identifier starts with them (RULES.md).
 fixtures); `valid_digits` on a whole column at once (ingest: a million rows),
 built from the same weights.
 """
+
 from __future__ import annotations
 
 import numpy as np

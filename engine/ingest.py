@@ -18,6 +18,7 @@ numbers and text as text and loses which cell was which (a number 7315 and a
 text "7315" come out alike); telling them apart needs a second full parse of
 the sheet, which costs more than calamine's typed cells.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -223,6 +224,7 @@ def _column_letter(index: int) -> str:
 
 # ---------------------------------------------------------------- XLSX / XLS
 
+
 def _read_book(data: bytes, name: str, sheet: str | None, limits: Limits) -> Table:
     if not data.strip():
         raise IngestError(f"{name}: the file is empty")
@@ -232,7 +234,10 @@ def _read_book(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tab
     if data.startswith(XLSX_MAGIC):
         if name.lower().endswith((".csv", ".txt", ".tsv")):
             notices.append(
-                Notice("xlsx_named_csv", f"{name}: the file is an Excel workbook although its name ends in .csv; it was read as a workbook.")
+                Notice(
+                    "xlsx_named_csv",
+                    f"{name}: the file is an Excel workbook although its name ends in .csv; it was read as a workbook.",
+                )
             )
         _check_xlsx(data, name, limits)
         grid, sheet_name = _read_workbook(data, name, sheet, limits, notices)
@@ -247,8 +252,8 @@ def _read_book(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tab
     if not grid:
         raise IngestError(f"{name}: the sheet is empty")
     header_index, mapping, headers = _find_header(grid, name)
-    body = grid[header_index + 1:]
-    del grid[header_index + 1:]
+    body = grid[header_index + 1 :]
+    del grid[header_index + 1 :]
     columns = list(zip(*body)) if body else []
     # A row is blank when every cell is empty (also cells of unknown columns): checked column by
     # column on the rows still in doubt, so the first filled column settles almost every row.
@@ -262,8 +267,9 @@ def _read_book(data: bytes, name: str, sheet: str | None, limits: Limits) -> Tab
     del body
     raw = {f: (columns[c] if c < len(columns) else ()) for f, c in mapping.items()}
     header_names = {f: str(grid[header_index][c]).strip() for f, c in mapping.items()}
-    return _build_table(raw, mapping, blank, header_index, header_names, headers, name, sha, sheet_name, notices,
-                        limits, formula_cells)
+    return _build_table(
+        raw, mapping, blank, header_index, header_names, headers, name, sha, sheet_name, notices, limits, formula_cells
+    )
 
 
 def _check_xlsx(data: bytes, name: str, limits: Limits) -> None:
@@ -285,8 +291,12 @@ def _check_xlsx(data: bytes, name: str, limits: Limits) -> None:
             for info in infos:
                 # Spreadsheet XML packs about 10:1. Far more is a long run of repeated text: look for
                 # a text node longer than any cell may be, without keeping what was unpacked.
-                if info.filename.startswith("xl/") and info.file_size > 4 * limits.max_cell_chars and (
-                    info.file_size > 50 * max(info.compress_size, 1) or info.filename.endswith("sharedStrings.xml")
+                if (
+                    info.filename.startswith("xl/")
+                    and info.file_size > 4 * limits.max_cell_chars
+                    and (
+                        info.file_size > 50 * max(info.compress_size, 1) or info.filename.endswith("sharedStrings.xml")
+                    )
                 ):
                     _scan_text_runs(zf, info, name, limits)
     except zipfile.BadZipFile as exc:
@@ -325,7 +335,9 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, no
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for broken files
         if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
-            raise IngestError(f"{name}: the workbook is password-protected; remove the password and save it again") from exc
+            raise IngestError(
+                f"{name}: the workbook is password-protected; remove the password and save it again"
+            ) from exc
         raise IngestError(f"{name}: the workbook cannot be read ({_short(exc)})") from exc
     try:
         metas = list(wb.sheets_metadata)
@@ -335,14 +347,23 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, no
                 raise IngestError(f"{name}: there is no sheet named {sheet!r}; the sheets are: {', '.join(names)}")
             chosen = sheet
         else:
-            visible = [m.name for m in metas if str(m.visible).lower().endswith("visible") and "hidden" not in str(m.visible).lower()]
+            visible = [
+                m.name
+                for m in metas
+                if str(m.visible).lower().endswith("visible") and "hidden" not in str(m.visible).lower()
+            ]
             worksheets = [m.name for m in metas if "work" in str(m.typ).lower()] or names
             candidates = [n for n in worksheets if n in visible] or worksheets
             if not candidates:
                 raise IngestError(f"{name}: the workbook has no sheets")
             chosen = candidates[0]
             if chosen != names[0]:
-                notices.append(Notice("hidden_sheet_skipped", f"{name}: the first sheet is hidden; read the first visible sheet {chosen!r}."))
+                notices.append(
+                    Notice(
+                        "hidden_sheet_skipped",
+                        f"{name}: the first sheet is hidden; read the first visible sheet {chosen!r}.",
+                    )
+                )
         ws = wb.get_sheet_by_name(chosen)
         if ws.total_height > limits.max_rows + HEADER_SCAN_ROWS:
             raise IngestError(
@@ -358,7 +379,8 @@ def _read_workbook(data: bytes, name: str, sheet: str | None, limits: Limits, no
 
 
 _FORMULA_CELL = re.compile(  # a formula cell whose saved value is absent or empty
-    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?<!/)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v>\s*</v>|<v/>)?(?:<is>.*?</is>)?</c>', re.S
+    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?<!/)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v>\s*</v>|<v/>)?(?:<is>.*?</is>)?</c>',
+    re.S,
 )
 
 
@@ -412,16 +434,16 @@ def _formula_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, size: int = 8 * 2**20):
     """The member's bytes in pieces, straight from the deflate stream."""
-    local = data[info.header_offset: info.header_offset + 30]
+    local = data[info.header_offset : info.header_offset + 30]
     start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-    raw = memoryview(data)[start: start + info.compress_size]
+    raw = memoryview(data)[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         for i in range(0, len(raw), size):
-            yield bytes(raw[i: i + size])
+            yield bytes(raw[i : i + size])
         return
     inflater = zlib.decompressobj(-15)
     for i in range(0, len(raw), 2**20):
-        piece = inflater.decompress(raw[i: i + 2**20])
+        piece = inflater.decompress(raw[i : i + 2**20])
         if piece:
             yield piece
     tail = inflater.flush()
@@ -430,7 +452,13 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, size: int = 8 * 2**20):
 
 
 def _xml_unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 # ---------------------------------------------------------------------- CSV
@@ -528,7 +556,7 @@ def _valid_utf8(data: bytes) -> bool:
 def _is_utf8(data: bytes) -> bool:
     checker = _Utf8Check()
     view = memoryview(data)
-    return all(checker.feed(bytes(view[i: i + _CHUNK])) for i in range(0, len(view), _CHUNK)) and checker.done()
+    return all(checker.feed(bytes(view[i : i + _CHUNK])) for i in range(0, len(view), _CHUNK)) and checker.done()
 
 
 def _decode(data: bytes, name: str, notices: list[Notice]) -> str:
@@ -648,10 +676,14 @@ def _arrow_csv(source: bytes | Path, delimiter: str, width: int) -> tuple[list[p
         return pv.read_csv(
             src,
             read_options=pv.ReadOptions(column_names=names, use_threads=threads, block_size=4 * 2**20),
-            parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                                          invalid_row_handler=invalid),
-            convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                              quoted_strings_can_be_null=False),
+            parse_options=pv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=invalid
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
 
     # One thread: it numbers the lines of another width (in threads pyarrow may not), and holds
@@ -732,6 +764,7 @@ def _oversized_unmapped(body: list[pa.Array], mapping: dict[str, int], limits: L
 
 # ------------------------------------------------------------ header + types
 
+
 def _find_header(grid: list[list], name: str) -> tuple[int, dict[str, int], list[str]]:
     best = (-1, 0, {})
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
@@ -777,7 +810,11 @@ def _release() -> None:
 
 def _strings(values) -> pa.Array:
     """Text values as an Arrow array, through numpy: pyarrow imports pandas to look at a Python list."""
-    return pa.array(np.asarray(values, dtype=object), type=pa.string()) if len(values) else pa.array(np.array([], dtype=object), type=pa.string())
+    return (
+        pa.array(np.asarray(values, dtype=object), type=pa.string())
+        if len(values)
+        else pa.array(np.array([], dtype=object), type=pa.string())
+    )
 
 
 class _Column:
@@ -863,7 +900,7 @@ def _may_need_trim(arr: pa.Array) -> bool:
     buffers = arr.buffers()
     if buffers[2] is None:
         return False
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
     data = np.frombuffer(buffers[2], dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
@@ -876,9 +913,20 @@ def _map(parse, column: _Column):
     return [parse(v) for v in values], codes
 
 
-def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_index: int,
-                 header_names: dict[str, str], headers: list[str],
-                 name: str, sha: str, sheet: str, notices: list[Notice], limits: Limits, formula_cells) -> Table:
+def _build_table(
+    raw: dict,
+    mapping: dict[str, int],
+    blank: np.ndarray,
+    header_index: int,
+    header_names: dict[str, str],
+    headers: list[str],
+    name: str,
+    sha: str,
+    sheet: str,
+    notices: list[Notice],
+    limits: Limits,
+    formula_cells,
+) -> Table:
     n_body = len(blank)
     nonblank = np.flatnonzero(~blank)
     last = int(nonblank[-1]) + 1 if len(nonblank) else 0
@@ -929,7 +977,9 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
             out[f] = pa.nulls(n, pa.date32())
             continue
         parsed, codes = _map(_parse_date, column(f))
-        days = np.array([p.toordinal() - _EPOCH_ORDINAL if p not in (None, False) else 0 for p in parsed], dtype=np.int32)
+        days = np.array(
+            [p.toordinal() - _EPOCH_ORDINAL if p not in (None, False) else 0 for p in parsed], dtype=np.int32
+        )
         bad_v = np.array([p is False for p in parsed], dtype=bool)
         none_v = np.array([p is None for p in parsed], dtype=bool)
         bad, none = bad_v[codes], none_v[codes]
@@ -944,7 +994,9 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         parsed, codes = _map(_parse_fee, column("monthly_fee"))
         fee_values = sorted({p for p in parsed if isinstance(p, Decimal)})
         rank = {v: i for i, v in enumerate(fee_values)}
-        code_v = np.array([rank[p] if isinstance(p, Decimal) else (-2 if p is False else -1) for p in parsed], dtype=np.int64)
+        code_v = np.array(
+            [rank[p] if isinstance(p, Decimal) else (-2 if p is False else -1) for p in parsed], dtype=np.int64
+        )
         fee_code = code_v[codes] if len(codes) else np.zeros(0, dtype=np.int64)
         float_v = np.array([float(v) for v in fee_values] + [np.nan], dtype=float)
         missing, bad = fee_code == -1, fee_code == -2
@@ -1000,7 +1052,9 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
         column = header_names.get(f, "")
         if message == MISSING and formulas:
             col = mapping[f]
-            row_errors += [RowError(int(r), f, FORMULA if (int(r), col) in formulas else message, column) for r in rows[mask]]
+            row_errors += [
+                RowError(int(r), f, FORMULA if (int(r), col) in formulas else message, column) for r in rows[mask]
+            ]
         else:
             row_errors += [RowError(int(r), f, message, column) for r in rows[mask]]
     row_errors.sort(key=lambda e: (e.row, FIELD_ORDER[e.field]))
@@ -1009,15 +1063,27 @@ def _build_table(raw: dict, mapping: dict[str, int], blank: np.ndarray, header_i
     if n == 0:
         notices.append(Notice("no_data_rows", f"{name}: the sheet has headers but no data rows."))
     return Table(
-        file_name=name, file_sha256=sha, sheet=sheet, headers=headers, columns=header_names, data=data,
-        fee_values=fee_values, blank_rows=blank_rows, errors=row_errors, notices=notices,
-        client_codes=client_codes, client_dictionary=encoded.dictionary,
+        file_name=name,
+        file_sha256=sha,
+        sheet=sheet,
+        headers=headers,
+        columns=header_names,
+        data=data,
+        fee_values=fee_values,
+        blank_rows=blank_rows,
+        errors=row_errors,
+        notices=notices,
+        client_codes=client_codes,
+        client_dictionary=encoded.dictionary,
     )
 
 
 def _empty(cell: object) -> bool:
-    return cell is None or cell == "" or (cell.__class__ is str and not cell.strip()) or (
-        cell.__class__ is float and cell != cell
+    return (
+        cell is None
+        or cell == ""
+        or (cell.__class__ is str and not cell.strip())
+        or (cell.__class__ is float and cell != cell)
     )
 
 
@@ -1071,7 +1137,11 @@ def _parse_date(value: object) -> dt.date | None | bool:
             day, month, year = (int(g) for g in match.groups())
             return dt.date(year, month, day)
         if len(text) >= 10 and text[4] == "-":
-            return dt.date.fromisoformat(text[:10]) if text[10:].strip(" T0:") == "" else dt.datetime.fromisoformat(text).date()
+            return (
+                dt.date.fromisoformat(text[:10])
+                if text[10:].strip(" T0:") == ""
+                else dt.datetime.fromisoformat(text).date()
+            )
     except ValueError:
         return False
     return False
@@ -1125,6 +1195,6 @@ def _valid_iin_bin_arrow(ids: pa.Array) -> np.ndarray:
     picked = _strings(picked.to_pylist()) if picked.offset else picked
     offsets = np.frombuffer(picked.buffers()[1], dtype=np.int32)[: len(picked) + 1]
     start = int(offsets[0])
-    digits = np.frombuffer(picked.buffers()[2], dtype=np.uint8)[start: start + 12 * len(picked)].reshape(-1, 12) - 48
+    digits = np.frombuffer(picked.buffers()[2], dtype=np.uint8)[start : start + 12 * len(picked)].reshape(-1, 12) - 48
     valid[shaped] = valid_digits(digits)
     return valid

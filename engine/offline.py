@@ -6,6 +6,7 @@ anyone can recompute them. `OFFLINE_ALGORITHM_TEXT` is the method in words for
 the documents; `offline_select` is the same method in code (a test reads the
 text literally and checks they agree).
 """
+
 from __future__ import annotations
 
 import hashlib

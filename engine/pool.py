@@ -5,6 +5,7 @@ numbered 1..N; its text has one `ordinal,account,client_id,denomination` line pe
 and its SHA-256 is published before any random number is asked for. The draw freezes
 pools here; `verify` and the bundle read pool texts back with `parse_pool_text`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,10 @@ class FrozenPool:
     def members(self) -> tuple[PoolMember, ...]:
         den = self.denomination
         cols = [self.table.column(c).to_pylist() for c in MEMBER_COLUMNS]
-        return tuple(PoolMember(ordinal=o, account=a, client_id=c, denomination=den, client_name=n, phone=p,
-                                region=r) for o, a, c, n, p, r in zip(*cols))
+        return tuple(
+            PoolMember(ordinal=o, account=a, client_id=c, denomination=den, client_name=n, phone=p, region=r)
+            for o, a, c, n, p, r in zip(*cols)
+        )
 
     def member(self, ordinal: int) -> PoolMember:
         return self.members[ordinal - 1]
@@ -88,8 +91,9 @@ def canonical_pool_bytes(ordinals: Any, accounts: Any, client_ids: Any, denomina
     break per member, joined by Arrow and taken whole from its value buffer (UTF-8)."""
     if len(ordinals) == 0:
         return b""
-    lines = pc.binary_join_element_wise(pc.cast(ordinals, pa.string()), accounts, client_ids,
-                                        pa.scalar(f"{denomination}\n"), ",")
+    lines = pc.binary_join_element_wise(
+        pc.cast(ordinals, pa.string()), accounts, client_ids, pa.scalar(f"{denomination}\n"), ","
+    )
     return string_bytes(lines)[0]
 
 
@@ -139,6 +143,10 @@ def members_match_text(members: Any, text: str, denomination: int) -> bool:
     ordinals = members.column("ordinal").to_numpy()
     if not np.array_equal(ordinals, np.arange(1, n + 1)):
         return False
-    data = canonical_pool_bytes(members.column("ordinal"), members.column("account").combine_chunks(),
-                                members.column("client_id").combine_chunks(), denomination)
+    data = canonical_pool_bytes(
+        members.column("ordinal"),
+        members.column("account").combine_chunks(),
+        members.column("client_id").combine_chunks(),
+        denomination,
+    )
     return data == text.encode("utf-8")

@@ -4,6 +4,7 @@
 (eligible, excluded with one reason, or an error), the tiers of every month
 against Table 2 with carry-over, and the notices to show.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,11 +75,15 @@ class Preview:
         `client_id`, `client_name`, `phone`, `region` (text, empty when missing), in file order."""
         take = pa.array(np.flatnonzero(self._in_pool(month, denomination)))
         data = self.assessment.data
-        return pa.table({
-            "row": data.column("row").take(take).cast(pa.int64()),
-            **{c: data.column(c).take(take).cast(pa.large_string()) for c in
-               ("account", "client_id", "client_name", "phone", "region")},
-        })
+        return pa.table(
+            {
+                "row": data.column("row").take(take).cast(pa.int64()),
+                **{
+                    c: data.column(c).take(take).cast(pa.large_string())
+                    for c in ("account", "client_id", "client_name", "phone", "region")
+                },
+            }
+        )
 
     def tier(self, month: str, denomination: int) -> TierLedger:
         for m in self.months:
@@ -100,10 +105,17 @@ class Preview:
     def import_summary(self, month: str) -> ImportSummary:
         """What the store records of this file for `month` (Store.record_import)."""
         return ImportSummary(
-            file_name=self.file_name or "", file_sha256=self.file_sha256, sheet=self.sheet or "", month=month,
-            rows_data=self.rows.data, rows_blank=self.rows.blank, eligible=self.rows.eligible,
-            excluded=self.rows.excluded, errors=self.rows.errors,
-            excluded_by_reason=tuple(sorted(self.excluded_by_reason(month).items())))
+            file_name=self.file_name or "",
+            file_sha256=self.file_sha256,
+            sheet=self.sheet or "",
+            month=month,
+            rows_data=self.rows.data,
+            rows_blank=self.rows.blank,
+            eligible=self.rows.eligible,
+            excluded=self.rows.excluded,
+            errors=self.rows.errors,
+            excluded_by_reason=tuple(sorted(self.excluded_by_reason(month).items())),
+        )
 
     @property
     def error_rows(self) -> int:
@@ -157,31 +169,44 @@ class Preview:
         a = self.assessment
         idx = np.flatnonzero(a.status == 0)
         take = pa.array(idx)
-        return (a.data.column("row").take(take).to_pylist(), a.data.column("account").take(take).to_pylist(),
-                a.data.column("client_id").take(take).to_pylist(), a.month_text(a.month[idx]),
-                a.denomination[idx].tolist())
+        return (
+            a.data.column("row").take(take).to_pylist(),
+            a.data.column("account").take(take).to_pylist(),
+            a.data.column("client_id").take(take).to_pylist(),
+            a.month_text(a.month[idx]),
+            a.denomination[idx].tolist(),
+        )
 
     def _excluded_columns(self) -> tuple[list, list, list]:
         """row, account, reason of the excluded rows, in file order."""
         a = self.assessment
         idx = np.flatnonzero(a.status == 1)
         take = pa.array(idx)
-        return (a.data.column("row").take(take).to_pylist(), a.data.column("account").take(take).to_pylist(),
-                np.array(REASONS, dtype=object)[a.reason[idx]].tolist())
+        return (
+            a.data.column("row").take(take).to_pylist(),
+            a.data.column("account").take(take).to_pylist(),
+            np.array(REASONS, dtype=object)[a.reason[idx]].tolist(),
+        )
 
     def _eligible_json_items(self) -> list[str]:
         rows, accounts, ids, months, denominations = self._eligible_columns()
-        return [f'{{"row": {r}, "account": {ac}, "client_id": {c}, "month": "{m}", "denomination": {d}}}'
-                for r, ac, c, m, d in zip(rows, map(_quote, accounts), map(_quote, ids), months, denominations)]
+        return [
+            f'{{"row": {r}, "account": {ac}, "client_id": {c}, "month": "{m}", "denomination": {d}}}'
+            for r, ac, c, m, d in zip(rows, map(_quote, accounts), map(_quote, ids), months, denominations)
+        ]
 
     def _excluded_json_items(self) -> list[str]:
         rows, accounts, reasons = self._excluded_columns()
-        return [f'{{"row": {r}, "account": {ac}, "reason": "{why}"}}'
-                for r, ac, why in zip(rows, map(_quote, accounts), reasons)]
+        return [
+            f'{{"row": {r}, "account": {ac}, "reason": "{why}"}}'
+            for r, ac, why in zip(rows, map(_quote, accounts), reasons)
+        ]
 
     def _eligible_json(self) -> list[dict]:
-        return [{"row": r, "account": ac, "client_id": c, "month": m, "denomination": d}
-                for r, ac, c, m, d in zip(*self._eligible_columns())]
+        return [
+            {"row": r, "account": ac, "client_id": c, "month": m, "denomination": d}
+            for r, ac, c, m, d in zip(*self._eligible_columns())
+        ]
 
     def _excluded_json(self) -> list[dict]:
         return [{"row": r, "account": ac, "reason": why} for r, ac, why in zip(*self._excluded_columns())]
@@ -207,7 +232,9 @@ def preview(
     counts = assessment.eligible_counts()
     table_months = set(rules.months)
     readable = np.unique(assessment.month[assessment.status != 2])
-    readable_months = [assessment.months[int(m)] for m in readable if m >= 0 and assessment.months[int(m)] in table_months]
+    readable_months = [
+        assessment.months[int(m)] for m in readable if m >= 0 and assessment.months[int(m)] in table_months
+    ]
     if month is not None:
         last = month if month in rules.months else None
     else:
@@ -226,7 +253,9 @@ def preview(
     )
     notices = tuple(rules.notices) + tuple(table.notices)
     if month is not None and month not in rules.months:
-        notices += (Notice("month_outside_table", f"{month} is not a reporting month of Table 2.", (("month", month),)),)
+        notices += (
+            Notice("month_outside_table", f"{month} is not a reporting month of Table 2.", (("month", month),)),
+        )
     return Preview(
         file_name=table.file_name,
         file_sha256=table.file_sha256,

@@ -21,6 +21,7 @@ test in tests/engine/test_progress.py that fails when it changes.
 - `tier_position`: a tier's place in Table 1, smallest face value first, so that screens
   colour tiers by position and a changed rules.toml still gives every tier its colour.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ def certificates_in_draw(to_draw: int, pool_size: int) -> int:
     return max(0, min(to_draw, pool_size))
 
 
-def month_drawn(drawn: Mapping[tuple[str, int], int] | Iterable[tuple[str, int]], month: str,
-                denominations: Iterable[int]) -> bool:
+def month_drawn(
+    drawn: Mapping[tuple[str, int], int] | Iterable[tuple[str, int]], month: str, denominations: Iterable[int]
+) -> bool:
     """True once any tier of `month` is drawn (a month and tier is drawn once; its file stays)."""
     keys = drawn.keys() if isinstance(drawn, Mapping) else set(drawn)
     return any((month, den) in keys for den in denominations)

@@ -4,6 +4,7 @@ manifest repeats as `protocol_data`: a month's draws as plain JSON values, built
 A module of its own, with nothing but the records: rendering a protocol needs this and must not
 import the draw engine or the database (reports/protocol.py, benchmarks/commands.py's floor).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,7 +42,10 @@ def _draw_data(d: DrawRecord) -> dict[str, Any]:
         "kind": d.kind,
         "certificate": d.redraw_of_certificate if d.kind == "redraw" else None,
         "draw_date": d.draw_date.isoformat(),
-        "quota": d.quota, "carried_in": d.carried_in, "to_draw": d.to_draw, "drawn": d.drawn,
+        "quota": d.quota,
+        "carried_in": d.carried_in,
+        "to_draw": d.to_draw,
+        "drawn": d.drawn,
         "carry_out": d.carry_out,
         "pool_size": d.pool.size if d.pool else 0,
         "pool_sha256": d.pool.sha256 if d.pool else "",
@@ -51,12 +55,20 @@ def _draw_data(d: DrawRecord) -> dict[str, Any]:
         "entropy": d.entropy or "",
         "entropy_by": d.entropy_by or "",
         "entropy_at": _iso(d.entropy_at),
-        "winners": [[w.certificate, w.ordinal, w.account, w.client_id]
-                    for w in sorted(d.winners, key=lambda w: w.certificate)],
+        "winners": [
+            [w.certificate, w.ordinal, w.account, w.client_id] for w in sorted(d.winners, key=lambda w: w.certificate)
+        ],
     }
 
 
 def _abandoned_data(a: AbandonedTicket) -> dict[str, Any]:
-    return {"ticket_id": a.ticket_id, "denomination": a.denomination, "kind": a.kind, "certificate": a.certificate,
-            "failure": a.failure, "reason": a.reason, "abandoned_by": a.abandoned_by,
-            "abandoned_at": _iso(a.abandoned_at)}
+    return {
+        "ticket_id": a.ticket_id,
+        "denomination": a.denomination,
+        "kind": a.kind,
+        "certificate": a.certificate,
+        "failure": a.failure,
+        "reason": a.reason,
+        "abandoned_by": a.abandoned_by,
+        "abandoned_at": _iso(a.abandoned_at),
+    }

@@ -5,6 +5,7 @@ yet drawn, or what the store says was drawn; carry_out = to_draw - drawn
 flows into the next month's carried_in for the same tier. What is still
 undrawn after the last month of Table 2 is unplayed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

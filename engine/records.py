@@ -4,6 +4,7 @@ The store returns these; reports and pages read them and never touch the
 database rows themselves. Dates are `datetime.date`, instants are timezone-aware
 `datetime.datetime` in UTC, money is whole tenge (`int`).
 """
+
 from __future__ import annotations
 
 import datetime as dt

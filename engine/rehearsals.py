@@ -3,6 +3,7 @@
 Official draws have one slot per month (run None). Rehearsals are repeatable: each sitting
 opens a run (1, 2, ...), and a request that names no run means the month's latest one.
 """
+
 from __future__ import annotations
 
 from engine.store import Store

@@ -6,6 +6,7 @@ Table 2 quotas, newness look-backs, the claim window) lives in a TOML file;
 `PROMOTION_RULES` environment variable names one). Nothing else in the project
 hard-codes these numbers.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -202,9 +203,7 @@ def _check(rules: Rules) -> Rules:
         raise RulesError(f"{where}: the lowest tier must start at the minimum fee {rules.minimum_fee}")
     for lower, upper in zip(rules.tiers, rules.tiers[1:]):
         if lower.max_fee != upper.min_fee:
-            raise RulesError(
-                f"{where}: tiers {lower.denomination} and {upper.denomination} leave a gap or overlap"
-            )
+            raise RulesError(f"{where}: tiers {lower.denomination} and {upper.denomination} leave a gap or overlap")
     if rules.tiers[-1].max_fee is not None:
         raise RulesError(f"{where}: the highest tier must have no upper bound")
     if len(set(rules.denominations)) != len(rules.tiers):
@@ -217,8 +216,7 @@ def _check(rules: Rules) -> Rules:
         table2 = sum(rules.quota(m, tier.denomination) for m in rules.months)
         if table2 != tier.total:
             raise RulesError(
-                f"{where}: Table 2 gives {table2} certificates of {tier.denomination}, "
-                f"Table 1 gives {tier.total}"
+                f"{where}: Table 2 gives {table2} certificates of {tier.denomination}, Table 1 gives {tier.total}"
             )
     notices = []
     if rules.stated_total and rules.stated_total != rules.total_certificates:

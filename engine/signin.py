@@ -14,6 +14,7 @@ test may replace.
 The second half is the sign-in cookie's token (sign, verify, revoke), so a
 refresh does not sign a password user out; see the section below.
 """
+
 from __future__ import annotations
 
 import base64
@@ -165,13 +166,25 @@ def new_nonce() -> str:
     return _secrets.token_hex(16)
 
 
-def sign_token(secret: bytes, user: str, role: str, now: dt.datetime, *,
-               lifetime: dt.timedelta = TOKEN_LIFETIME, nonce: str | None = None) -> str:
+def sign_token(
+    secret: bytes,
+    user: str,
+    role: str,
+    now: dt.datetime,
+    *,
+    lifetime: dt.timedelta = TOKEN_LIFETIME,
+    nonce: str | None = None,
+) -> str:
     """A token for `user` in `role`, valid from `now` for `lifetime`."""
     if not secret:
         raise ValueError("a sign-in token needs a non-empty secret")
-    payload = {"v": TOKEN_VERSION, "u": user, "r": role, "exp": int((now + lifetime).timestamp()),
-               "n": nonce or new_nonce()}
+    payload = {
+        "v": TOKEN_VERSION,
+        "u": user,
+        "r": role,
+        "exp": int((now + lifetime).timestamp()),
+        "n": nonce or new_nonce(),
+    }
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return f"{body}.{_mac(secret, body)}"
 

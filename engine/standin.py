@@ -12,6 +12,7 @@ client and the draw handle each one. Run `python -m engine.standin` for a
 rehearsal server; with a key directory, its key, serial numbers, tickets and
 results survive restarts, so a rehearsal's results can be checked later.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -449,8 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", default="ok", choices=MODES)
     parser.add_argument("--advisory-delay-ms", type=int, default=0)
     args = parser.parse_args(argv)
-    standin = StandIn(args.mode, key_dir=args.key_dir, advisory_delay_ms=args.advisory_delay_ms,
-                      host=args.host, port=args.port)
+    standin = StandIn(
+        args.mode, key_dir=args.key_dir, advisory_delay_ms=args.advisory_delay_ms, host=args.host, port=args.port
+    )
     with standin:
         print("RANDOM.ORG stand-in (rehearsals only: results are signed with the stand-in's own key)")
         print(f"RANDOM_ORG_URL={standin.url}")

@@ -5,6 +5,7 @@ winner from the signed numbers (or the entropy), the audit chain, and the stored
 against the audit record both ways. One `Finding` per check, named, with a `code` for
 the translated text on screen. engine.bundle runs the same checks on a bundle's files.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,7 @@ def verify(store: Store, *, public_key_pem: bytes | None = None, rules: Rules | 
         if d["status"] != "done":
             continue
         pool = pools.get(d["pool_id"])
-        findings.extend(_check_draw(d, pool, winners_by_draw.get(d["id"], []), key,
-                                    lines.get(d["pool_id"]) or []))
+        findings.extend(_check_draw(d, pool, winners_by_draw.get(d["id"], []), key, lines.get(d["pool_id"]) or []))
         findings.extend(_check_ticket(d, log))
     findings.append(_check_chain(audit))
     findings.append(_check_audit_matches(audit, raw["draws"], raw["winners"]))
@@ -135,8 +135,9 @@ def _check_pool(p: dict, lines: Any = _UNPARSED, members: Any = None) -> Finding
             lines = None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if digest != p["sha256"]:
-        return Finding(name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}",
-                       "pool")
+        return Finding(
+            name, False, f"the stored members hash to {digest}, the recorded pool_sha256 is {p['sha256']}", "pool"
+        )
     if lines is None:
         return Finding(name, False, "unreadable line in the pool text", "pool")
     if len(lines) != p["size"]:
@@ -145,11 +146,20 @@ def _check_pool(p: dict, lines: Any = _UNPARSED, members: Any = None) -> Finding
         if ordinal != i or den != p["denomination"] or (i > 1 and not lines[i - 2][1] < account):
             return Finding(name, False, f"line {i} is out of order or names another tier", "pool")
     if members is not None and not members_match_text(members, text, p["denomination"]):
-        return Finding(name, False, f"the stored members ({members.num_rows}, from their chunks) differ from the "
-                       "pool text: an ordinal, account or client id was changed, added or deleted, or a chunk is "
-                       "unreadable", "pool")
-    return Finding(name, True, f"{p['size']} members, sha256 {digest}"
-                   + (", stored members match" if members is not None else ""), "pool")
+        return Finding(
+            name,
+            False,
+            f"the stored members ({members.num_rows}, from their chunks) differ from the "
+            "pool text: an ordinal, account or client id was changed, added or deleted, or a chunk is "
+            "unreadable",
+            "pool",
+        )
+    return Finding(
+        name,
+        True,
+        f"{p['size']} members, sha256 {digest}" + (", stored members match" if members is not None else ""),
+        "pool",
+    )
 
 
 def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list[Finding]]:
@@ -166,28 +176,53 @@ def _expected_ordinals(d: dict, pool: dict, key: bytes) -> tuple[list[int], list
         return [], [Finding(f"{label}: signature", False, f"stored signed response unreadable: {exc}", "signature")]
     check_key = d["public_key_pem"].encode("ascii") if d["rehearsal"] and d["public_key_pem"] else key
     ok = signed.verify(check_key)
-    findings.append(Finding(f"{label}: signature", ok,
-                            f"serial {signed.serial_number}" + ("" if ok else ": does not verify with the "
-                            + ("stand-in key stored with the rehearsal" if d["rehearsal"] else "pinned key")),
-                            "signature"))
+    findings.append(
+        Finding(
+            f"{label}: signature",
+            ok,
+            f"serial {signed.serial_number}"
+            + (
+                ""
+                if ok
+                else ": does not verify with the "
+                + ("stand-in key stored with the rehearsal" if d["rehearsal"] else "pinned key")
+            ),
+            "signature",
+        )
+    )
     # A bundle names no stored ticket of its own: there the ticket inside the result must merely exist.
     stored = d if "ticket_id" in d else {**d, "ticket_id": signed.ticket_id or ""}
     problems = answer_mismatches(signed, SignedRequest.of_row(stored, pool, n))
     if signed.serial_number != d["serial_number"]:
         problems.append("serialNumber")
     r = signed.random
-    findings.append(Finding(f"{label}: userData binds pool", not problems,
-                            f"pool_sha256 {pool['sha256']}" if not problems else
-                            f"differs: {', '.join(problems)} (signed userData {r.get('userData')!r}, n {r.get('n')}, "
-                            f"max {r.get('max')}, ticket {signed.ticket_id})", "binding"))
+    findings.append(
+        Finding(
+            f"{label}: userData binds pool",
+            not problems,
+            f"pool_sha256 {pool['sha256']}"
+            if not problems
+            else f"differs: {', '.join(problems)} (signed userData {r.get('userData')!r}, n {r.get('n')}, "
+            f"max {r.get('max')}, ticket {signed.ticket_id})",
+            "binding",
+        )
+    )
     if signed.development_licence and not d["rehearsal"]:
-        findings.append(Finding(f"{label}: licence", False, "an official draw used a result made with a RANDOM.ORG "
-                                "developer licence (\"development and testing only\")", "development_licence"))
+        findings.append(
+            Finding(
+                f"{label}: licence",
+                False,
+                "an official draw used a result made with a RANDOM.ORG "
+                'developer licence ("development and testing only")',
+                "development_licence",
+            )
+        )
     return list(signed.data), findings
 
 
-def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes,
-                members: list[tuple[int, str, str, int]] | None = None) -> list[Finding]:
+def _check_draw(
+    d: dict, pool: dict | None, winners: list[dict], key: bytes, members: list[tuple[int, str, str, int]] | None = None
+) -> list[Finding]:
     """The winners re-derived from the signed numbers (or the entropy) over the pool text;
     `members`: the text already parsed (verify parses each pool once)."""
     label = _label(d)
@@ -206,8 +241,9 @@ def _check_draw(d: dict, pool: dict | None, winners: list[dict], key: bytes,
     expected = []
     for i, o in enumerate(ordinals):
         if not 1 <= o <= len(members):
-            findings.append(Finding(f"{label}: winners", False, f"number {o} is outside the pool 1..{len(members)}",
-                                    "winners"))
+            findings.append(
+                Finding(f"{label}: winners", False, f"number {o} is outside the pool 1..{len(members)}", "winners")
+            )
             return findings
         expected.append((first + i, o, members[o - 1][1], members[o - 1][2]))
     stored = sorted((w["certificate"], w["ordinal"], w["account"], w["client_id"]) for w in winners)
@@ -252,11 +288,13 @@ def _check_chain(audit: list[dict]) -> Finding:
     prev = GENESIS_SHA256
     for i, e in enumerate(audit, 1):
         if e["seq"] != i:
-            return Finding("audit chain", False, f"entry {i} is missing (next stored entry is {e['seq']})",
-                           "audit_chain")
+            return Finding(
+                "audit chain", False, f"entry {i} is missing (next stored entry is {e['seq']})", "audit_chain"
+            )
         if e["prev_sha256"] != prev:
-            return Finding("audit chain", False, f"entry {i} does not follow entry {i - 1} (deleted or reordered)",
-                           "audit_chain")
+            return Finding(
+                "audit chain", False, f"entry {i} does not follow entry {i - 1} (deleted or reordered)", "audit_chain"
+            )
         payload = json.loads(e["payload"])
         digest = audit_sha256(prev, e["seq"], e["at"], e["action"], e["actor"], payload)
         if digest != e["sha256"] or canonical_json(payload) != e["payload"]:
@@ -292,12 +330,14 @@ def _check_audit_matches(audit: list[dict], draws: list[dict], winners: list[dic
             return Finding(name, False, f"{_label(d)}: winners differ from the audit record", "audit_results")
     for w in winners:
         if w["status"] != status.get(w["id"], "drawn"):
-            return Finding(name, False,
-                           f"winner #{w['id']} ({w['month']} {w['denomination']} certificate {w['certificate']}) "
-                           f"is {w['status']} but the audit record says {status.get(w['id'], 'drawn')}",
-                           "audit_results")
-    return Finding(name, True, f"{len(done_entries)} results and {len(winners)} winners accounted for",
-                   "audit_results")
+            return Finding(
+                name,
+                False,
+                f"winner #{w['id']} ({w['month']} {w['denomination']} certificate {w['certificate']}) "
+                f"is {w['status']} but the audit record says {status.get(w['id'], 'drawn')}",
+                "audit_results",
+            )
+    return Finding(name, True, f"{len(done_entries)} results and {len(winners)} winners accounted for", "audit_results")
 
 
 def _audit_state(log: _AuditLog, draw_id: int) -> tuple[dict | None, str]:
@@ -334,8 +374,14 @@ def _check_both_ways(log: _AuditLog, draws: list[dict]) -> list[Finding]:
         label = _audit_label(draw_id, frozen)
         row = rows.get(draw_id)
         if row is None:
-            findings.append(Finding(f"{label}: stored", False, f"the audit record says it was {status}; its row was "
-                                    "deleted", "draw_missing"))
+            findings.append(
+                Finding(
+                    f"{label}: stored",
+                    False,
+                    f"the audit record says it was {status}; its row was deleted",
+                    "draw_missing",
+                )
+            )
             continue
         differs = []
         if bool(row["rehearsal"]) != bool(frozen.get("rehearsal")):
@@ -346,32 +392,55 @@ def _check_both_ways(log: _AuditLog, draws: list[dict]) -> list[Finding]:
         if row["status"] != status:
             differs.append(f"{status} → {row['status']}")
         expected_slot = {"failed": f"failed-{draw_id}", ABANDONED: f"{ABANDONED}-{draw_id}"}.get(
-            status, OFFICIAL if not frozen.get("rehearsal") else row["slot"])
+            status, OFFICIAL if not frozen.get("rehearsal") else row["slot"]
+        )
         if row["slot"] != expected_slot and not differs:
             differs.append(f"slot {expected_slot} → {row['slot']}")
         if differs:
             findings.append(Finding(f"{label}: label", False, "relabelled: " + "; ".join(differs), "relabelled"))
     unknown = [d for d in draws if d["id"] not in log.by_draw or not log.of(d["id"], "pool_frozen")]
     for d in unknown:
-        findings.append(Finding(f"{_label(d)}: audit", False, "this draw is not in the audit record (no pool_frozen "
-                                "entry): it was inserted by hand", "audit_results"))
+        findings.append(
+            Finding(
+                f"{_label(d)}: audit",
+                False,
+                "this draw is not in the audit record (no pool_frozen entry): it was inserted by hand",
+                "audit_results",
+            )
+        )
     done: dict[tuple[str, int], list[int]] = {}
     for _seq, _action, _actor, _at, p in log.actions("draw_done"):
         frozen = log.last(p["draw_id"], "pool_frozen") or {}
         if not p.get("rehearsal") and p.get("kind") == "draw":
             done.setdefault((str(p.get("month")), int(p.get("denomination") or 0)), []).append(p["draw_id"])
     for d in draws:
-        if d["status"] == "done" and not d["rehearsal"] and d["kind"] == "draw" and d["id"] not in sum(done.values(), []):
+        if (
+            d["status"] == "done"
+            and not d["rehearsal"]
+            and d["kind"] == "draw"
+            and d["id"] not in sum(done.values(), [])
+        ):
             done.setdefault((d["month"], d["denomination"]), []).append(d["id"])
     twice = {k: v for k, v in done.items() if len(v) > 1}
     for (month, den), ids in sorted(twice.items()):
-        findings.append(Finding(f"official draw {month} {den}: drawn once", False,
-                                f"{len(ids)} completed draws of one month and tier: "
-                                + ", ".join(f"#{i}" for i in ids), "drawn_twice"))
+        findings.append(
+            Finding(
+                f"official draw {month} {den}: drawn once",
+                False,
+                f"{len(ids)} completed draws of one month and tier: " + ", ".join(f"#{i}" for i in ids),
+                "drawn_twice",
+            )
+        )
     if not findings:
-        findings.append(Finding("audit matches draws", True,
-                                f"{len(named)} draws in the audit record, each stored as recorded; "
-                                f"{len(done)} official tiers drawn once each", "relabelled"))
+        findings.append(
+            Finding(
+                "audit matches draws",
+                True,
+                f"{len(named)} draws in the audit record, each stored as recorded; "
+                f"{len(done)} official tiers drawn once each",
+                "relabelled",
+            )
+        )
     return findings
 
 
@@ -384,7 +453,8 @@ def _check_serials(draws: list[dict], log: _AuditLog) -> list[Finding]:
     for d in draws:
         if d["status"] == "done" and d["method"] == METHOD_RANDOM_ORG and not d["rehearsal"]:
             by_key.setdefault(d["hashed_api_key"], []).append(
-                (done_seq.get(d["id"], 0), d["serial_number"] or 0, d["id"]))
+                (done_seq.get(d["id"], 0), d["serial_number"] or 0, d["id"])
+            )
     findings = []
     for _key, results in by_key.items():
         results.sort()
@@ -395,17 +465,27 @@ def _check_serials(draws: list[dict], log: _AuditLog) -> list[Finding]:
         back = [(a, b) for a, b in zip(results, results[1:]) if b[1] <= a[1]]
         if back:
             (_, s1, d1), (_, s2, d2) = back[0]
-            findings.append(Finding("serial numbers", False,
-                                    f"draw #{d2} (serial {s2}) was completed after draw #{d1} (serial {s1}): serial "
-                                    "numbers must increase", "serials"))
+            findings.append(
+                Finding(
+                    "serial numbers",
+                    False,
+                    f"draw #{d2} (serial {s2}) was completed after draw #{d1} (serial {s1}): serial "
+                    "numbers must increase",
+                    "serials",
+                )
+            )
             continue
         ordered = sorted(numbers)
         gaps = [f"{a}..{b}" for a, b in zip(ordered, ordered[1:]) if b != a + 1]
-        findings.append(Finding(
-            "serial numbers", True,
-            f"{len(numbers)} results, serials {ordered[0]}..{ordered[-1]}, increasing"
-            + (f"; gaps noted (results of this key drawn elsewhere): {', '.join(gaps)}" if gaps else ", no gaps"),
-            "serials"))
+        findings.append(
+            Finding(
+                "serial numbers",
+                True,
+                f"{len(numbers)} results, serials {ordered[0]}..{ordered[-1]}, increasing"
+                + (f"; gaps noted (results of this key drawn elsewhere): {', '.join(gaps)}" if gaps else ", no gaps"),
+                "serials",
+            )
+        )
     return findings
 
 
@@ -419,15 +499,32 @@ def _check_abandoned(draws: list[dict], pools: dict[int, dict], key: bytes) -> l
         check_key = d["public_key_pem"].encode("ascii") if d["rehearsal"] and d["public_key_pem"] else key
         usable, why = usable_result(d, pools.get(d["pool_id"]), check_key)
         if usable:
-            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", False,
-                                    f"the {d['status']} response verifies under the pinned key ({why}): a valid "
-                                    "result was thrown away", "abandoned_valid"))
+            findings.append(
+                Finding(
+                    f"{label}: ticket {d['ticket_id']}",
+                    False,
+                    f"the {d['status']} response verifies under the pinned key ({why}): a valid result was thrown away",
+                    "abandoned_valid",
+                )
+            )
         elif d["status"] == ABANDONED:
-            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", True,
-                                    f"abandoned by the commission; its response cannot be used: {why}", "abandoned"))
+            findings.append(
+                Finding(
+                    f"{label}: ticket {d['ticket_id']}",
+                    True,
+                    f"abandoned by the commission; its response cannot be used: {why}",
+                    "abandoned",
+                )
+            )
         else:
-            findings.append(Finding(f"{label}: ticket {d['ticket_id']}", True,
-                                    f"blocked, waiting for the commission to abandon it: {why}", "blocked"))
+            findings.append(
+                Finding(
+                    f"{label}: ticket {d['ticket_id']}",
+                    True,
+                    f"blocked, waiting for the commission to abandon it: {why}",
+                    "blocked",
+                )
+            )
     return findings
 
 
@@ -444,8 +541,14 @@ def _check_entropy(draws: list[dict], log: _AuditLog) -> list[Finding]:
         entered = log.of(d["id"], "entropy_entered")
         frozen = log.of(d["id"], "pool_frozen")
         if not entered and done and "details_sha256" not in done[-1][4] and not d.get("entropy_by"):
-            findings.append(Finding(f"{label}: entropy", True, "not covered (recorded before this check existed): "
-                                    "who entered the entropy and when", "not_covered"))
+            findings.append(
+                Finding(
+                    f"{label}: entropy",
+                    True,
+                    "not covered (recorded before this check existed): who entered the entropy and when",
+                    "not_covered",
+                )
+            )
             continue
         problems = []
         if not entered:
@@ -459,21 +562,30 @@ def _check_entropy(draws: list[dict], log: _AuditLog) -> list[Finding]:
             if p.get("entropy") != d["entropy"]:
                 problems.append(f"the audit record has entropy {p.get('entropy')!r}, the draw stores {d['entropy']!r}")
             if d.get("entropy_by") != actor or d.get("entropy_at") != at:
-                problems.append(f"entered by {actor} at {at.isoformat()}, the draw stores "
-                                f"{d.get('entropy_by')!r} at {d.get('entropy_at')}")
+                problems.append(
+                    f"entered by {actor} at {at.isoformat()}, the draw stores "
+                    f"{d.get('entropy_by')!r} at {d.get('entropy_at')}"
+                )
         if not d["rehearsal"]:
             key = (d["month"], d["denomination"], d["entropy"])
             if key in seen:
                 problems.append(f"the same entropy text was used for draw #{seen[key]} of this tier")
             seen.setdefault(key, d["id"])
-        findings.append(Finding(f"{label}: entropy", not problems,
-                                "; ".join(problems) or f"entered by {entered[-1][2]} at {entered[-1][3].isoformat()}, "
-                                "after the pool hash", "entropy"))
+        findings.append(
+            Finding(
+                f"{label}: entropy",
+                not problems,
+                "; ".join(problems)
+                or f"entered by {entered[-1][2]} at {entered[-1][3].isoformat()}, after the pool hash",
+                "entropy",
+            )
+        )
     return findings
 
 
-def _check_participations(draws: list[dict], lines: dict[int, list[tuple[int, str, str, int]] | None],
-                          stored: list[tuple[str, str, int]]) -> Finding:
+def _check_participations(
+    draws: list[dict], lines: dict[int, list[tuple[int, str, str, int]] | None], stored: list[tuple[str, str, int]]
+) -> Finding:
     """RULES.md reason 9 as stored rows: every client of every official completed original draw's
     pool text (the hashed one, not the stored members) with its earliest month; nothing else."""
     name = "participations (reason 9)"
@@ -484,8 +596,9 @@ def _check_participations(draws: list[dict], lines: dict[int, list[tuple[int, st
             expected.setdefault(client_id, d["month"])
     got = {client_id: month for client_id, month, _ in stored}
     if got == expected:
-        return Finding(name, True, f"{len(got)} clients took part in official draws, each in its earliest month",
-                       "pool")
+        return Finding(
+            name, True, f"{len(got)} clients took part in official draws, each in its earliest month", "pool"
+        )
     missing = sorted(set(expected) - set(got))
     extra = sorted(set(got) - set(expected))
     moved = sorted(c for c in set(got) & set(expected) if got[c] != expected[c])
@@ -495,14 +608,16 @@ def _check_participations(draws: list[dict], lines: dict[int, list[tuple[int, st
     if extra:
         parts.append(f"{len(extra)} clients in no official pool (e.g. client {extra[0]})")
     if moved:
-        parts.append(f"{len(moved)} with another month (e.g. client {moved[0]}: {got[moved[0]]}, the pools say "
-                     f"{expected[moved[0]]})")
-    return Finding(name, False, "the stored participations differ from the official pools: " + "; ".join(parts),
-                   "pool")
+        parts.append(
+            f"{len(moved)} with another month (e.g. client {moved[0]}: {got[moved[0]]}, the pools say "
+            f"{expected[moved[0]]})"
+        )
+    return Finding(name, False, "the stored participations differ from the official pools: " + "; ".join(parts), "pool")
 
 
-def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
-                  winners_by_draw: dict[int, list[dict]], log: _AuditLog) -> list[Finding]:
+def _check_fields(
+    raw: dict, pools: dict[int, dict], members: dict[int, Any], winners_by_draw: dict[int, list[dict]], log: _AuditLog
+) -> list[Finding]:
     """Rule 7: every stored field a document prints is covered by a hash (or a copy) in the audit
     record: winners' names and phones, pool members' details, commission, place, draw date,
     protocol number, import files, claim notes. Fields stored before a hash existed are listed
@@ -512,8 +627,11 @@ def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
 
     def compare(where: str, what: str, stored: Any, recorded: Any) -> None:
         if stored != recorded:
-            bad.append(Finding(f"{where}: {what}", False, f"stored {stored!r}, the audit record says {recorded!r}",
-                               "field_hash"))
+            bad.append(
+                Finding(
+                    f"{where}: {what}", False, f"stored {stored!r}, the audit record says {recorded!r}", "field_hash"
+                )
+            )
 
     for d in raw["draws"]:
         label = _label(d)
@@ -522,23 +640,40 @@ def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
         if frozen is not None and pool is not None:
             if "details_sha256" in frozen or "members_sha256" in frozen:
                 if not _details_match(pool, members.get(pool["id"]), frozen):
-                    bad.append(Finding(f"{label}: pool members' names and phones", False,
-                                       "the stored details differ from their hash in the audit record", "field_hash"))
+                    bad.append(
+                        Finding(
+                            f"{label}: pool members' names and phones",
+                            False,
+                            "the stored details differ from their hash in the audit record",
+                            "field_hash",
+                        )
+                    )
                 compare(label, "draw date", d["draw_date"].isoformat(), frozen.get("draw_date"))
                 compare(label, "place", d["place"], frozen.get("place"))
             else:
                 if not _rows_agree_with_json(pool, members.get(pool["id"])):
-                    bad.append(Finding(f"{label}: pool members' names and phones", False,
-                                       "the stored members differ from the pool's stored details", "field_hash"))
+                    bad.append(
+                        Finding(
+                            f"{label}: pool members' names and phones",
+                            False,
+                            "the stored members differ from the pool's stored details",
+                            "field_hash",
+                        )
+                    )
                 uncovered.append(f"{label}: pool members' names and phones, draw date, place")
         done = log.last(d["id"], "draw_done")
         if d["status"] == "done" and done is not None:
             if "details_sha256" in done:
                 rows = [SimpleNamespace(**w) for w in winners_by_draw.get(d["id"], [])]
                 if fields_sha256(winner_details(rows)) != done["details_sha256"]:
-                    bad.append(Finding(f"{label}: winners' names, phones and regions", False,
-                                       "the stored winners' details differ from their hash in the audit record",
-                                       "field_hash"))
+                    bad.append(
+                        Finding(
+                            f"{label}: winners' names, phones and regions",
+                            False,
+                            "the stored winners' details differ from their hash in the audit record",
+                            "field_hash",
+                        )
+                    )
             else:
                 uncovered.append(f"{label}: winners' names and phones")
     _check_claim_fields(raw["winners"], log, compare)
@@ -548,11 +683,23 @@ def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
         entries = [p for *_, p in log.actions("import") if p.get("import_id") == r["id"]]
         if entries:
             if fields_sha256(import_fields(SimpleNamespace(**r))) != entries[-1].get("fields_sha256"):
-                bad.append(Finding(f"{where}: file and counts", False,
-                                   "the stored import differs from its hash in the audit record", "field_hash"))
+                bad.append(
+                    Finding(
+                        f"{where}: file and counts",
+                        False,
+                        "the stored import differs from its hash in the audit record",
+                        "field_hash",
+                    )
+                )
             continue
-        old = [p for *_, p in log.actions("import") if "import_id" not in p and p.get("month") == r["month"]
-               and p.get("file_sha256") == r["file_sha256"] and bool(p.get("rehearsal")) == bool(r["rehearsal"])]
+        old = [
+            p
+            for *_, p in log.actions("import")
+            if "import_id" not in p
+            and p.get("month") == r["month"]
+            and p.get("file_sha256") == r["file_sha256"]
+            and bool(p.get("rehearsal")) == bool(r["rehearsal"])
+        ]
         if not old:
             bad.append(Finding(f"{where}: file", False, "this import is not in the audit record", "field_hash"))
             continue
@@ -560,11 +707,23 @@ def _check_fields(raw: dict, pools: dict[int, dict], members: dict[int, Any],
             compare(where, field_name, r[field_name], old[-1].get(field_name))
         uncovered.append(f"{where}: sheet and row counts")
     if uncovered:
-        bad.append(Finding("printed fields not covered", True,
-                           "not covered (recorded before this check existed): " + "; ".join(uncovered), "not_covered"))
+        bad.append(
+            Finding(
+                "printed fields not covered",
+                True,
+                "not covered (recorded before this check existed): " + "; ".join(uncovered),
+                "not_covered",
+            )
+        )
     if not [f for f in bad if not f.ok]:
-        bad.append(Finding("printed fields", True, "names, phones, commission, place, import files and claim notes "
-                           "match the audit record", "field_hash"))
+        bad.append(
+            Finding(
+                "printed fields",
+                True,
+                "names, phones, commission, place, import files and claim notes match the audit record",
+                "field_hash",
+            )
+        )
     return bad
 
 
@@ -617,7 +776,8 @@ def _check_sessions(raw: dict, log: _AuditLog, compare: Callable[..., None], unc
         recorded[(p.get("month"), bool(p.get("rehearsal")), int(p.get("run") or 0))] = p
     for m in raw["month_sessions"]:
         where = f"{'rehearsal ' if m['rehearsal'] else ''}sitting {m['month']}" + (
-            f" run {m['run']}" if m["rehearsal"] else "")
+            f" run {m['run']}" if m["rehearsal"] else ""
+        )
         p = recorded.get((m["month"], bool(m["rehearsal"]), int(m["run"] or 0)))
         if p is None:  # opened by a draw without a commission: everything still as created
             compare(where, "commission", members.get(m["id"], []), [])
@@ -647,8 +807,15 @@ def _check_months_order(log: _AuditLog, rules: Rules) -> list[Finding]:
                 break
             missing = [den for den in rules.denominations if (m, den) not in done]
             if missing:
-                return [Finding(f"official draw {month} {p.get('denomination')}: months in order", False,
-                                f"drawn while {m} was not yet drawn", "months_order")]
+                return [
+                    Finding(
+                        f"official draw {month} {p.get('denomination')}: months in order",
+                        False,
+                        f"drawn while {m} was not yet drawn",
+                        "months_order",
+                    )
+                ]
         done.add((month, int(p.get("denomination") or 0)))
-    return [Finding("months in order", True, "every official month was drawn after the months before it",
-                    "months_order")]
+    return [
+        Finding("months in order", True, "every official month was drawn after the months before it", "months_order")
+    ]

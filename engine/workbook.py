@@ -14,6 +14,7 @@ or NaN number is refused (Excel would call the file corrupt); dates and times
 get a date format. The workbook's "created" stamp is fixed; openpyxl stamps
 "modified" and the zip entries with the time of writing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,17 @@ def sheet_title(title: str) -> str:
     return title.translate(_ILLEGAL_XML).translate(_NOT_IN_SHEET_TITLES)[:31] or "Sheet"
 
 
-def cell(ws, value: object, *, date_format: str = "yyyy-mm-dd", number_format: str | None = None,
-         quote_prefix: bool = False, font=None, fill=None, alignment=None) -> WriteOnlyCell:
+def cell(
+    ws,
+    value: object,
+    *,
+    date_format: str = "yyyy-mm-dd",
+    number_format: str | None = None,
+    quote_prefix: bool = False,
+    font=None,
+    fill=None,
+    alignment=None,
+) -> WriteOnlyCell:
     """One cell of a write-only sheet. Dates take `date_format` (with " hh:mm" for a date and time),
     other numbers `number_format`; `quote_prefix` makes Excel show text as typed."""
     if isinstance(value, str):

@@ -10,6 +10,7 @@ Every action applies to the certificate chosen by its stable key (month,
 denomination, certificate), picked in the table or in the list below it, so
 the choice stays put when the certificate's status or winner changes.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -29,7 +30,13 @@ if not views:
     st.info(t("common.nothing_drawn"))
     st.stop()
 
-CHOSEN, PICK, TABLE, TABLE_KEYS, PENDING = "claims_chosen", "claims_pick", "claims_table", "claims_table_keys", "claims_forfeit_pending"
+CHOSEN, PICK, TABLE, TABLE_KEYS, PENDING = (
+    "claims_chosen",
+    "claims_pick",
+    "claims_table",
+    "claims_table_keys",
+    "claims_forfeit_pending",
+)
 INPUTS = ("claims_contact_note", "claims_serial", "claims_handover_note", "claims_forfeit_reason")
 
 
@@ -103,7 +110,9 @@ c1, c2 = st.columns(2)
 months = sorted({v.winner.month for v in views})
 month_filter = c1.multiselect(t("common.months"), months, default=months, format_func=month_fmt, key="claims_months")
 statuses = list(WINNER_STATUSES)
-status_filter = c2.multiselect(t("col.status"), statuses, default=statuses, format_func=status_fmt, key="claims_statuses")
+status_filter = c2.multiselect(
+    t("col.status"), statuses, default=statuses, format_func=status_fmt, key="claims_statuses"
+)
 shown = [v for v in views if v.winner.month in month_filter and v.status in status_filter]
 shown_keys = [key_of(v) for v in shown]
 
@@ -140,13 +149,24 @@ if not frame.empty:
         status=frame["status"].map(status_fmt),
         redraw=frame["redraw"].map({True: t("claims.awaiting_redraw_short"), False: ""}),
         deadline=frame["deadline"].map(fmt_date),
-    ).rename(columns={
-        "month": t("common.month"), "denomination": t("col.tier"), "certificate": t("col.certificate"),
-        "account": t("col.account"), "client_name": t("col.client"), "phone": t("col.phone"), "region": t("col.region"),
-        "status": t("col.status"), "redraw": t("col.redraw"), "deadline": t("col.deadline"),
-        "days_left": t("col.days_left"), "certificate_serial": t("col.serial"), "earlier": t("col.earlier_winners"),
-        "note": t("col.note"),
-    })
+    ).rename(
+        columns={
+            "month": t("common.month"),
+            "denomination": t("col.tier"),
+            "certificate": t("col.certificate"),
+            "account": t("col.account"),
+            "client_name": t("col.client"),
+            "phone": t("col.phone"),
+            "region": t("col.region"),
+            "status": t("col.status"),
+            "redraw": t("col.redraw"),
+            "deadline": t("col.deadline"),
+            "days_left": t("col.days_left"),
+            "certificate_serial": t("col.serial"),
+            "earlier": t("col.earlier_winners"),
+            "note": t("col.note"),
+        }
+    )
     late = [v.late for v in shown]
     soon = [due_soon(v) for v in shown]
 
@@ -160,16 +180,24 @@ if not frame.empty:
     st.caption(t("claims.pick_hint"))
     # The table shows the chosen certificate selected; a click on another row chooses that one.
     st.session_state[TABLE_KEYS] = shown_keys
-    st.session_state[TABLE] = {"selection": {"rows": [shown_keys.index(chosen)] if chosen in shown_keys else [],
-                                             "columns": [], "cells": []}}
-    st.dataframe(display.style.apply(highlight, axis=1), hide_index=True, key=TABLE, on_select=on_table_select,
-                 selection_mode="single-row")
+    st.session_state[TABLE] = {
+        "selection": {"rows": [shown_keys.index(chosen)] if chosen in shown_keys else [], "columns": [], "cells": []}
+    }
+    st.dataframe(
+        display.style.apply(highlight, axis=1),
+        hide_index=True,
+        key=TABLE,
+        on_select=on_table_select,
+        selection_mode="single-row",
+    )
     csv_download(frame, "winners.csv", key="dl_winners")
 
 # ---- act on one certificate
 st.subheader(t("claims.act_title"))
 st.session_state[PICK] = chosen
-st.selectbox(t("claims.certificate"), list(by_key), format_func=cert_label, key=PICK, on_change=incidents.guarded(on_pick))
+st.selectbox(
+    t("claims.certificate"), list(by_key), format_func=cert_label, key=PICK, on_change=incidents.guarded(on_pick)
+)
 view = by_key[chosen]
 w = view.winner
 
@@ -180,7 +208,9 @@ flash = st.session_state.pop("claims_flash", None)
 if flash:
     message.success(flash, icon=":material/check_circle:")
 
-st.markdown(f"**{cert_label(chosen)}** · {w.client_name} · `{w.account}` · {t('col.status')}: **{status_fmt(view.status)}**")
+st.markdown(
+    f"**{cert_label(chosen)}** · {w.client_name} · `{w.account}` · {t('col.status')}: **{status_fmt(view.status)}**"
+)
 if view.is_open:
     st.caption(t("claims.deadline", deadline=fmt_date(view.deadline), days=int(view.days_left)))
 else:
@@ -193,19 +223,26 @@ with st.expander(t("claims.history_title"), expanded=True, icon=":material/histo
         what = event_fmt(ev.event)
         if ev.event == "replaced" and ev.note:
             what = f"{what} ({status_fmt(ev.note)})"
-        steps.append({
-            t("col.when_local"): fmt_datetime(ev.at) if ev.at else fmt_date(ev.on),
-            t("claims.step"): what,
-            t("col.client"): ev.winner.client_name,
-            t("col.account"): ev.winner.account,
-            t("col.note"): ev.note if ev.event != "replaced" else "",
-            t("col.actor"): ev.actor,
-        })
-    st.dataframe(pd.DataFrame(steps), hide_index=True, key="claims_history", column_config={
-        t("col.when_local"): st.column_config.TextColumn(width="medium"),
-        t("claims.step"): st.column_config.TextColumn(width="large"),
-        t("col.note"): st.column_config.TextColumn(width="medium"),
-    })
+        steps.append(
+            {
+                t("col.when_local"): fmt_datetime(ev.at) if ev.at else fmt_date(ev.on),
+                t("claims.step"): what,
+                t("col.client"): ev.winner.client_name,
+                t("col.account"): ev.winner.account,
+                t("col.note"): ev.note if ev.event != "replaced" else "",
+                t("col.actor"): ev.actor,
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(steps),
+        hide_index=True,
+        key="claims_history",
+        column_config={
+            t("col.when_local"): st.column_config.TextColumn(width="medium"),
+            t("claims.step"): st.column_config.TextColumn(width="large"),
+            t("col.note"): st.column_config.TextColumn(width="medium"),
+        },
+    )
 
 
 def done(message: str) -> None:
@@ -222,15 +259,18 @@ def confirm_forfeit(key: str, reason: str) -> None:
     """Whom the forfeit concerns, in full, before anything is stored."""
     target = by_key[key].winner
     st.markdown(t("claims.confirm_forfeit_who", certificate=cert_label(key)))
-    st.markdown(f"- {t('col.client')}: **{target.client_name}**\n- {t('col.account')}: **{mask_account(target.account)}**\n"
-                f"- {t('claims.forfeit_reason')}: {reason}")
+    st.markdown(
+        f"- {t('col.client')}: **{target.client_name}**\n- {t('col.account')}: **{mask_account(target.account)}**\n"
+        f"- {t('claims.forfeit_reason')}: {reason}"
+    )
     st.warning(t("claims.confirm_forfeit_effect"), icon=":material/warning:")
     yes, no = st.columns(2)
     if yes.button(t("claims.confirm_forfeit_yes"), key="claims_forfeit_confirm", type="primary", width="stretch"):
         st.session_state.pop(PENDING, None)
         try:
-            claims.set_claim(target.month, target.denomination, target.certificate, "forfeited", note=reason,
-                               rehearsal=ctx.rehearsal)
+            claims.set_claim(
+                target.month, target.denomination, target.certificate, "forfeited", note=reason, rehearsal=ctx.rehearsal
+            )
         except ClaimRefused as exc:
             st.session_state["claims_flash_error"] = t("claims.refused", message=str(exc))
             st.rerun()
@@ -248,14 +288,17 @@ if refused:
 
 if view.is_open:
     # Keyed, so the open tab stays open across reruns (typing a reason reruns the page).
-    tab_contact, tab_handover, tab_forfeit = st.tabs([t("claims.contact"), t("claims.handover"), t("claims.forfeit")],
-                                                     key="claims_tab", on_change="rerun")
+    tab_contact, tab_handover, tab_forfeit = st.tabs(
+        [t("claims.contact"), t("claims.handover"), t("claims.forfeit")], key="claims_tab", on_change="rerun"
+    )
 
     with tab_contact:
         note = st.text_input(t("col.note"), key="claims_contact_note")
         if st.button(t("claims.record_contact"), key="claims_contact", disabled=view.status != "drawn"):
             try:
-                claims.set_claim(w.month, w.denomination, w.certificate, "contacted", note=note, rehearsal=ctx.rehearsal)
+                claims.set_claim(
+                    w.month, w.denomination, w.certificate, "contacted", note=note, rehearsal=ctx.rehearsal
+                )
                 done(saved(chosen, "contacted"))
             except ClaimRefused as exc:
                 st.error(t("claims.refused", message=str(exc)))
@@ -264,15 +307,23 @@ if view.is_open:
         note = st.text_input(t("col.note"), key="claims_handover_note")
         if st.button(t("claims.record_handover"), key="claims_handover", type="primary", disabled=not serial.strip()):
             try:
-                claims.set_claim(w.month, w.denomination, w.certificate, "claimed", note=note,
-                                   certificate_serial=serial.strip(), rehearsal=ctx.rehearsal)
+                claims.set_claim(
+                    w.month,
+                    w.denomination,
+                    w.certificate,
+                    "claimed",
+                    note=note,
+                    certificate_serial=serial.strip(),
+                    rehearsal=ctx.rehearsal,
+                )
                 done(saved(chosen, "claimed"))
             except ClaimRefused as exc:
                 st.error(t("claims.refused", message=str(exc)))
     with tab_forfeit:
         reason = st.text_area(t("claims.forfeit_reason"), key="claims_forfeit_reason", help=t("claims.forfeit_help"))
-        if st.button(t("claims.record_forfeit"), key="claims_forfeit", disabled=not reason.strip(),
-                     icon=":material/gavel:"):
+        if st.button(
+            t("claims.record_forfeit"), key="claims_forfeit", disabled=not reason.strip(), icon=":material/gavel:"
+        ):
             # Remember what the dialog is about: the stable key, fixed now, whatever reruns follow.
             st.session_state[PENDING] = (chosen, reason.strip())
 

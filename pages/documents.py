@@ -1,5 +1,6 @@
 """Documents: protocol, acts, publication list with the entrants' self-check, accounting and bundle per month;
 the audit record."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,9 +28,17 @@ else:
             # One click: the button itself makes the document, on its own thread, when it is clicked.
             make, name, mime = documents.document_later(kind, month, rehearsal=ctx.rehearsal)
             c1, c2 = st.columns([2, 3], vertical_alignment="center")
-            c1.download_button(t(f"docs.{kind}"), make, file_name=name, mime=mime, key=f"docs_dl_{kind}",
-                               icon=":material/download:", on_click="ignore", width="stretch",
-                               type="primary" if kind == "protocol" else "secondary")
+            c1.download_button(
+                t(f"docs.{kind}"),
+                make,
+                file_name=name,
+                mime=mime,
+                key=f"docs_dl_{kind}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+                type="primary" if kind == "protocol" else "secondary",
+            )
             c2.caption(f"{describe(kind)} · `{name}`")
 
 # ---- the audit record
@@ -53,12 +62,21 @@ if st.button(t("docs.verify"), key="docs_verify", icon=":material/verified_user:
     rows = []
     for f in findings:
         title, text = finding_words(f)
-        rows.append({t("col.check"): title, t("col.result"): "❌" if not f.ok else "ℹ️" if f in notices else "✅",
-                     t("col.detail"): text})
+        rows.append(
+            {
+                t("col.check"): title,
+                t("col.result"): "❌" if not f.ok else "ℹ️" if f in notices else "✅",
+                t("col.detail"): text,
+            }
+        )
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     with st.expander(t("docs.technical"), icon=":material/code:"):
-        st.dataframe(pd.DataFrame([{"check": f.name, "ok": f.ok, "code": getattr(f, "code", ""), "detail": f.detail}
-                                   for f in findings]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [{"check": f.name, "ok": f.ok, "code": getattr(f, "code", ""), "detail": f.detail} for f in findings]
+            ),
+            hide_index=True,
+        )
 entries = stores.audit_entries()
 if entries:
     action_fmt = labels("audit.")
@@ -85,8 +103,15 @@ if entries:
     status_fmt = labels("status.")
     frame = pd.DataFrame(
         [
-            {"seq": e.id, "at": fmt_datetime(e.at), "action": e.action, "actor": e.actor,
-             "sha256": e.sha256, "prev_sha256": e.prev_sha256, "payload": str(e.payload)}
+            {
+                "seq": e.id,
+                "at": fmt_datetime(e.at),
+                "action": e.action,
+                "actor": e.actor,
+                "sha256": e.sha256,
+                "prev_sha256": e.prev_sha256,
+                "payload": str(e.payload),
+            }
             for e in entries
         ]
     )

@@ -1,4 +1,5 @@
 """Home: the promotion's status at a glance."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,11 @@ status = stores.status(rehearsal=ctx.rehearsal)
 c1, c2, c3, c4 = st.columns(4)
 if status.next_month:
     c1.metric(t("home.next_month"), fmt_month(status.next_month))
-    c2.metric(t("home.next_draw"), fmt_date(status.next_draw_date) if status.next_draw_date else fmt_month(status.draw_due_in),
-              help=t("home.next_draw_help"))
+    c2.metric(
+        t("home.next_draw"),
+        fmt_date(status.next_draw_date) if status.next_draw_date else fmt_month(status.draw_due_in),
+        help=t("home.next_draw_help"),
+    )
 else:
     c1.metric(t("home.next_month"), t("home.all_drawn"))
     c2.metric(t("home.next_draw"), "—")
@@ -65,8 +69,9 @@ else:
     )
     late = [v.late for v in views]  # ClaimView.late: past clause 12's deadline
     red = "color: #b91c1c; font-weight: 700"
-    st.dataframe(frame.style.apply(lambda days: [red if x else "" for x in late], subset=[t("col.days_left")]),
-                 hide_index=True)
+    st.dataframe(
+        frame.style.apply(lambda days: [red if x else "" for x in late], subset=[t("col.days_left")]), hide_index=True
+    )
     overdue = sum(late)
     if overdue:
         st.error(t("home.overdue", n=overdue))

@@ -17,6 +17,7 @@ components of ui.live_draw (`show.*`, each tested on its own); the rules it foll
 (which month and tier are next, when a month is complete, the freeze method) are
 engine.progress's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,9 @@ if not months:
 with st.expander(t("draw.operator"), expanded=False, icon=":material/tune:"):
     c1, c2, c3 = st.columns(3)
     opening = month_to_open(months, stores.store().months(rehearsal=ctx.rehearsal))
-    month = c1.selectbox(t("common.month"), months, index=months.index(opening), format_func=month_labels(),
-                         key="draw_month")
+    month = c1.selectbox(
+        t("common.month"), months, index=months.index(opening), format_func=month_labels(), key="draw_month"
+    )
     draw_date = c2.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="draw_date")
     place = c3.text_input(t("draw.place"), value=defaults.default_place(), key="draw_place")
     reveal = c1.number_input(t("draw.reveal_seconds"), 0.0, 10.0, 1.5, 0.5, key="draw_reveal_seconds")
@@ -65,14 +67,20 @@ may_abandon = registry.may(ctx.role, "abandon_ticket")
 
 
 if follow:  # this tab becomes the audience screen (the address says so, and survives a refresh)
-    st.query_params.update({"view": presentation.AUDIENCE, "month": month, **({"rehearsal": "1"} if ctx.rehearsal else {})})
+    st.query_params.update(
+        {"view": presentation.AUDIENCE, "month": month, **({"rehearsal": "1"} if ctx.rehearsal else {})}
+    )
     st.rerun()
 
 
 def audience_button(target_month: str) -> None:
     """The way to the projector: the audience screen in a new tab (or on the second screen)."""
-    st.link_button(t("present.open"), presentation.audience_link(target_month, rehearsal=ctx.rehearsal),
-                   help=t("present.open_help"), icon=":material/slideshow:")
+    st.link_button(
+        t("present.open"),
+        presentation.audience_link(target_month, rehearsal=ctx.rehearsal),
+        help=t("present.open_help"),
+        icon=":material/slideshow:",
+    )
 
 
 # ---------------------------------------------------------------- the steps, for a tier or a re-draw
@@ -89,8 +97,12 @@ def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) ->
         # Nothing was stored as a result. Run the page again from the store, so that it offers
         # what can be done now (the same ticket again, a new freeze, or abandoning a blocked
         # ticket) with the failure in words.
-        st.session_state[failure_key] = (exc.kind, exc.message, draw.pool.sha256 if draw.pool else "",
-                                         draw.pool.size if draw.pool else None)
+        st.session_state[failure_key] = (
+            exc.kind,
+            exc.message,
+            draw.pool.sha256 if draw.pool else "",
+            draw.pool.size if draw.pool else None,
+        )
         st.rerun()
     except DrawRefused as exc:
         status.update(label=t("draw.failed"), state="error")
@@ -100,14 +112,25 @@ def run_draw(prefix: str, draw, failure_key: str, entropy: str | None = None) ->
     steps.markdown(":material/celebration: " + t("draw.step_reveal", n=len(done.winners)))
     presentation.update(rehearsal=ctx.rehearsal, step="reveal", draw_id=done.id, revealed=0)
     # the audience screen shows each winner within a second
-    show.reveal(done.winners, pause=reveal, on_reveal=lambda k: presentation.update(rehearsal=ctx.rehearsal, revealed=k))
+    show.reveal(
+        done.winners, pause=reveal, on_reveal=lambda k: presentation.update(rehearsal=ctx.rehearsal, revealed=k)
+    )
     presentation.update(rehearsal=ctx.rehearsal, step="done")
     status.update(label=t("draw.done", n=len(done.winners)), state="complete")
     show.draw_outcome(done, prefix)
 
 
-def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, confirmed_key: str, record_presence,
-             stage: presentation.Stage) -> None:
+def ceremony(
+    prefix: str,
+    *,
+    state_key: str,
+    pending,
+    freeze,
+    before_freeze,
+    confirmed_key: str,
+    record_presence,
+    stage: presentation.Stage,
+) -> None:
     """The steps of a draw, the same for a month's tier and a re-draw:
     1. freeze the pool and show its hash (RANDOM.ORG's ticket with it), before anything random;
     2. the commission confirms it is present;
@@ -142,7 +165,9 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
             show.pool_hash_box(failure[2])
             st.caption(t("draw.hash_not_stored"))
         if (configured or not failure) and st.button(
-            t("draw.retry") if failure else t("draw.freeze"), type="primary", key=f"{prefix}_freeze",
+            t("draw.retry") if failure else t("draw.freeze"),
+            type="primary",
+            key=f"{prefix}_freeze",
             icon=":material/refresh:" if failure else ":material/lock:",
         ):
             frozen: dict = {}
@@ -155,8 +180,12 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
                 freeze(freeze_method(configured), seen)
                 st.session_state.pop(failure_key, None)
             except DrawFailed as exc:
-                st.session_state[failure_key] = (exc.kind, exc.message, frozen.get("pool_sha256", ""),
-                                                  frozen.get("pool_size"))
+                st.session_state[failure_key] = (
+                    exc.kind,
+                    exc.message,
+                    frozen.get("pool_sha256", ""),
+                    frozen.get("pool_size"),
+                )
             except DrawRefused as exc:
                 show.show_refusal(exc)
                 st.stop()
@@ -186,8 +215,9 @@ def ceremony(prefix: str, *, state_key: str, pending, freeze, before_freeze, con
     offline_open = bool(failure) or not configured
     entropy = show.offline_step(prefix, expanded=offline_open, container=st.container(), section=not configured)
     with request_area:
-        if can_request and st.button(t("draw.request"), type="primary", key=f"{prefix}_request",
-                                     icon=":material/casino:"):
+        if can_request and st.button(
+            t("draw.request"), type="primary", key=f"{prefix}_request", icon=":material/casino:"
+        ):
             st.session_state[go_key] = {"draw_id": pending.id}
             st.rerun()
         elif entropy is not None and pending is not None and pending.method == METHOD_OFFLINE:
@@ -211,8 +241,9 @@ def held_by_ticket(state_key: str, blocked, certificate: int | None) -> None:
     reason = show.blocked_ticket_panel(blocked, "abandon", may_abandon=may_abandon)
     if reason:
         try:
-            drawing.abandon_ticket(blocked.month, blocked.denomination, reason=reason, certificate=certificate,
-                                    rehearsal=ctx.rehearsal)
+            drawing.abandon_ticket(
+                blocked.month, blocked.denomination, reason=reason, certificate=certificate, rehearsal=ctx.rehearsal
+            )
         except DrawRefused as exc:
             show.show_refusal(exc)
             st.stop()
@@ -242,8 +273,9 @@ def month_draw() -> None:
 
     if state.done:  # a tier is drawn once: show what is stored
         complete = month_complete(rules.denominations, drawn)
-        presentation.publish(presentation.Stage(month, "summary" if complete else "tier", den, step="done"),
-                             rehearsal=ctx.rehearsal)
+        presentation.publish(
+            presentation.Stage(month, "summary" if complete else "tier", den, step="done"), rehearsal=ctx.rehearsal
+        )
         show.draw_facts(state.done)
         show.winner_cards(state.done.winners)
         if complete:
@@ -271,10 +303,15 @@ def month_draw() -> None:
         return drawing.prepare(preview, occasion, den, on_step=on_step)
 
     ceremony(
-        "draw", state_key=f"draw_{month}_{den}", pending=state.pending, freeze=freeze, before_freeze=before_freeze,
+        "draw",
+        state_key=f"draw_{month}_{den}",
+        pending=state.pending,
+        freeze=freeze,
+        before_freeze=before_freeze,
         confirmed_key=f"draw_commission_ok_{month}_{ctx.rehearsal}",
-        record_presence=lambda members: drawing.record_commission(month, members, place, draw_date,
-                                                                   rehearsal=ctx.rehearsal),
+        record_presence=lambda members: drawing.record_commission(
+            month, members, place, draw_date, rehearsal=ctx.rehearsal
+        ),
         stage=presentation.Stage(month, "tier", den),
     )
 
@@ -300,10 +337,15 @@ def redraw() -> None:
         return drawing.prepare_redraw(occasion, w.denomination, w.certificate, reason=view.reason, on_step=on_step)
 
     ceremony(
-        "redraw", state_key=state_key, pending=pending, freeze=freeze, before_freeze=show.redraw_pool_facts,
+        "redraw",
+        state_key=state_key,
+        pending=pending,
+        freeze=freeze,
+        before_freeze=show.redraw_pool_facts,
         confirmed_key=f"{state_key}_commission_ok_{ctx.rehearsal}",
         record_presence=lambda members: drawing.record_redraw_commission(
-            w.month, w.denomination, w.certificate, members, place, draw_date, rehearsal=ctx.rehearsal),
+            w.month, w.denomination, w.certificate, members, place, draw_date, rehearsal=ctx.rehearsal
+        ),
         stage=presentation.Stage(w.month, "redraw", w.denomination, w.certificate),
     )
 

@@ -1,4 +1,5 @@
 """Settings (admin): the commission, the rules in force, RANDOM.ORG, the database."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,8 +22,8 @@ st.subheader(t("settings.commission_title"))
 st.caption(t("settings.commission_help"))
 members = defaults.default_commission()
 frame = pd.DataFrame(
-    [{"role": m.role, "name": m.name, "position": m.position} for m in members] or
-    [{"role": r, "name": "", "position": ""} for r in COMMISSION_ROLES]  # one empty row per role to fill in
+    [{"role": m.role, "name": m.name, "position": m.position} for m in members]
+    or [{"role": r, "name": "", "position": ""} for r in COMMISSION_ROLES]  # one empty row per role to fill in
 )
 role_text = {r: t(f"commission.{r}") for r in COMMISSION_ROLES}
 edited = st.data_editor(
@@ -39,8 +40,9 @@ edited = st.data_editor(
 if st.button(t("settings.commission_save"), type="primary", key="settings_save_commission", icon=":material/save:"):
     back = {v: k for k, v in role_text.items()}
     saved = [
-        CommissionMember(back.get(str(r["role"]), COMMISSION_ROLES[-1]), str(r["name"]).strip(),
-                         str(r["position"] or "").strip())
+        CommissionMember(
+            back.get(str(r["role"]), COMMISSION_ROLES[-1]), str(r["name"]).strip(), str(r["position"] or "").strip()
+        )
         for r in edited.to_dict("records")
         if str(r.get("name") or "").strip()
     ]
@@ -49,8 +51,13 @@ if st.button(t("settings.commission_save"), type="primary", key="settings_save_c
 
 # ---- the place of the draw, in the documents' languages whatever the screen's
 st.markdown(f"**{t('settings.place_title')}**")
-place = st.text_input(t("settings.place_title"), value=defaults.default_place(), help=t("settings.place_help"),
-                      key="settings_place", label_visibility="collapsed")
+place = st.text_input(
+    t("settings.place_title"),
+    value=defaults.default_place(),
+    help=t("settings.place_help"),
+    key="settings_place",
+    label_visibility="collapsed",
+)
 st.caption(t("settings.place_help"))
 if st.button(t("settings.place_save"), key="settings_save_place", icon=":material/save:"):
     defaults.save_default_place(place)
@@ -89,7 +96,10 @@ st.markdown(f"**{t('settings.table2')}**")
 fmt = month_labels()
 st.dataframe(
     pd.DataFrame(
-        [{t("common.month"): fmt(m), **{fmt_int(d): rules.quota(m, d) for d in rules.denominations}} for m in rules.months]
+        [
+            {t("common.month"): fmt(m), **{fmt_int(d): rules.quota(m, d) for d in rules.denominations}}
+            for m in rules.months
+        ]
     ),
     hide_index=True,
 )
@@ -102,13 +112,19 @@ if cfg.api_key:
 else:
     st.error(t("settings.key_missing"))
 st.caption(t("settings.randomorg_where", url=cfg.url, key=cfg.public_key_path))
-if st.button(t("settings.check_usage"), key="settings_usage", disabled=not cfg.api_key, icon=":material/network_check:"):
+if st.button(
+    t("settings.check_usage"), key="settings_usage", disabled=not cfg.api_key, icon=":material/network_check:"
+):
     try:
         with random_client.randomorg_client(rehearsal=False) as client:
             usage = client.get_usage()
         st.success(
-            t("settings.usage", status=usage.get("status", "?"), requests=fmt_int(usage.get("requestsLeft")),
-              bits=fmt_int(usage.get("bitsLeft")))
+            t(
+                "settings.usage",
+                status=usage.get("status", "?"),
+                requests=fmt_int(usage.get("requestsLeft")),
+                bits=fmt_int(usage.get("bitsLeft")),
+            )
         )
     except RandomOrgError as exc:
         st.error(t(f"fail.{exc.kind}") + f" ({exc.message})")

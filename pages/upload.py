@@ -1,4 +1,5 @@
 """Upload and preview: a monthly spreadsheet (or a demo month) read, placed row by row, and frozen for the draw."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,13 @@ source = st.radio(
 data: bytes | None = None
 file_name = ""
 if source == "file":
-    uploaded = st.file_uploader(t("upload.file"), type=["xlsx", "xlsm", "xls", "csv"], key="upload_file",
-                                help=t("upload.file_help"), on_change=incidents.guarded(on_file_change))
+    uploaded = st.file_uploader(
+        t("upload.file"),
+        type=["xlsx", "xlsm", "xls", "csv"],
+        key="upload_file",
+        help=t("upload.file_help"),
+        on_change=incidents.guarded(on_file_change),
+    )
     if uploaded is not None:
         data, file_name = uploaded.getvalue(), uploaded.name
         st.session_state[KEPT] = (data, file_name)
@@ -52,8 +58,14 @@ if source == "file":
 else:
     with st.spinner(t("upload.demo_preparing")):
         demo = uploads.demo_files()
-    picked = st.selectbox(t("upload.demo_month"), demo, format_func=lambda p: p.name, key="upload_demo", index=None,
-                          placeholder=t("upload.demo_placeholder"))
+    picked = st.selectbox(
+        t("upload.demo_month"),
+        demo,
+        format_func=lambda p: p.name,
+        key="upload_demo",
+        index=None,
+        placeholder=t("upload.demo_placeholder"),
+    )
     if picked is not None:
         data, file_name = picked.read_bytes(), picked.name
         st.session_state[KEPT] = (data, file_name)
@@ -62,8 +74,13 @@ else:
         st.info(t("upload.kept", name=file_name), icon=":material/attach_file:")
 
 with st.expander(t("upload.options")):
-    draw_date = st.date_input(t("upload.draw_date"), value=dt.date.today(), format="DD.MM.YYYY", key="upload_draw_date",
-                              help=t("upload.draw_date_help"))
+    draw_date = st.date_input(
+        t("upload.draw_date"),
+        value=dt.date.today(),
+        format="DD.MM.YYYY",
+        key="upload_draw_date",
+        help=t("upload.draw_date_help"),
+    )
     sheet = st.text_input(t("upload.sheet"), key="upload_sheet", help=t("upload.sheet_help")).strip() or None
 
 if data is None:
@@ -71,7 +88,12 @@ if data is None:
     st.stop()
 
 history = stores.history()
-cache_key = (hashlib.sha256(data).hexdigest(), draw_date, sheet, repr(sorted(history.drawn.items())))  # a draw that adds participants also adds to `drawn`
+cache_key = (
+    hashlib.sha256(data).hexdigest(),
+    draw_date,
+    sheet,
+    repr(sorted(history.drawn.items())),
+)  # a draw that adds participants also adds to `drawn`
 cached = st.session_state.get("upload_preview")
 if cached and cached[0] == cache_key:
     preview = cached[1]
@@ -108,7 +130,9 @@ months_in_file = rules.promotion_months(preview.months_in_file())  # from the co
 if not months_in_file:
     st.warning(t("upload.no_month"))
     st.stop()
-month = st.selectbox(t("common.month"), months_in_file, index=len(months_in_file) - 1, format_func=month_labels(), key="upload_month")
+month = st.selectbox(
+    t("common.month"), months_in_file, index=len(months_in_file) - 1, format_func=month_labels(), key="upload_month"
+)
 
 # ---- tiers against Table 2
 st.subheader(t("upload.tiers_title", month=fmt_month(month)))
@@ -131,8 +155,15 @@ tiers_frame = pd.DataFrame(ledger_rows)
 st.dataframe(tiers_frame, hide_index=True, width="stretch")
 for tier in tiers:
     if tier.eligible == 0 and tier.carried_in > 0:
-        st.warning(t("upload.empty_tier", tier=denomination_label(tier.denomination), carried=tier.carried_in,
-                     to_draw=tier.to_draw), icon=":material/warning:")
+        st.warning(
+            t(
+                "upload.empty_tier",
+                tier=denomination_label(tier.denomination),
+                carried=tier.carried_in,
+                to_draw=tier.to_draw,
+            ),
+            icon=":material/warning:",
+        )
 csv_download(tiers_frame, f"tiers-{month}.csv", key="dl_tiers")
 
 # ---- freeze: right under the numbers it freezes, with its confirmation beside the button
@@ -142,8 +173,14 @@ last = stored[-1] if stored else None
 already_frozen = last is not None and last.file_sha256 == preview.file_sha256
 drawn_already = not ctx.rehearsal and month_drawn(history.drawn, month, rules.denominations)
 freeze_row = st.container(horizontal=True, vertical_alignment="center")
-clicked = freeze_row.button(t("upload.freeze"), type="primary", icon=":material/lock:", key="freeze",
-                            disabled=drawn_already or already_frozen, help=t("upload.freeze_help"))
+clicked = freeze_row.button(
+    t("upload.freeze"),
+    type="primary",
+    icon=":material/lock:",
+    key="freeze",
+    disabled=drawn_already or already_frozen,
+    help=t("upload.freeze_help"),
+)
 if clicked:
     uploads.freeze_import(preview, month, data, rehearsal=ctx.rehearsal)
     # Run the page again so the button and the comparison already show the frozen file.
@@ -155,8 +192,9 @@ if drawn_already:
 elif frozen == month:
     freeze_row.success(t("upload.frozen", month=fmt_month(frozen)), icon=":material/lock:")
 elif already_frozen:
-    freeze_row.success(t("upload.same_file", name=last.file_name, at=fmt_datetime(last.imported_at)),
-                       icon=":material/lock:")
+    freeze_row.success(
+        t("upload.same_file", name=last.file_name, at=fmt_datetime(last.imported_at)), icon=":material/lock:"
+    )
 if (frozen == month or already_frozen) and not drawn_already and registry.allowed(ctx.role, "draw"):
     st.page_link(registry.BY_KEY["draw"].path, label=t("upload.go_draw"), icon=":material/arrow_forward:")
 if last is not None and not already_frozen:
@@ -166,7 +204,12 @@ if last is not None and not already_frozen:
         {
             "": [t("col.file"), t("col.eligible"), t("col.excluded"), t("col.errors")],
             t("upload.stored"): [last.file_name, last.eligible, last.excluded, last.errors],
-            t("upload.this_file"): [preview.file_name, preview.rows.eligible, preview.rows.excluded, preview.rows.errors],
+            t("upload.this_file"): [
+                preview.file_name,
+                preview.rows.eligible,
+                preview.rows.excluded,
+                preview.rows.errors,
+            ],
         }
     ).astype(str)
     st.dataframe(compare, hide_index=True)
@@ -174,10 +217,23 @@ if last is not None and not already_frozen:
 labels_x = tiers_frame[t("col.tier")]
 fig = go.Figure()
 fig.add_bar(x=labels_x, y=[tier.quota for tier in tiers], name=t("col.quota"), offsetgroup="q", marker_color="#0b5cad")
-fig.add_bar(x=labels_x, y=[tier.carried_in for tier in tiers], base=[tier.quota for tier in tiers],
-            name=t("col.carried_in"), offsetgroup="q", marker_color="#7fb2e5")
-fig.add_bar(x=labels_x, y=[tier.eligible for tier in tiers], name=t("col.eligible"), offsetgroup="e",
-            marker_color="#15803d", text=[tier.eligible for tier in tiers], textposition="outside")
+fig.add_bar(
+    x=labels_x,
+    y=[tier.carried_in for tier in tiers],
+    base=[tier.quota for tier in tiers],
+    name=t("col.carried_in"),
+    offsetgroup="q",
+    marker_color="#7fb2e5",
+)
+fig.add_bar(
+    x=labels_x,
+    y=[tier.eligible for tier in tiers],
+    name=t("col.eligible"),
+    offsetgroup="e",
+    marker_color="#15803d",
+    text=[tier.eligible for tier in tiers],
+    textposition="outside",
+)
 fig.update_layout(title=t("upload.chart_title"), barmode="group", yaxis_title=t("col.count"), height=340)
 fig.update_xaxes(tickangle=0)
 chart(fig, f"tiers-{month}", key="upload_tiers_chart")
@@ -208,7 +264,14 @@ else:
     )
     shown = errors.assign(field=errors["field"].map(lambda f: t(f"field.{f}") if f else "—"))
     st.dataframe(
-        shown.rename(columns={"row": t("col.row"), "column": t("col.column"), "field": t("col.field"), "message": t("col.message")}),
+        shown.rename(
+            columns={
+                "row": t("col.row"),
+                "column": t("col.column"),
+                "field": t("col.field"),
+                "message": t("col.message"),
+            }
+        ),
         hide_index=True,
     )
     csv_download(errors, f"errors-{preview.file_name}.csv", key="dl_errors")

@@ -6,6 +6,7 @@ selfcheck (-o DIR: selfcheck-YYYY-MM.json and .html, official draws only).
 Exit codes: 0 written, 2 the month (or a tier) is not drawn, or the input
 cannot be used (message on stderr).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--month", required=name != "accounting", help="YYYY-MM (accounting: all months if omitted)")
         p.add_argument("--db", default=None, help="SQLAlchemy URL (default: the project's SQLite file)")
         p.add_argument("--rehearsal", action="store_true", help="the latest rehearsal instead of the official draw")
-        p.add_argument("-o", "--output", required=True,
-                       help="folder to write both files into" if name == "selfcheck" else "file to write")
+        p.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            help="folder to write both files into" if name == "selfcheck" else "file to write",
+        )
         if name == "act":
             p.add_argument("--certificate", type=int, default=None)
             p.add_argument("--denomination", type=int, default=None)
@@ -56,8 +61,10 @@ def _kinds(args: argparse.Namespace) -> tuple[str, ...]:
         raise UsageError("publish writes .xlsx or .html: name the output file accordingly")
     if args.command == "selfcheck":
         if args.rehearsal:
-            raise UsageError("the self-check is published for official draws only: "
-                             "a rehearsal's pools are never published to entrants")
+            raise UsageError(
+                "the self-check is published for official draws only: "
+                "a rehearsal's pools are never published to entrants"
+            )
         return ("selfcheck_json", "selfcheck_html")
     return ({"act": "acts"}.get(args.command, args.command),)
 
@@ -82,21 +89,27 @@ def run(args: argparse.Namespace) -> bytes | dict[str, bytes]:
         if args.command == "act":
             from reports.acts import act_winners  # noqa: PLC0415 (start-up time)
 
-            request.winners = act_winners(request.month_record(), certificate=args.certificate,
-                                          denomination=args.denomination)
+            request.winners = act_winners(
+                request.month_record(), certificate=args.certificate, denomination=args.denomination
+            )
             if not request.winners:
-                raise UsageError(f"{month}: no winner matches (certificate {args.certificate}, "
-                                 f"denomination {args.denomination}) who can still receive a certificate")
+                raise UsageError(
+                    f"{month}: no winner matches (certificate {args.certificate}, "
+                    f"denomination {args.denomination}) who can still receive a certificate"
+                )
         if args.command == "selfcheck":  # file name -> bytes, written into the -o folder
-            return {documents.file_name(kind, month, rehearsal=False): documents.render(kind, request)
-                    for kind in kinds}
+            return {
+                documents.file_name(kind, month, rehearsal=False): documents.render(kind, request) for kind in kinds
+            }
         return documents.render(kinds[0], request)
     except NotDrawn as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # reports.protocol.ProtocolError, from a command that imported it
         protocol, selfcheck = sys.modules.get("reports.protocol"), sys.modules.get("reports.selfcheck")
-        if not ((protocol and isinstance(exc, protocol.ProtocolError))
-                or (selfcheck and isinstance(exc, selfcheck.SelfCheckRefused))):
+        if not (
+            (protocol and isinstance(exc, protocol.ProtocolError))
+            or (selfcheck and isinstance(exc, selfcheck.SelfCheckRefused))
+        ):
             raise
         raise UsageError(str(exc)) from None
     finally:

@@ -3,6 +3,7 @@
 One row per certificate whose winner's status is "claimed", grouped by month,
 with the face value; a subtotal per month and tier and a grand total.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,8 +23,17 @@ def claimed_rows(records: Iterable[MonthRecord]):
 
 
 def accounting_xlsx(records: Iterable[MonthRecord]) -> bytes:
-    header = [both("month"), both("denomination"), both("certificate_no"), both("certificate_serial"),
-              both("client_name"), both("client_id"), both("account"), both("claimed_on"), both("face_value")]
+    header = [
+        both("month"),
+        both("denomination"),
+        both("certificate_no"),
+        both("certificate_serial"),
+        both("client_name"),
+        both("client_id"),
+        both("account"),
+        both("claimed_on"),
+        both("face_value"),
+    ]
     rows: list[list] = []
     bold: list[int] = []
     totals: dict[int, tuple[int, int]] = {}
@@ -34,8 +44,19 @@ def accounting_xlsx(records: Iterable[MonthRecord]) -> bytes:
     for month in sorted(by_month):
         winners = sorted(by_month[month], key=lambda w: (-w.denomination, w.certificate))
         for w in winners:
-            rows.append([month, w.denomination, w.certificate, w.certificate_serial, w.client_name, w.client_id,
-                         w.account, w.status_changed_at.date(), w.denomination])
+            rows.append(
+                [
+                    month,
+                    w.denomination,
+                    w.certificate,
+                    w.certificate_serial,
+                    w.client_name,
+                    w.client_id,
+                    w.account,
+                    w.status_changed_at.date(),
+                    w.denomination,
+                ]
+            )
             count, value = totals.get(w.denomination, (0, 0))
             totals[w.denomination] = (count + 1, value + w.denomination)
         month_value = sum(w.denomination for w in winners)
@@ -46,9 +67,25 @@ def accounting_xlsx(records: Iterable[MonthRecord]) -> bytes:
     summary = [[den, count, value] for den, (count, value) in sorted(totals.items(), reverse=True)]
     summary.append([both("total"), grand_count, grand_value])
     kk_ru = both("accounting_title")
-    return workbook_bytes([
-        Sheet("claimed", header, rows, caption=kk_ru, widths=(10, 14, 9, 20, 36, 16, 16, 14, 16),
-              money_columns=(1, 8), bold_rows=bold),
-        Sheet("totals", [both("denomination"), both("count"), both("face_value")], summary, caption=kk_ru,
-              widths=(22, 14, 22), money_columns=(0, 2), bold_rows=(len(summary) - 1,)),
-    ])
+    return workbook_bytes(
+        [
+            Sheet(
+                "claimed",
+                header,
+                rows,
+                caption=kk_ru,
+                widths=(10, 14, 9, 20, 36, 16, 16, 14, 16),
+                money_columns=(1, 8),
+                bold_rows=bold,
+            ),
+            Sheet(
+                "totals",
+                [both("denomination"), both("count"), both("face_value")],
+                summary,
+                caption=kk_ru,
+                widths=(22, 14, 22),
+                money_columns=(0, 2),
+                bold_rows=(len(summary) - 1,),
+            ),
+        ]
+    )

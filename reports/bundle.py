@@ -9,6 +9,7 @@ dict the signed protocol carries as protocol-data.json, so the PDF and the rest
 of the bundle can be compared. `engine.bundle.verify_bundle` checks such
 a file with no database.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,13 @@ def _names(record: MonthRecord) -> dict[int, str]:
     return stems
 
 
-def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public_keys: dict[int, str] | None = None,
-                             generated_at: dt.datetime | None = None) -> bytes:
+def build_bundle_from_record(
+    record: MonthRecord,
+    protocol_pdf: bytes,
+    *,
+    public_keys: dict[int, str] | None = None,
+    generated_at: dt.datetime | None = None,
+) -> bytes:
     """The ZIP for a stored month. `public_keys`: draw id -> the stand-in key a rehearsal
     draw was checked with (published with rehearsal bundles only)."""
     public_keys = public_keys or {}
@@ -50,15 +56,29 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
     for d in record.draws:
         stem = stems[d.id]
         entry = {
-            "id": d.id, "kind": d.kind, "denomination": d.denomination, "method": d.method, "status": d.status,
-            "rehearsal": d.rehearsal, "quota": d.quota, "carried_in": d.carried_in, "to_draw": d.to_draw,
-            "drawn": d.drawn, "carry_out": d.carry_out, "draw_date": d.draw_date.isoformat(),
-            "redraw_of_certificate": d.redraw_of_certificate, "redraw_reason": d.redraw_reason,
-            "serial_number": d.serial_number, "development_licence": d.development_licence,
-            "ticket_id": d.ticket_id or "", "entropy_by": d.entropy_by or "",
+            "id": d.id,
+            "kind": d.kind,
+            "denomination": d.denomination,
+            "method": d.method,
+            "status": d.status,
+            "rehearsal": d.rehearsal,
+            "quota": d.quota,
+            "carried_in": d.carried_in,
+            "to_draw": d.to_draw,
+            "drawn": d.drawn,
+            "carry_out": d.carry_out,
+            "draw_date": d.draw_date.isoformat(),
+            "redraw_of_certificate": d.redraw_of_certificate,
+            "redraw_reason": d.redraw_reason,
+            "serial_number": d.serial_number,
+            "development_licence": d.development_licence,
+            "ticket_id": d.ticket_id or "",
+            "entropy_by": d.entropy_by or "",
             "entropy_at": d.entropy_at.isoformat() if d.entropy_at else None,
-            "winners": [{"certificate": w.certificate, "ordinal": w.ordinal, "account": w.account,
-                         "client_id": w.client_id} for w in d.winners],
+            "winners": [
+                {"certificate": w.certificate, "ordinal": w.ordinal, "account": w.account, "client_id": w.client_id}
+                for w in d.winners
+            ],
         }
         if d.pool is not None:
             name = f"pool-{stem}.txt"
@@ -86,8 +106,11 @@ def build_bundle_from_record(record: MonthRecord, protocol_pdf: bytes, *, public
     manifest = {
         "format": FORMAT,
         "promotion": "Іскерлік ұсыныс / Деловое предложение / Business Offer (Kazakhtelecom JSC, 2021)",
-        "month": record.month, "rehearsal": record.rehearsal, "protocol_number": record.protocol_number,
-        "protocol_file": protocol_name, "draw_date": record.draw_date.isoformat(),
+        "month": record.month,
+        "rehearsal": record.rehearsal,
+        "protocol_number": record.protocol_number,
+        "protocol_file": protocol_name,
+        "draw_date": record.draw_date.isoformat(),
         "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "draws": draws,
         "protocol_data": protocol_data(record),  # equal to the PDF's embedded protocol-data.json

@@ -13,6 +13,7 @@ pins it (`signer_pin`): `PROTOCOL_SIGNER_CERT` (a PEM or DER certificate file, o
 fingerprint in hex), else the certificate of the configured `PROTOCOL_SIGNING_P12`. The local
 self-signed certificate is never a pin: anyone can make one like it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,12 @@ class SigningIdentity:
     self_signed: bool
 
 
-def signing_identity(*, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
-                     data_dir: str | os.PathLike | None = None) -> SigningIdentity:
+def signing_identity(
+    *,
+    pkcs12_path: str | os.PathLike | None = None,
+    password: str | bytes | None = None,
+    data_dir: str | os.PathLike | None = None,
+) -> SigningIdentity:
     """The certificate to sign with: explicit, configured, or the local self-signed one."""
     path = pkcs12_path or config.setting(P12_ENV)
     if path:
@@ -74,24 +79,39 @@ def _local_identity(data_dir: Path) -> SigningIdentity:
     if p12.is_file() and pw_file.is_file():
         return SigningIdentity(p12, pw_file.read_text("utf-8").strip().encode(), self_signed=True)
 
-
     folder.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kazakhtelecom JSC promotion commission (local)"),
-        x509.NameAttribute(NameOID.COMMON_NAME, LOCAL_SUBJECT),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kazakhtelecom JSC promotion commission (local)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, LOCAL_SUBJECT),
+        ]
+    )
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365 * 10))
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365 * 10))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -129,6 +149,7 @@ def certificate_sha256(der: bytes) -> str:
 @dataclass(frozen=True)
 class SignerPin:
     """The certificate a protocol's signer must be (integrity rule 9)."""
+
     sha256: str  # fingerprint, lowercase hex
     source: str  # where it was configured, for the finding's text
 
@@ -147,15 +168,16 @@ def signer_pin() -> SignerPin | None:
         path = Path(value)
         if not path.is_file():
             raise ValueError(f"{SIGNER_CERT_ENV}: no such certificate file: {path}")
-        return SignerPin(certificate_sha256(_certificate_der(path.read_bytes(), str(path))),
-                         f"{SIGNER_CERT_ENV} {path}")
+        return SignerPin(
+            certificate_sha256(_certificate_der(path.read_bytes(), str(path))), f"{SIGNER_CERT_ENV} {path}"
+        )
     p12 = config.setting(P12_ENV)
     if p12:
-
         password = config.setting(PASSWORD_ENV)
         try:
             _, cert, _ = pkcs12.load_key_and_certificates(
-                Path(p12).read_bytes(), password.encode("utf-8") if password else None)
+                Path(p12).read_bytes(), password.encode("utf-8") if password else None
+            )
         except (OSError, ValueError) as exc:
             raise ValueError(f"{P12_ENV}: cannot read the certificate of {p12}: {exc}") from None
         if cert is None:
@@ -167,8 +189,7 @@ def signer_pin() -> SignerPin | None:
 def _certificate_der(data: bytes, where: str) -> bytes:
 
     try:
-        cert = (x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data
-                else x509.load_der_x509_certificate(data))
+        cert = x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     except ValueError as exc:
         raise ValueError(f"{where}: not a PEM or DER certificate: {exc}") from None
     return cert.public_bytes(Encoding.DER)

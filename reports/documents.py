@@ -9,6 +9,7 @@ Each renderer imports its report module when it is called, not when this
 registry is imported: `python -m reports --help` and a workbook stay free of
 the PDF and signing libraries (tests/reports/test_light_imports.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -45,8 +46,7 @@ class Request:
 def _protocol(request: Request) -> bytes:
     from reports.protocol_pdf import protocol_pdf  # noqa: PLC0415 (start-up time)
 
-    return protocol_pdf(request.store, request.month, request.rules, rehearsal=request.rehearsal,
-                        record=request.record)
+    return protocol_pdf(request.store, request.month, request.rules, rehearsal=request.rehearsal, record=request.record)
 
 
 def _acts(request: Request) -> bytes:

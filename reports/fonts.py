@@ -6,6 +6,7 @@ its licence (LICENSE_DEJAVU): no system fonts and no font package needed.
 TrueType fonts are embedded as subsets with a ToUnicode map, so text survives
 copying and extraction.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -2,6 +2,7 @@
 
 `protocol_pdf_verdict` is what `python -m engine verify` (engine.bundle) is given to judge a protocol PDF.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,9 +69,16 @@ def validate_pdf_signature(pdf_bytes: bytes, trust_cert: bytes | str | os.PathLi
     self_signed = bool(cert is not None and cert.self_signed)
     valid = bool(status.valid and status.intact and (status.trusted if trust_cert is not None else True))
     covers = sig.coverage is not None and sig.coverage.name in ("ENTIRE_FILE",)
-    return SignatureStatus(True, bool(status.intact), valid, signer, self_signed, covers_whole_file=covers,
-                           detail=status.summary() if hasattr(status, "summary") else "",
-                           signer_sha256=certificate_sha256(cert.dump()) if cert is not None else "")
+    return SignatureStatus(
+        True,
+        bool(status.intact),
+        valid,
+        signer,
+        self_signed,
+        covers_whole_file=covers,
+        detail=status.summary() if hasattr(status, "summary") else "",
+        signer_sha256=certificate_sha256(cert.dump()) if cert is not None else "",
+    )
 
 
 def read_protocol_data(pdf_bytes: bytes) -> dict:
@@ -81,8 +89,7 @@ def read_protocol_data(pdf_bytes: bytes) -> dict:
         for key in ("/Names", "/EmbeddedFiles", "/Names"):  # a flat name tree, as embed_protocol_data writes
             node = node[key] if key in node else {}
         names = node or []
-        found = [names[i + 1].get_object() for i in range(0, len(names) - 1, 2)
-                 if str(names[i]) == PROTOCOL_DATA_FILE]
+        found = [names[i + 1].get_object() for i in range(0, len(names) - 1, 2) if str(names[i]) == PROTOCOL_DATA_FILE]
     except Exception as exc:  # a damaged file has no readable data, it is not a crash
         raise ValueError(f"cannot read the PDF's attachments: {exc}") from None
     if len(found) != 1:
@@ -99,6 +106,7 @@ def read_protocol_data(pdf_bytes: bytes) -> dict:
 @dataclass(frozen=True)
 class SignedProtocol:
     """What verification reads from a protocol PDF: its signature and its embedded data."""
+
     signature: SignatureStatus
     data: dict | None  # None when missing or unreadable (see data_problem)
     data_problem: str = ""
@@ -145,8 +153,13 @@ def protocol_pdf_verdict(name: str, pdf_bytes: bytes) -> ProtocolPdfVerdict:
     elif not st.intact or not st.valid:
         checks = [PdfCheck(f"{name}: signature", False, f"changed after signing ({st.detail})")]
     elif not st.covers_whole_file:
-        checks = [PdfCheck(f"{name}: signature", False, "the signature does not cover the whole file: "
-                                                        "something was added after signing")]
+        checks = [
+            PdfCheck(
+                f"{name}: signature",
+                False,
+                "the signature does not cover the whole file: something was added after signing",
+            )
+        ]
     else:
         checks = [PdfCheck(f"{name}: signature", True, "intact, covers the whole file")]
     if st.present and st.signer_sha256:
@@ -159,16 +172,22 @@ def _signer_check(name: str, st: SignatureStatus) -> PdfCheck:
     try:
         pin = signer_pin()
     except ValueError as exc:
-        return PdfCheck(f"{name}: signer", False, f"signed by {who}; the configured signer "
-                                                  f"certificate cannot be used: {exc}")
+        return PdfCheck(
+            f"{name}: signer", False, f"signed by {who}; the configured signer certificate cannot be used: {exc}"
+        )
     if pin is None:
-        return PdfCheck(f"{name}: signer", True, f"signed by {who}; NOT PINNED: no organisation "
-                        "certificate is configured (PROTOCOL_SIGNER_CERT or PROTOCOL_SIGNING_P12), "
-                        "so compare this fingerprint with the organisation's published one")
+        return PdfCheck(
+            f"{name}: signer",
+            True,
+            f"signed by {who}; NOT PINNED: no organisation "
+            "certificate is configured (PROTOCOL_SIGNER_CERT or PROTOCOL_SIGNING_P12), "
+            "so compare this fingerprint with the organisation's published one",
+        )
     if pin.sha256 == st.signer_sha256:
         return PdfCheck(f"{name}: signer", True, f"signed by {who}: the pinned certificate ({pin.source})")
-    return PdfCheck(f"{name}: signer", False, f"signed by {who}, not by the pinned certificate "
-                    f"{pin.sha256} ({pin.source})")
+    return PdfCheck(
+        f"{name}: signer", False, f"signed by {who}, not by the pinned certificate {pin.sha256} ({pin.source})"
+    )
 
 
 @contextmanager

@@ -4,6 +4,7 @@ Every PDF of the project is A4 with the organiser and the promotion in the
 header, "N / M" in the footer, and, for a rehearsal, a loud marking on every
 page. Texts are bilingual: Kazakh first, Russian alongside (reports.strings).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,12 +52,14 @@ STYLES = {
     "mono": _style("mono", fontName=MONO, fontSize=7.4, leading=9.4),
     "mono_s": _style("mono_s", fontName=MONO, fontSize=6.6, leading=8.4),
     "title": _style("title", fontName=SANS_BOLD, fontSize=14, leading=18, alignment=TA_CENTER),
-    "title_ru": _style("title_ru", fontName=SANS_BOLD, fontSize=12, leading=15, alignment=TA_CENTER,
-                       textColor=RU_COLOR),
+    "title_ru": _style(
+        "title_ru", fontName=SANS_BOLD, fontSize=12, leading=15, alignment=TA_CENTER, textColor=RU_COLOR
+    ),
     "subtitle": _style("subtitle", fontSize=9.5, leading=12, alignment=TA_CENTER),
     "subtitle_ru": _style("subtitle_ru", fontSize=8.8, leading=11, alignment=TA_CENTER, textColor=RU_COLOR),
-    "section": _style("section", fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=9, spaceAfter=3,
-                      keepWithNext=1),
+    "section": _style(
+        "section", fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=9, spaceAfter=3, keepWithNext=1
+    ),
     "label": _style("label", fontName=SANS_BOLD, fontSize=8, leading=9.8),
     "alert": _style("alert", fontName=SANS_BOLD, fontSize=8.5, leading=11, textColor=ALERT),
     "left": _style("left", alignment=TA_LEFT),
@@ -97,8 +100,14 @@ def section(number: int | str, key: str, *, keep_with_next: bool = True) -> Para
     return heading
 
 
-def table(rows: Sequence[Sequence], widths: Sequence[float], *, header_rows: int = 1,
-          extra: Sequence[tuple] = (), zebra: bool = False) -> Table:
+def table(
+    rows: Sequence[Sequence],
+    widths: Sequence[float],
+    *,
+    header_rows: int = 1,
+    extra: Sequence[tuple] = (),
+    zebra: bool = False,
+) -> Table:
     t = Table(list(rows), colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), SANS, 8),
@@ -128,13 +137,17 @@ def kv_table(pairs: Sequence[tuple[str, object]], label_width: float = 62 * mm) 
         label = P(f"{esc(kk)}<br/><font color='#4a4a4a' size='7.3'>{esc(ru)}</font>", "label")
         rows.append([label, value if not isinstance(value, str) else P(value, "cell")])
     t = Table(rows, colWidths=[label_width, FRAME_W - label_width], hAlign="LEFT")
-    t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8c8c8")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     return t
 
 
@@ -149,8 +162,15 @@ def split_organiser(organiser: str) -> tuple[str, str]:
 class PageDecor:
     """Header, footer ("N / M") and the rehearsal marking, drawn on every page."""
 
-    def __init__(self, *, organiser: str, promotion: tuple[str, str], footer_left: str,
-                 rehearsal: bool = False, generated_at: dt.datetime | None = None):
+    def __init__(
+        self,
+        *,
+        organiser: str,
+        promotion: tuple[str, str],
+        footer_left: str,
+        rehearsal: bool = False,
+        generated_at: dt.datetime | None = None,
+    ):
         self.organiser = organiser
         self.promotion = promotion
         self.footer_left = footer_left
@@ -232,8 +252,7 @@ def numbered_canvas(decor: PageDecor) -> type:
                 kk, ru = ts("generated")
                 self.setFont(SANS, 6.3)
                 self.setFillColor(colors.HexColor("#666666"))
-                self.drawString(MARGIN_L, y - 8,
-                                f"{kk} / {ru}: {almaty_time(decor.generated_at)}")
+                self.drawString(MARGIN_L, y - 8, f"{kk} / {ru}: {almaty_time(decor.generated_at)}")
                 self.setFillColor(colors.HexColor("#333333"))
             self.setFont(SANS_BOLD, 8)
             self.drawRightString(PAGE_W - MARGIN_R, y, f"{both('page')}  {self._pageNumber} / {total}")
@@ -249,12 +268,18 @@ def numbered_canvas(decor: PageDecor) -> type:
 def build_pdf(story: list, decor: PageDecor, *, title: str, subject: str = "") -> bytes:
     buffer = BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,
-        bottomMargin=MARGIN_B, title=title, author=decor.organiser, subject=subject,
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_L,
+        rightMargin=MARGIN_R,
+        topMargin=MARGIN_T,
+        bottomMargin=MARGIN_B,
+        title=title,
+        author=decor.organiser,
+        subject=subject,
         creator="Іскерлік ұсыныс draw tool (reports)",
     )
-    doc.build(story, onFirstPage=decor.on_page, onLaterPages=decor.on_page,
-              canvasmaker=numbered_canvas(decor))
+    doc.build(story, onFirstPage=decor.on_page, onLaterPages=decor.on_page, canvasmaker=numbered_canvas(decor))
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ The draw's data also travels inside the PDF as protocol-data.json
 covers it: `verify --bundle` and `verify --protocol` compare it with the bundle
 and with the database.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,10 +78,16 @@ def verification_payload(record: MonthRecord) -> dict:
         "protocol": record.protocol_number,
         "rehearsal": record.rehearsal,
         "pools": [
-            {"den": d.denomination, "kind": d.kind, "n": d.pool.size, "sha256": d.pool.sha256,
-             **({"serial": d.serial_number} if d.serial_number is not None else {}),
-             **({"cert": d.redraw_of_certificate} if d.kind == "redraw" else {})}
-            for d in record.draws if d.pool is not None
+            {
+                "den": d.denomination,
+                "kind": d.kind,
+                "n": d.pool.size,
+                "sha256": d.pool.sha256,
+                **({"serial": d.serial_number} if d.serial_number is not None else {}),
+                **({"cert": d.redraw_of_certificate} if d.kind == "redraw" else {}),
+            }
+            for d in record.draws
+            if d.pool is not None
         ],
     }
 
@@ -145,10 +152,20 @@ def _sources(num: Iterator[int], record: MonthRecord) -> list:
     extra = []
     for imp in record.imports:
         name = esc(imp.file_name) + (f" <font color='#555555'>[{esc(imp.sheet)}]</font>" if imp.sheet else "")
-        blank = f"<br/><font size='6.5' color='#555555'>+{imp.rows_blank} {esc(both('blank_rows'))}</font>" \
-            if imp.rows_blank else ""
-        rows.append([P(name, "cell"), P(f"{imp.rows_data}{blank}", "cell_r"), P(str(imp.eligible), "cell_r"),
-                     P(str(imp.excluded), "cell_r"), P(str(imp.errors), "cell_r")])
+        blank = (
+            f"<br/><font size='6.5' color='#555555'>+{imp.rows_blank} {esc(both('blank_rows'))}</font>"
+            if imp.rows_blank
+            else ""
+        )
+        rows.append(
+            [
+                P(name, "cell"),
+                P(f"{imp.rows_data}{blank}", "cell_r"),
+                P(str(imp.eligible), "cell_r"),
+                P(str(imp.excluded), "cell_r"),
+                P(str(imp.errors), "cell_r"),
+            ]
+        )
         r = len(rows)
         rows.append([P(f"SHA-256: <font name='{MONO}'>{imp.file_sha256}</font>", "mono_s"), "", "", "", ""])
         extra.append(("SPAN", (0, r), (-1, r)))
@@ -181,8 +198,13 @@ def _tiers(num: Iterator[int], record: MonthRecord, rules: Rules) -> list:
         totals = [a + b for a, b in zip(totals, values)]
         rows.append([P(f"<b>{money(den)}</b>", "cell_r")] + [P(str(v), "cell_r") for v in values])
     rows.append([P(f"<b>{esc(both('total'))}</b>", "cell")] + [P(f"<b>{v}</b>", "cell_r") for v in totals])
-    story.append(table(rows, [26 * mm] + [(FRAME_W - 26 * mm) / 6] * 6,
-                       extra=[("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f2f2f2"))]))
+    story.append(
+        table(
+            rows,
+            [26 * mm] + [(FRAME_W - 26 * mm) / 6] * 6,
+            extra=[("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f2f2f2"))],
+        )
+    )
     return story
 
 
@@ -210,15 +232,28 @@ def _draw_label(d: DrawRecord) -> str:
 
 
 def _random_org_table(draws: list[DrawRecord]) -> list:
-    rows = [[head("denomination"), head("serial_number"), head("completion_time"), head("ticket_id"),
-             head("signature_verified")]]
+    rows = [
+        [
+            head("denomination"),
+            head("serial_number"),
+            head("completion_time"),
+            head("ticket_id"),
+            head("signature_verified"),
+        ]
+    ]
     for d in draws:
         ok = ("тексерілді", "проверена") if d.signature_verified else ("ТЕКСЕРІЛМЕГЕН", "НЕ ПРОВЕРЕНА")
         mark = "✓" if d.signature_verified else "✗"
         colour = "#1b6e20" if d.signature_verified else "#b00020"
-        rows.append([P(_draw_label(d), "cell_r"), P(str(d.serial_number or "—"), "cell_c"),
-                     P(esc(d.completion_time or "—"), "cell_c"), P(esc(d.ticket_id or "—"), "mono_s"),
-                     P(f"<font color='{colour}'><b>{mark} {esc(ok[0])}</b> / {esc(ok[1])}</font>", "cell")])
+        rows.append(
+            [
+                P(_draw_label(d), "cell_r"),
+                P(str(d.serial_number or "—"), "cell_c"),
+                P(esc(d.completion_time or "—"), "cell_c"),
+                P(esc(d.ticket_id or "—"), "mono_s"),
+                P(f"<font color='{colour}'><b>{mark} {esc(ok[0])}</b> / {esc(ok[1])}</font>", "cell"),
+            ]
+        )
     story = [table(rows, [27 * mm, 20 * mm, 34 * mm, 52 * mm, FRAME_W - 133 * mm])]
     keys = sorted({d.hashed_api_key for d in draws if d.hashed_api_key})
     licences = sorted({d.license_text for d in draws if d.license_text})
@@ -246,14 +281,17 @@ def _offline_table(draws: list[DrawRecord]) -> list:
     widths = [32 * mm, FRAME_W - 32 * mm] if not authors else [32 * mm, FRAME_W - 84 * mm, 52 * mm]
     story = [table(rows, widths), spacer(1.5)]
     kk, ru = ts("offline_algorithm")
-    story.append(kv_table([("algorithm", P(f"{esc(kk)}<br/><font color='#4a4a4a'>{esc(ru)}</font>", "small"))],
-                          label_width=32 * mm))
+    story.append(
+        kv_table(
+            [("algorithm", P(f"{esc(kk)}<br/><font color='#4a4a4a'>{esc(ru)}</font>", "small"))], label_width=32 * mm
+        )
+    )
     story.append(spacer(2))
     return story
 
 
 def _who_when(who: str, when: dt.datetime | None) -> str:
-    """"Name<br/>05.04.2021 11:02 (UTC+6)" for a cell; either part may be missing."""
+    """ "Name<br/>05.04.2021 11:02 (UTC+6)" for a cell; either part may be missing."""
     parts = [f"<b>{esc(who)}</b>"] if who else []
     if when is not None:
         parts.append(f"<font color='#4a4a4a'>{almaty_time(when)}</font>")
@@ -263,12 +301,17 @@ def _who_when(who: str, when: dt.datetime | None) -> str:
 def _alert_box(key: str, **params: object) -> Table:
     kk, ru = ts(key, **params)
     t = Table([[P(f"{esc(kk)}<br/>{esc(ru)}", "alert")]], colWidths=[FRAME_W])
-    t.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.1, ALERT),
-        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdeced")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.1, ALERT),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#fdeced")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return t
 
 
@@ -291,20 +334,38 @@ def _winners(num: Iterator[int], record: MonthRecord) -> list:
     if not winners:
         return story + bi("no_winners")
     redrawn = {(d.denomination, d.redraw_of_certificate) for d in record.redraws if d.winners}
-    rows = [[P("№", "head"), head("certificate_no"), head("denomination"), head("ordinal"), head("account"),
-             head("client_name"), head("client_id")]]
+    rows = [
+        [
+            P("№", "head"),
+            head("certificate_no"),
+            head("denomination"),
+            head("ordinal"),
+            head("account"),
+            head("client_name"),
+            head("client_id"),
+        ]
+    ]
     extra = []
     previous = None
     for i, w in enumerate(winners, 1):
         mark = " *" if (w.denomination, w.certificate) in redrawn else ""
-        rows.append([P(str(i), "cell_c"), P(f"{w.certificate}{mark}", "cell_c"), P(money(w.denomination), "cell_r"),
-                     P(str(w.ordinal), "cell_c"), P(esc(w.account), "mono"), P(esc(w.client_name), "cell"),
-                     P(esc(w.client_id), "mono")])
+        rows.append(
+            [
+                P(str(i), "cell_c"),
+                P(f"{w.certificate}{mark}", "cell_c"),
+                P(money(w.denomination), "cell_r"),
+                P(str(w.ordinal), "cell_c"),
+                P(esc(w.account), "mono"),
+                P(esc(w.client_name), "cell"),
+                P(esc(w.client_id), "mono"),
+            ]
+        )
         if previous is not None and previous != w.denomination:
             extra.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 1.0, colors.black))
         previous = w.denomination
-    story.append(table(rows, [9 * mm, 13 * mm, 19 * mm, 17 * mm, 25 * mm, FRAME_W - 111 * mm, 28 * mm],
-                       extra=extra, zebra=True))
+    story.append(
+        table(rows, [9 * mm, 13 * mm, 19 * mm, 17 * mm, 25 * mm, FRAME_W - 111 * mm, 28 * mm], extra=extra, zebra=True)
+    )
     if redrawn:
         kk, ru = ts("redrawn_mark")
         story.append(P(f"* {esc(kk)} / {esc(ru)} (→ 7)", "small"))
@@ -316,12 +377,23 @@ def _redraws(num: Iterator[int], record: MonthRecord) -> list:
         return []
     story = [CondPageBreak(35 * mm), section(next(num), "sec_redraws")]
     previous = {(w.denomination, w.certificate, w.draw_id): w for d in record.draws for w in d.winners}
-    rows = [[head("certificate_no"), head("denomination"), head("date"), head("previous_winner"), head("reason"),
-             head("new_winner")]]
+    rows = [
+        [
+            head("certificate_no"),
+            head("denomination"),
+            head("date"),
+            head("previous_winner"),
+            head("reason"),
+            head("new_winner"),
+        ]
+    ]
     for d in record.redraws:
         # The winner this re-draw replaced: same tier and certificate, no longer current, drawn before.
-        old = [w for (den, cert, _), w in previous.items()
-               if den == d.denomination and cert == d.redraw_of_certificate and w.draw_id != d.id and not w.current]
+        old = [
+            w
+            for (den, cert, _), w in previous.items()
+            if den == d.denomination and cert == d.redraw_of_certificate and w.draw_id != d.id and not w.current
+        ]
         old_text = "<br/>".join(f"<font name='{MONO}'>{esc(w.account)}</font><br/>{esc(w.client_name)}" for w in old)
         reason = status_name(d.redraw_reason)  # unclaimed / forfeited, worded as on screen
         if d.winners:
@@ -329,9 +401,16 @@ def _redraws(num: Iterator[int], record: MonthRecord) -> list:
             new_text = f"<font name='{MONO}'>{esc(w.account)}</font><br/>{esc(w.client_name)}"
         else:
             new_text = esc(both("redraw_empty"))
-        rows.append([P(str(d.redraw_of_certificate), "cell_c"), P(money(d.denomination), "cell_r"),
-                     P(date_figures(d.draw_date), "cell_c"), P(old_text or "—", "cell"),
-                     _bi_cell(reason), P(new_text, "cell")])
+        rows.append(
+            [
+                P(str(d.redraw_of_certificate), "cell_c"),
+                P(money(d.denomination), "cell_r"),
+                P(date_figures(d.draw_date), "cell_c"),
+                P(old_text or "—", "cell"),
+                _bi_cell(reason),
+                P(new_text, "cell"),
+            ]
+        )
     story.append(table(rows, [14 * mm, 18 * mm, 20 * mm, 44 * mm, 38 * mm, FRAME_W - 134 * mm]))
     return story
 
@@ -342,14 +421,22 @@ def _abandoned(num: Iterator[int], record: MonthRecord) -> list:
     if not record.abandoned:
         return []
     story = [CondPageBreak(35 * mm), section(next(num), "sec_abandoned")]
-    rows = [[head("denomination"), head("ticket_id"), head("abandon_failure"), head("abandon_reason"),
-             head("abandoned_by")]]
+    rows = [
+        [head("denomination"), head("ticket_id"), head("abandon_failure"), head("abandon_reason"), head("abandoned_by")]
+    ]
     for a in record.abandoned:
         label = f"<b>{money(a.denomination)}</b>"
         if a.kind == "redraw":
             label += f"<br/><font size='6.8'>{esc(both('redrawn_mark'))}, № {a.certificate}</font>"
-        rows.append([P(label, "cell_r"), P(esc(a.ticket_id or "—"), "mono_s"), P(esc(a.failure), "cell"),
-                     P(esc(a.reason), "cell"), P(_who_when(a.abandoned_by, a.abandoned_at), "cell")])
+        rows.append(
+            [
+                P(label, "cell_r"),
+                P(esc(a.ticket_id or "—"), "mono_s"),
+                P(esc(a.failure), "cell"),
+                P(esc(a.reason), "cell"),
+                P(_who_when(a.abandoned_by, a.abandoned_at), "cell"),
+            ]
+        )
     story.append(table(rows, [22 * mm, 36 * mm, 42 * mm, FRAME_W - 132 * mm, 32 * mm]))
     story += bi("abandoned_note", "small", "small_ru")
     return story
@@ -361,8 +448,13 @@ def _late(record: MonthRecord, rules: Rules) -> dict | None:
         return None
     first, last = rules.draw_window(record.month)
     month_kk, month_ru = month_words(record.month)
-    return dict(month_kk=month_kk, month_ru=month_ru, first=date_figures(first), last=date_figures(last),
-                date=date_figures(record.draw_date))
+    return dict(
+        month_kk=month_kk,
+        month_ru=month_ru,
+        first=date_figures(first),
+        last=date_figures(last),
+        date=date_figures(record.draw_date),
+    )
 
 
 def _notices(num: Iterator[int], record: MonthRecord, rules: Rules, signing: str | None) -> list:
@@ -391,24 +483,45 @@ def _signatures(num: Iterator[int], record: MonthRecord, rules: Rules, signing: 
     block.append(spacer(3))
     members = list(_ordered_commission(record))
     if not members:
-        members = [CommissionMember("chair", ""), CommissionMember("member", ""), CommissionMember("member", ""),
-                   CommissionMember("member", ""), CommissionMember("secretary", "")]
+        members = [
+            CommissionMember("chair", ""),
+            CommissionMember("member", ""),
+            CommissionMember("member", ""),
+            CommissionMember("member", ""),
+            CommissionMember("secretary", ""),
+        ]
     rows = []
     for m in members:
         name = P(f"<b>{esc(m.name)}</b>", "cell") if m.name else P("", "cell")
         rows.append([_bi_cell(role_name(m.role)), name, "", "", "", ""])
-        rows.append(["", P(f"<font size='6.3' color='#666666'>{esc(both('name'))}</font>", "cell"), "",
-                     P(f"<font size='6.3' color='#666666'>{esc(both('signature'))}</font>", "cell_c"), "",
-                     P(f"<font size='6.3' color='#666666'>{esc(both('date'))}</font>", "cell_c")])
+        rows.append(
+            [
+                "",
+                P(f"<font size='6.3' color='#666666'>{esc(both('name'))}</font>", "cell"),
+                "",
+                P(f"<font size='6.3' color='#666666'>{esc(both('signature'))}</font>", "cell_c"),
+                "",
+                P(f"<font size='6.3' color='#666666'>{esc(both('date'))}</font>", "cell_c"),
+            ]
+        )
     t = Table(rows, colWidths=[44 * mm, 64 * mm, 5 * mm, 36 * mm, 5 * mm, FRAME_W - 154 * mm], hAlign="LEFT")
-    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
-             ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
     for r in range(0, len(rows), 2):
-        style += [("LINEBELOW", (1, r), (1, r), 0.6, colors.black), ("LINEBELOW", (3, r), (3, r), 0.6, colors.black),
-                  ("LINEBELOW", (5, r), (5, r), 0.6, colors.black), ("TOPPADDING", (0, r), (-1, r), 11),
-                  ("BOTTOMPADDING", (0, r), (-1, r), 1), ("TOPPADDING", (0, r + 1), (-1, r + 1), 0),
-                  ("BOTTOMPADDING", (0, r + 1), (-1, r + 1), 1), ("SPAN", (0, r), (0, r + 1)),
-                  ("VALIGN", (0, r), (0, r), "MIDDLE")]
+        style += [
+            ("LINEBELOW", (1, r), (1, r), 0.6, colors.black),
+            ("LINEBELOW", (3, r), (3, r), 0.6, colors.black),
+            ("LINEBELOW", (5, r), (5, r), 0.6, colors.black),
+            ("TOPPADDING", (0, r), (-1, r), 11),
+            ("BOTTOMPADDING", (0, r), (-1, r), 1),
+            ("TOPPADDING", (0, r + 1), (-1, r + 1), 0),
+            ("BOTTOMPADDING", (0, r + 1), (-1, r + 1), 1),
+            ("SPAN", (0, r), (0, r + 1)),
+            ("VALIGN", (0, r), (0, r), "MIDDLE"),
+        ]
     t.setStyle(TableStyle(style))
     block.append(t)
     return [KeepTogether(block)]
@@ -424,9 +537,18 @@ def _verification(record: MonthRecord, signing: str | None) -> list:
     t = Table([[qr, text]], colWidths=[42 * mm, FRAME_W - 42 * mm], hAlign="LEFT")
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     # The 64 hex digits on one line of their own, so they are copied (and extracted) whole.
-    anchor = kv_table([("audit_head", P(f"<b>№ {record.audit_head_seq}</b> · SHA-256<br/>"
-                                        f"<font name='{MONO}' size='7.4'>{esc(record.audit_head_sha256)}</font>",
-                                        "cell"))])
+    anchor = kv_table(
+        [
+            (
+                "audit_head",
+                P(
+                    f"<b>№ {record.audit_head_seq}</b> · SHA-256<br/>"
+                    f"<font name='{MONO}' size='7.4'>{esc(record.audit_head_sha256)}</font>",
+                    "cell",
+                ),
+            )
+        ]
+    )
     kk, ru = ts("audit_head_note")
     return [spacer(4), KeepTogether([t, spacer(2), anchor, spacer(1), P(esc(kk), "small"), P(esc(ru), "small_ru")])]
 
@@ -435,23 +557,26 @@ def check_drawn(record: MonthRecord, rules: Rules) -> None:
     """Refuse a month whose tiers are not all drawn: a protocol is never partial or empty."""
     if not [d for d in record.draws if d.kind == "draw"]:
         raise ProtocolError(f"{record.month}: nothing was drawn, there is no protocol to print")
-    missing = [den for den in rules.denominations
-               if (d := record.tier_draw(den)) is None or d.status != "done"]
+    missing = [den for den in rules.denominations if (d := record.tier_draw(den)) is None or d.status != "done"]
     if missing:
         raise ProtocolError(f"{record.month}: tier(s) {', '.join(map(str, missing))} not drawn yet")
 
 
-def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datetime | None = None,
-                    signing: str | None = None) -> bytes:
+def render_protocol(
+    record: MonthRecord, rules: Rules, *, generated_at: dt.datetime | None = None, signing: str | None = None
+) -> bytes:
     """The protocol PDF of one drawn month. `signing` ("organisation" | "self-signed" | None)
     is what the caller is about to sign it with, so the text can say so."""
     check_drawn(record, rules)
     generated_at = generated_at or dt.datetime.now(dt.UTC)
     month_kk, month_ru = month_words(record.month)
     date_kk, date_ru = date_words(record.draw_date)
-    promotion = (ts("promotion", name_kk=rules.name_kk, name_ru=rules.name_ru))
+    promotion = ts("promotion", name_kk=rules.name_kk, name_ru=rules.name_ru)
     decor = PageDecor(
-        organiser=rules.organiser, promotion=promotion, rehearsal=record.rehearsal, generated_at=generated_at,
+        organiser=rules.organiser,
+        promotion=promotion,
+        rehearsal=record.rehearsal,
+        generated_at=generated_at,
         footer_left=f"Хаттама / Протокол № {record.protocol_number}",
     )
     place = record.place or next((d.place for d in record.draws if d.place), "")
@@ -459,19 +584,33 @@ def render_protocol(record: MonthRecord, rules: Rules, *, generated_at: dt.datet
         P(f"ХАТТАМА № {esc(record.protocol_number)}", "title"),
         P(f"ПРОТОКОЛ № {esc(record.protocol_number)}", "title_ru"),
         spacer(1.5),
-        P(esc(f"«{rules.name_kk}» акциясы бойынша Chocomart сертификаттарының ұтыс ойыны туралы "
-              f"(талаптардың 8-тармағы)"), "subtitle"),
+        P(
+            esc(
+                f"«{rules.name_kk}» акциясы бойынша Chocomart сертификаттарының ұтыс ойыны туралы "
+                f"(талаптардың 8-тармағы)"
+            ),
+            "subtitle",
+        ),
         P(esc(f"о розыгрыше сертификатов Chocomart по акции «{rules.name_ru}» (пункт 8 условий)"), "subtitle_ru"),
         spacer(4),
-        kv_table([
-            ("reporting_month", f"<b>{esc(month_kk)}</b> / {esc(month_ru)} <font color='#666666'>({record.month})</font>"),
-            ("draw_date", f"<b>{esc(date_kk)}</b> / {esc(date_ru)}"),
-            ("draw_time", f"<b>{_draw_time(record)}</b>"),
-            ("place", esc(place) if place else f"<font color='#666666'>{esc(both('not_recorded'))}</font>"),
-            ("method", "<br/>".join(
-                f"{esc(method_name(m)[0])}<br/><font color='#4a4a4a'>{esc(method_name(m)[1])}</font>"
-                for m in sorted({d.method for d in record.draws if d.kind == 'draw'}))),
-        ]),
+        kv_table(
+            [
+                (
+                    "reporting_month",
+                    f"<b>{esc(month_kk)}</b> / {esc(month_ru)} <font color='#666666'>({record.month})</font>",
+                ),
+                ("draw_date", f"<b>{esc(date_kk)}</b> / {esc(date_ru)}"),
+                ("draw_time", f"<b>{_draw_time(record)}</b>"),
+                ("place", esc(place) if place else f"<font color='#666666'>{esc(both('not_recorded'))}</font>"),
+                (
+                    "method",
+                    "<br/>".join(
+                        f"{esc(method_name(m)[0])}<br/><font color='#4a4a4a'>{esc(method_name(m)[1])}</font>"
+                        for m in sorted({d.method for d in record.draws if d.kind == "draw"})
+                    ),
+                ),
+            ]
+        ),
     ]
     if record.rehearsal:
         story += [spacer(2), _alert_box("rehearsal")]

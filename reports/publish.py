@@ -3,6 +3,7 @@
 Only the month, tier, certificate number, a masked account and a masked name
 are published: never the BIN/IIN, the phone or the full account.
 """
+
 from __future__ import annotations
 
 import html
@@ -37,7 +38,7 @@ def _mask_word(word: str, first: bool) -> str:
     if not core:
         return word
     lead = word[: len(word) - len(word.lstrip(_QUOTES))]
-    tail = word[len(word.rstrip(_QUOTES)):]
+    tail = word[len(word.rstrip(_QUOTES)) :]
     if _DIGIT.search(core):  # a number in a name could be an identifier: hide it whole
         return lead + "***" + tail
     if first:
@@ -66,8 +67,9 @@ def publication_rows(records: Iterable[MonthRecord]) -> list[tuple[str, int, int
         for w in record.current_winners:
             if w.status in ("unclaimed", "forfeited"):
                 continue  # lost the certificate; its re-draw winner is listed instead
-            rows.append((record.month, w.denomination, w.certificate, mask_account(w.account),
-                         mask_name(w.client_name)))
+            rows.append(
+                (record.month, w.denomination, w.certificate, mask_account(w.account), mask_name(w.client_name))
+            )
     return rows
 
 
@@ -83,8 +85,9 @@ def publication_xlsx(records: Iterable[MonthRecord], rules=None) -> bytes:
     records = list(records)
     rows = publication_rows(records)
     caption = _caption(records, rules)
-    return workbook_bytes([Sheet("ismet.kz", _header(), rows, caption=caption, widths=(10, 18, 10, 18, 40),
-                                 money_columns=(1,))])
+    return workbook_bytes(
+        [Sheet("ismet.kz", _header(), rows, caption=caption, widths=(10, 18, 10, 18, 40), money_columns=(1,))]
+    )
 
 
 def _caption(records: list[MonthRecord], rules) -> str:
@@ -106,7 +109,9 @@ def publication_html(records: Iterable[MonthRecord], rules=None) -> str:
     parts += [f"<th>{e(h)}</th>" for h in _header()]
     parts.append("</tr></thead><tbody>")
     for month, den, cert, account, name in publication_rows(records):
-        parts.append(f"<tr><td>{e(month)}</td><td>{e(money(den))}</td><td>{cert}</td>"
-                     f"<td>{e(account)}</td><td>{e(name)}</td></tr>")
+        parts.append(
+            f"<tr><td>{e(month)}</td><td>{e(money(den))}</td><td>{cert}</td>"
+            f"<td>{e(account)}</td><td>{e(name)}</td></tr>"
+        )
     parts.append("</tbody></table>")
     return "\n".join(parts) + "\n"

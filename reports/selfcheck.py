@@ -24,6 +24,7 @@ inside its JSON strings, which JSON reads back unchanged), plus which certificat
 `drawn` is for (no personal data), and does the rest in the browser: the page's own WebCrypto
 SHA-256, no network request at all (Content-Security-Policy "default-src 'none'").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,7 @@ def commitments(pool_sha256: str, pool_text: str) -> list[str]:
         lines.pop()  # the text ends with a line break
     for line in lines:
         h = copy()
-        h.update(line[:line.rindex(b",")])
+        h.update(line[: line.rindex(b",")])
         out.append(h.hexdigest())
     return out
 
@@ -68,8 +69,9 @@ def commitments(pool_sha256: str, pool_text: str) -> list[str]:
 def _tier_draws(record: MonthRecord) -> list[tuple[DrawRecord, list[DrawRecord]]]:
     """Each tier's original draw with its re-draws (in the order they were made)."""
     originals = [d for d in record.draws if d.kind == "draw"]
-    return [(d, [r for r in record.draws if r.kind == "redraw" and r.denomination == d.denomination])
-            for d in originals]
+    return [
+        (d, [r for r in record.draws if r.kind == "redraw" and r.denomination == d.denomination]) for d in originals
+    ]
 
 
 def _drawn(original: DrawRecord, redraws: list[DrawRecord]) -> tuple[list[int], list[int]]:
@@ -93,8 +95,10 @@ def _drawn(original: DrawRecord, redraws: list[DrawRecord]) -> tuple[list[int], 
 
 def _check(record: MonthRecord) -> None:
     if record.rehearsal:
-        raise SelfCheckRefused(f"{record.month}: the self-check is published for official draws only; "
-                               "a rehearsal's pools are never published to entrants")
+        raise SelfCheckRefused(
+            f"{record.month}: the self-check is published for official draws only; "
+            "a rehearsal's pools are never published to entrants"
+        )
     if not any(d.kind == "draw" for d in record.draws):
         raise SelfCheckRefused(f"{record.month}: nothing was drawn, there is nothing to check")
 

@@ -4,6 +4,7 @@ The certificate to sign with comes from reports.certificates. The protocol carri
 embedded file, `protocol-data.json`, added before signing so the signature covers it
 (`embed_protocol_data`; reports.pdf_check reads it back and validates the signature).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,20 +23,34 @@ from reports.certificates import SigningIdentity, signing_identity
 PROTOCOL_DATA_FILE = "protocol-data.json"
 
 
-def sign_pdf(pdf_bytes: bytes, *, pkcs12_path: str | os.PathLike | None = None, password: str | bytes | None = None,
-             data_dir: str | os.PathLike | None = None, reason: str = "", location: str = "",
-             identity: SigningIdentity | None = None) -> bytes:
+def sign_pdf(
+    pdf_bytes: bytes,
+    *,
+    pkcs12_path: str | os.PathLike | None = None,
+    password: str | bytes | None = None,
+    data_dir: str | os.PathLike | None = None,
+    reason: str = "",
+    location: str = "",
+    identity: SigningIdentity | None = None,
+) -> bytes:
     """Sign `pdf_bytes` (PAdES baseline B) and return the signed file."""
     identity = identity or signing_identity(pkcs12_path=pkcs12_path, password=password, data_dir=data_dir)
     loaded = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12_path), passphrase=identity.password)
     if loaded is None:
         raise ValueError(f"could not read the PKCS#12 file {identity.pkcs12_path} (wrong password?)")
-    signer = KeyOnceSigner(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
-                           cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
+    signer = KeyOnceSigner(
+        signing_key=loaded.signing_key,
+        signing_cert=loaded.signing_cert,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     meta = signers.PdfSignatureMetadata(
-        field_name="CommissionProtocol", reason=reason or None, location=location or None,
-        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        field_name="CommissionProtocol",
+        reason=reason or None,
+        location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
     )
     out = signers.sign_pdf(writer, meta, signer=signer)
     return out.getvalue()
@@ -58,7 +73,8 @@ class KeyOnceSigner(signers.SimpleSigner):
             return super().sign_raw(data, digest_algorithm)
         if self._pyca_key is None:
             self._pyca_key = serialization.load_der_private_key(
-                self.signing_key.dump(), password=None, unsafe_skip_rsa_key_validation=True)
+                self.signing_key.dump(), password=None, unsafe_skip_rsa_key_validation=True
+            )
         return self._pyca_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
@@ -71,9 +87,15 @@ def embed_protocol_data(pdf_bytes: bytes, data: dict) -> bytes:
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     stream = embed.EmbeddedFileObject.from_file_data(writer, text.encode("utf-8"), mime_type="application/json")
-    embed.embed_file(writer, embed.FileSpec(
-        file_spec_string=PROTOCOL_DATA_FILE, file_name=PROTOCOL_DATA_FILE, embedded_data=stream,
-        description="The draw's data, machine-readable: python -m engine verify --protocol / --bundle"))
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=PROTOCOL_DATA_FILE,
+            file_name=PROTOCOL_DATA_FILE,
+            embedded_data=stream,
+            description="The draw's data, machine-readable: python -m engine verify --protocol / --bundle",
+        ),
+    )
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ Decision: in XLSX such text is written as a plain string cell with Excel's
 which has no types, it gets a leading apostrophe ("'=1+2"), the OWASP advice.
 Numbers are written as numbers and never escaped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,8 +66,12 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
         ws.append([_cell(ws, name, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT) for name in sheet.header])
         for i, values in enumerate(sheet.rows):
             font = BOLD if i in sheet.bold_rows else None
-            ws.append([_cell(ws, value, font=font, number_format="#,##0" if col in sheet.money_columns else None)
-                       for col, value in enumerate(values)])
+            ws.append(
+                [
+                    _cell(ws, value, font=font, number_format="#,##0" if col in sheet.money_columns else None)
+                    for col, value in enumerate(values)
+                ]
+            )
     return workbook.workbook_bytes(wb)
 
 

@@ -7,6 +7,7 @@ Draws March 2021 of the demo spreadsheet twice into throw-away SQLite files
 renders every document from `Store.month_record()`, and converts each PDF page
 to PNG with pdftoppm (-r 60) when poppler-utils is installed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,16 +43,29 @@ def _drawn_store(folder: Path, method: str):
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
     place = "Алматы қ., Абай даңғылы, 86"
     if method == "offline":
-        draw_month(store, result, DrawOccasion("2021-03", draw_date, "offline", place=place),
-                   entropy="4 1 6 6 2 3 5 1 2 6 3 4", protocol_number="ИҰ-2021-03", commission=COMMISSION)
+        draw_month(
+            store,
+            result,
+            DrawOccasion("2021-03", draw_date, "offline", place=place),
+            entropy="4 1 6 6 2 3 5 1 2 6 3 4",
+            protocol_number="ИҰ-2021-03",
+            commission=COMMISSION,
+        )
     else:
         from engine.randomorg import RandomOrgClient
         from engine.standin import StandIn
 
-        with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                                   public_key_pem=standin.public_key_pem) as client:
-            draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place=place),
-                       client=client, commission=COMMISSION)
+        with (
+            StandIn(licence="production") as standin,
+            RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+        ):
+            draw_month(
+                store,
+                result,
+                DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place=place),
+                client=client,
+                commission=COMMISSION,
+            )
     return store
 
 

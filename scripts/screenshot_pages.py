@@ -7,6 +7,7 @@ starts `streamlit run dashboard.py` on a free port (demo mode: every page), and
 takes a full-page PNG of each page per language with Debian's Chromium
 (the browser's locale picks the language, as for a real user).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,13 @@ def _drawn_data_dir(folder: Path) -> Path:
     try:
         day = dt.date(2021, 4, 5)
         pv = preview(demo, month="2021-03", draw_date=day, history=store.history())
-        draw_month(store, pv, DrawOccasion("2021-03", day, "offline"), entropy="3 6 1 4 4 2",
-                   commission=[CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор")])
+        draw_month(
+            store,
+            pv,
+            DrawOccasion("2021-03", day, "offline"),
+            entropy="3 6 1 4 4 2",
+            commission=[CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор")],
+        )
     finally:
         store.close()
     return data
@@ -70,9 +76,26 @@ def main(out: Path) -> int:
         port = _free_port()
         env = {**os.environ, "PROMOTION_DATA_DIR": str(data)}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -87,7 +110,9 @@ def main(out: Path) -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
                 for lang, locale in LOCALES.items():
-                    page = watch_runs(browser.new_context(viewport={"width": 1600, "height": 900}, locale=locale)).new_page()
+                    page = watch_runs(
+                        browser.new_context(viewport={"width": 1600, "height": 900}, locale=locale)
+                    ).new_page()
                     for spec in PAGES:
                         page.goto(f"{url}/{spec.url_path}")
                         loaded(page)  # the page's runs are over and shown

@@ -1,5 +1,6 @@
 """Independent oracles for tests: RULES.md procedures written out as plainly as
 possible, never importing the engine, so a test compares the engine with them."""
+
 from __future__ import annotations
 
 import hashlib

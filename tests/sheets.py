@@ -3,6 +3,7 @@
 `Row` carries RULES.md's fields with sensible eligible defaults; `write_xlsx`
 and `write_csv` write rows under Kazakh, Russian or English headers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,25 +17,52 @@ from engine.ids import check_digit
 
 HEADER_SETS = {
     "kk": {
-        "account": "Дербес шот", "client_id": "БСН/ЖСН", "client_name": "Клиент атауы",
-        "client_type": "Клиент түрі", "connected_on": "Қосылған күні", "monthly_fee": "Абоненттік төлем",
-        "plan": "Тарифтік жоспар", "previous_service_until": "Алдыңғы қызмет аяқталған күн",
-        "new_client": "Жаңа клиент", "disconnected_on": "Ажырату күні",
-        "merged_accounts": "Шоттар біріктірілген", "phone": "Телефон", "email": "Эл. пошта", "region": "Өңір",
+        "account": "Дербес шот",
+        "client_id": "БСН/ЖСН",
+        "client_name": "Клиент атауы",
+        "client_type": "Клиент түрі",
+        "connected_on": "Қосылған күні",
+        "monthly_fee": "Абоненттік төлем",
+        "plan": "Тарифтік жоспар",
+        "previous_service_until": "Алдыңғы қызмет аяқталған күн",
+        "new_client": "Жаңа клиент",
+        "disconnected_on": "Ажырату күні",
+        "merged_accounts": "Шоттар біріктірілген",
+        "phone": "Телефон",
+        "email": "Эл. пошта",
+        "region": "Өңір",
     },
     "ru": {
-        "account": "Лицевой счёт", "client_id": "БИН/ИИН", "client_name": "Наименование клиента",
-        "client_type": "Тип клиента", "connected_on": "Дата подключения", "monthly_fee": "Абонентская плата",
-        "plan": "Тарифный план", "previous_service_until": "Дата окончания предыдущих услуг",
-        "new_client": "Новый клиент", "disconnected_on": "Дата отключения",
-        "merged_accounts": "Объединение лицевых счетов", "phone": "Телефон", "email": "Эл. почта", "region": "Регион",
+        "account": "Лицевой счёт",
+        "client_id": "БИН/ИИН",
+        "client_name": "Наименование клиента",
+        "client_type": "Тип клиента",
+        "connected_on": "Дата подключения",
+        "monthly_fee": "Абонентская плата",
+        "plan": "Тарифный план",
+        "previous_service_until": "Дата окончания предыдущих услуг",
+        "new_client": "Новый клиент",
+        "disconnected_on": "Дата отключения",
+        "merged_accounts": "Объединение лицевых счетов",
+        "phone": "Телефон",
+        "email": "Эл. почта",
+        "region": "Регион",
     },
     "en": {
-        "account": "Account", "client_id": "BIN/IIN", "client_name": "Client name", "client_type": "Client type",
-        "connected_on": "Connection date", "monthly_fee": "Monthly fee", "plan": "Plan",
-        "previous_service_until": "Previous service until", "new_client": "New client",
-        "disconnected_on": "Disconnected on", "merged_accounts": "Merged accounts", "phone": "Phone",
-        "email": "Email", "region": "Region",
+        "account": "Account",
+        "client_id": "BIN/IIN",
+        "client_name": "Client name",
+        "client_type": "Client type",
+        "connected_on": "Connection date",
+        "monthly_fee": "Monthly fee",
+        "plan": "Plan",
+        "previous_service_until": "Previous service until",
+        "new_client": "New client",
+        "disconnected_on": "Disconnected on",
+        "merged_accounts": "Merged accounts",
+        "phone": "Phone",
+        "email": "Email",
+        "region": "Region",
     },
 }
 
@@ -91,8 +119,15 @@ def _cells(row: Row | None, columns: list[str]) -> list:
     return [values[c] for c in columns]
 
 
-def write_xlsx(path: Path, rows: list[Row | None], *, lang: str = "kk", columns: list[str] | None = None,
-               sheet: str = "Participants", extra_header_rows: list[list] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[Row | None],
+    *,
+    lang: str = "kk",
+    columns: list[str] | None = None,
+    sheet: str = "Participants",
+    extra_header_rows: list[list] | None = None,
+) -> Path:
     """`None` in rows writes an entirely blank row.
 
     Not engine.workbook (the writer of the demo's files and the reports) on purpose: the reader is
@@ -112,8 +147,15 @@ def write_xlsx(path: Path, rows: list[Row | None], *, lang: str = "kk", columns:
     return Path(path)
 
 
-def write_csv(path: Path, rows: list[Row | None], *, lang: str = "ru", encoding: str = "utf-8",
-              delimiter: str = ";", columns: list[str] | None = None) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[Row | None],
+    *,
+    lang: str = "ru",
+    encoding: str = "utf-8",
+    delimiter: str = ";",
+    columns: list[str] | None = None,
+) -> Path:
     columns = columns or FIELD_ORDER
 
     def text(value: object) -> str:
@@ -137,5 +179,11 @@ def rows_for(n: int, start: int = 1, **overrides) -> list[Row]:
 
 def RU(**kw) -> Row:
     """A row with Russian values only (Windows-1251 has no Kazakh letters)."""
-    base = {"plan": "Базовый", "new_client": "да", "merged_accounts": "нет", "client_name": "ИП Ким А.", "client_type": "ИП"}
+    base = {
+        "plan": "Базовый",
+        "new_client": "да",
+        "merged_accounts": "нет",
+        "client_name": "ИП Ким А.",
+        "client_type": "ИП",
+    }
     return Row(**{**base, **kw})

@@ -3,6 +3,7 @@
 Both README commands install from the locks (requirements.txt, requirements-dev.txt), so every
 install gets the versions the tests ran with; `bash scripts/lock.sh` regenerates them.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -30,10 +31,13 @@ def pins(name: str) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("lock, ranges", [
-    ("requirements.txt", PROJECT["dependencies"]),
-    ("requirements-dev.txt", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
-])
+@pytest.mark.parametrize(
+    "lock, ranges",
+    [
+        ("requirements.txt", PROJECT["dependencies"]),
+        ("requirements-dev.txt", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
+    ],
+)
 def test_each_range_is_locked_within_it(lock, ranges):
     locked = pins(lock)
     for text in ranges:
@@ -41,7 +45,8 @@ def test_each_range_is_locked_within_it(lock, ranges):
         name = canonicalize_name(req.name)
         assert name in locked, f"{req.name} is in pyproject.toml but not in {lock}: run scripts/lock.sh"
         assert req.specifier.contains(locked[name], prereleases=True), (
-            f"{lock} pins {req.name}=={locked[name]}, outside pyproject.toml's {req.specifier}: run scripts/lock.sh")
+            f"{lock} pins {req.name}=={locked[name]}, outside pyproject.toml's {req.specifier}: run scripts/lock.sh"
+        )
 
 
 def test_the_dev_lock_installs_the_app_lock_unchanged():

@@ -27,6 +27,7 @@ cookie cannot be HttpOnly. It is SameSite=Strict, and Secure over https. The
 signing key is `COOKIE_SECRET` (environment or secrets.toml), else a random one made once
 in the data folder. OIDC users keep Streamlit's own session cookie.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -261,8 +262,13 @@ def _restore_from_cookie() -> User | None:
 
 
 def _remember(user: User, nonce: str) -> None:
-    st.session_state[SESSION_USER] = {"name": user.name, "role": user.role, "display_name": user.display_name,
-                                      "nonce": nonce, "checked_at": signin.now()}
+    st.session_state[SESSION_USER] = {
+        "name": user.name,
+        "role": user.role,
+        "display_name": user.display_name,
+        "nonce": nonce,
+        "checked_at": signin.now(),
+    }
 
 
 def sign_in(user: User) -> None:
@@ -283,8 +289,9 @@ def sign_out(user: User, store=None) -> None:
     nonce = stored.get("nonce")
     if nonce:
         store = _sign_in_store() if store is None else store
-        store.append_audit(signin.SIGN_OUT, signin.sign_out_payload(user.name, nonce),
-                           actor=f"{user.name} [{user.role}]")
+        store.append_audit(
+            signin.SIGN_OUT, signin.sign_out_payload(user.name, nonce), actor=f"{user.name} [{user.role}]"
+        )
     if user.source == "oidc":
         st.logout()
 

@@ -4,6 +4,7 @@ tiers:      month, denomination, quota, carried_in, to_draw, pool_size, drawn, c
 claims:     month, denomination, certificate, status, face_value
 exclusions: month, reason, count (the latest import of each month)
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,17 @@ from engine.records import MonthRecord
 from engine.store import NotDrawn
 from ui.stores import rules, store
 
-TIER_COLUMNS = ["month", "denomination", "quota", "carried_in", "to_draw", "pool_size", "drawn", "carry_out",
-                "unplayed"]
+TIER_COLUMNS = [
+    "month",
+    "denomination",
+    "quota",
+    "carried_in",
+    "to_draw",
+    "pool_size",
+    "drawn",
+    "carry_out",
+    "unplayed",
+]
 CLAIM_COLUMNS = ["month", "denomination", "certificate", "status", "face_value"]
 EXCLUSION_COLUMNS = ["month", "reason", "count"]
 
@@ -53,8 +63,13 @@ def chart_frames(*, rehearsal: bool = False) -> dict[str, pd.DataFrame]:
                 }
             )
     claims = [
-        {"month": w.month, "denomination": w.denomination, "certificate": w.certificate, "status": w.status,
-         "face_value": w.denomination}
+        {
+            "month": w.month,
+            "denomination": w.denomination,
+            "certificate": w.certificate,
+            "status": w.status,
+            "face_value": w.denomination,
+        }
         for w in store().winners(rehearsal=rehearsal)
         if w.current
     ]
@@ -64,6 +79,8 @@ def chart_frames(*, rehearsal: bool = False) -> dict[str, pd.DataFrame]:
         if imports:
             for reason, count in imports[-1].excluded_by_reason:
                 exclusion_rows.append({"month": month, "reason": reason, "count": count})
-    return {"tiers": pd.DataFrame(tier_rows, columns=TIER_COLUMNS),
-            "claims": pd.DataFrame(claims, columns=CLAIM_COLUMNS),
-            "exclusions": pd.DataFrame(exclusion_rows, columns=EXCLUSION_COLUMNS)}
+    return {
+        "tiers": pd.DataFrame(tier_rows, columns=TIER_COLUMNS),
+        "claims": pd.DataFrame(claims, columns=CLAIM_COLUMNS),
+        "exclusions": pd.DataFrame(exclusion_rows, columns=EXCLUSION_COLUMNS),
+    }

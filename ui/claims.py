@@ -3,6 +3,7 @@
 The engine applies clause 12's deadline and the allowed steps (engine.claims);
 this binds the session's store and today's date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,27 @@ def claim_views(*, rehearsal: bool, month: str | None = None) -> list[ClaimView]
     return engine_claims(store(), month, today=dt.date.today(), rehearsal=rehearsal)
 
 
-def set_claim(month: str, denomination: int, certificate: int, status: str, *, note: str = "",
-              certificate_serial: str = "", rehearsal: bool) -> WinnerRecord:
-    return engine_set_claim(store(), month, denomination, certificate, status, note=note,
-                            certificate_serial=certificate_serial, today=dt.date.today(), rehearsal=rehearsal)
+def set_claim(
+    month: str,
+    denomination: int,
+    certificate: int,
+    status: str,
+    *,
+    note: str = "",
+    certificate_serial: str = "",
+    rehearsal: bool,
+) -> WinnerRecord:
+    return engine_set_claim(
+        store(),
+        month,
+        denomination,
+        certificate,
+        status,
+        note=note,
+        certificate_serial=certificate_serial,
+        today=dt.date.today(),
+        rehearsal=rehearsal,
+    )
 
 
 def awaiting_redraw(*, rehearsal: bool, month: str | None = None) -> list[ClaimView]:
@@ -31,11 +49,11 @@ def awaiting_redraw(*, rehearsal: bool, month: str | None = None) -> list[ClaimV
     return engine_awaiting_redraw(store(), month, today=dt.date.today(), rehearsal=rehearsal)
 
 
-def certificate_history(month: str, denomination: int, certificate: int, *,
-                        rehearsal: bool) -> list[CertificateEvent]:
+def certificate_history(month: str, denomination: int, certificate: int, *, rehearsal: bool) -> list[CertificateEvent]:
     """Every winner the certificate had and what happened to each (engine.claims.certificate_history)."""
-    return engine_certificate_history(store(), month, denomination, certificate, today=dt.date.today(),
-                                      rehearsal=rehearsal)
+    return engine_certificate_history(
+        store(), month, denomination, certificate, today=dt.date.today(), rehearsal=rehearsal
+    )
 
 
 def replaced_winners(*, rehearsal: bool) -> dict[tuple[str, int, int], list[WinnerRecord]]:

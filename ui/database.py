@@ -4,6 +4,7 @@ A leaf of `ui/`: it knows the configuration (engine.config), not who is signed
 in, so that `ui.auth` can keep its sign-in records here and `ui.stores` can
 open the store as the signed-in user without the two importing each other.
 """
+
 from __future__ import annotations
 
 import streamlit as st

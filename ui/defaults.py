@@ -3,6 +3,7 @@
 Kept as small files in the data folder; every change is also written to the
 audit record.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ def default_commission() -> list[CommissionMember]:
         return []
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
-        return [CommissionMember(str(i["role"]), str(i["name"]), str(i.get("position", ""))) for i in items if i.get("name")]
+        return [
+            CommissionMember(str(i["role"]), str(i["name"]), str(i.get("position", ""))) for i in items if i.get("name")
+        ]
     except (ValueError, KeyError, TypeError):
         return []
 

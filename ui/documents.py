@@ -1,4 +1,5 @@
 """The documents page's downloads: the registry's documents (reports.documents) of this session's store."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,4 +23,3 @@ def document_later(kind: str, month: str, *, rehearsal: bool) -> tuple[Callable[
         return documents.render(kind, documents.Request(s, month, r, rehearsal=rehearsal))
 
     return make, documents.file_name(kind, month, rehearsal=rehearsal), documents.mime_type(kind)
-

@@ -5,6 +5,7 @@ Nothing here decides a rule: engine.draw freezes, draws and checks; this binds
 the store, the rules, the RANDOM.ORG client (or the rehearsal stand-in) and the
 printed place, and keeps the draw's preview for the page's reruns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,8 +81,9 @@ def draw_preview(month: str, draw_date: dt.date, *, rehearsal: bool) -> Preview 
     return result
 
 
-def record_commission(month: str, members: list[CommissionMember], place: str, draw_date: dt.date, *,
-                      rehearsal: bool) -> None:
+def record_commission(
+    month: str, members: list[CommissionMember], place: str, draw_date: dt.date, *, rehearsal: bool
+) -> None:
     store().set_commission(month, members, document_place(place), draw_date, rehearsal, run=_run(month, rehearsal))
 
 
@@ -93,8 +95,16 @@ def prepare(preview: Preview, occasion: DrawOccasion, denomination: int, *, on_s
     """Freeze the tier's pool and (for RANDOM.ORG) create the ticket; nothing random yet."""
     occasion = replace(occasion, place=document_place(occasion.place))
     with randomorg_client(rehearsal=occasion.rehearsal) as client:
-        return prepare_tier(store(), preview, occasion, denomination, client=client, rules=rules(),
-                            run=_run(occasion.month, occasion.rehearsal), on_step=on_step)
+        return prepare_tier(
+            store(),
+            preview,
+            occasion,
+            denomination,
+            client=client,
+            rules=rules(),
+            run=_run(occasion.month, occasion.rehearsal),
+            on_step=on_step,
+        )
 
 
 def execute(draw_id: int, *, rehearsal: bool, entropy: str | None = None, on_step=None) -> DrawRecord:
@@ -113,36 +123,64 @@ def pending_redraws(month: str, *, rehearsal: bool) -> list[DrawRecord]:
 
 
 def pending_redraw(month: str, denomination: int, certificate: int, *, rehearsal: bool) -> DrawRecord | None:
-    return next((d for d in reversed(pending_redraws(month, rehearsal=rehearsal))
-                 if d.denomination == denomination and d.redraw_of_certificate == certificate), None)
+    return next(
+        (
+            d
+            for d in reversed(pending_redraws(month, rehearsal=rehearsal))
+            if d.denomination == denomination and d.redraw_of_certificate == certificate
+        ),
+        None,
+    )
 
 
-def prepare_redraw(occasion: DrawOccasion, denomination: int, certificate: int, *, reason: str,
-                   on_step=None) -> DrawRecord:
+def prepare_redraw(
+    occasion: DrawOccasion, denomination: int, certificate: int, *, reason: str, on_step=None
+) -> DrawRecord:
     """Freeze the re-draw's pool (the tier's pool less everyone drawn) and create its ticket; nothing random yet."""
     occasion = replace(occasion, place=document_place(occasion.place))
     with randomorg_client(rehearsal=occasion.rehearsal) as client:
-        return engine_prepare_redraw(store(), occasion, denomination, certificate, reason=reason, client=client,
-                                     on_step=on_step)
+        return engine_prepare_redraw(
+            store(), occasion, denomination, certificate, reason=reason, client=client, on_step=on_step
+        )
 
 
-def record_redraw_commission(month: str, denomination: int, certificate: int, members: list[CommissionMember],
-                             place: str, draw_date: dt.date, *, rehearsal: bool) -> None:
+def record_redraw_commission(
+    month: str,
+    denomination: int,
+    certificate: int,
+    members: list[CommissionMember],
+    place: str,
+    draw_date: dt.date,
+    *,
+    rehearsal: bool,
+) -> None:
     """Who was present at a re-draw, in the audit record. Not the month's commission list: that one
     belongs to the month's draw and its protocol, which a re-draw weeks later must not rewrite."""
-    store().append_audit("redraw_commission", {
-        "month": month, "denomination": denomination, "certificate": certificate, "rehearsal": rehearsal,
-        "run": _run(month, rehearsal), "place": document_place(place), "draw_date": draw_date.isoformat(),
-        "members": [[m.role, m.name, m.position] for m in members]})
+    store().append_audit(
+        "redraw_commission",
+        {
+            "month": month,
+            "denomination": denomination,
+            "certificate": certificate,
+            "rehearsal": rehearsal,
+            "run": _run(month, rehearsal),
+            "place": document_place(place),
+            "draw_date": draw_date.isoformat(),
+            "members": [[m.role, m.name, m.position] for m in members],
+        },
+    )
 
 
-def blocked_draw(month: str, denomination: int, *, certificate: int | None = None,
-                 rehearsal: bool) -> DrawRecord | None:
+def blocked_draw(
+    month: str, denomination: int, *, certificate: int | None = None, rehearsal: bool
+) -> DrawRecord | None:
     """The draw (or re-draw) held by a used RANDOM.ORG ticket whose result could not be verified."""
     return engine_blocked_draw(store(), month, denomination, certificate=certificate, rehearsal=rehearsal)
 
 
-def abandon_ticket(month: str, denomination: int, *, reason: str, certificate: int | None = None,
-                   rehearsal: bool) -> DrawRecord:
-    return engine_abandon_ticket(store(), month, denomination, reason=reason, certificate=certificate,
-                                 rehearsal=rehearsal)
+def abandon_ticket(
+    month: str, denomination: int, *, reason: str, certificate: int | None = None, rehearsal: bool
+) -> DrawRecord:
+    return engine_abandon_ticket(
+        store(), month, denomination, reason=reason, certificate=certificate, rehearsal=rehearsal
+    )

@@ -11,6 +11,7 @@ Two house choices on top of CLDR, both kept here and nowhere else:
 - Short month labels on screen (selectors, chart axes) drop the Russian "г."
   ("март 2021"); documents keep CLDR's "март 2021 г.".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -129,7 +130,7 @@ def choose_plurals(text: str, lang: str, params: dict) -> str:
         forms: dict[str, str] = {}
         while (form := _FORM.match(text, pos)) and pos < end:
             close = _closing_brace(text, form.end())
-            forms[form.group(1)] = text[form.end():close]
+            forms[form.group(1)] = text[form.end() : close]
             pos = close + 1
         count = params.get(name)
         if isinstance(count, (int, float)):
@@ -137,5 +138,5 @@ def choose_plurals(text: str, lang: str, params: dict) -> str:
             chosen = chosen.replace("#", number(count, lang))
         else:  # no count given: the general form, with the field left as it is
             chosen = forms.get("other", "").replace("#", f"{{{name}}}")
-        text = text[:found.start()] + chosen + text[end + 1:]
+        text = text[: found.start()] + chosen + text[end + 1 :]
     return text

@@ -4,6 +4,7 @@ The strings themselves live in `ui/catalog.py`, one entry per key with its
 three translations side by side so that none can be forgotten. The current
 language is kept in the session; its default comes from the browser locale.
 """
+
 from __future__ import annotations
 
 import streamlit as st

@@ -6,6 +6,7 @@ runs the server finds the same number in its log with the whole traceback.
 Streamlit's own control flow (st.rerun, st.stop, st.switch_page) derives from
 BaseException and passes through untouched.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,7 @@ def new_incident_id() -> str:
 def report(exc: BaseException, where: str = "") -> str:
     """Log `exc` with its traceback under a new incident id and return the id."""
     incident = new_incident_id()
-    LOG.error("incident %s%s: %s: %s", incident, f" in {where}" if where else "", type(exc).__name__, exc,
-              exc_info=exc)
+    LOG.error("incident %s%s: %s: %s", incident, f" in {where}" if where else "", type(exc).__name__, exc, exc_info=exc)
     return incident
 
 

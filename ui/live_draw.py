@@ -11,6 +11,7 @@ ceremony): the pool and its hash (`draw_facts`), the commission (`commission_ste
 random numbers (`request_explained`, `offline_step`, `step_log`), the winners (`reveal`,
 `winner_cards`, `draw_outcome`). The audience screen on the projector is ui.presentation.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,16 +55,26 @@ def mode_picker(month: str, waiting: int) -> str:
     if not waiting:
         return "month"
     text = {"month": t("draw.mode_month", month=fmt_month(month)), "redraw": t("draw.mode_redraw", n=waiting)}
-    return st.segmented_control(t("draw.mode"), ("month", "redraw"), default="month", format_func=text.get,
-                                key="draw_mode", required=True) or "month"
+    return (
+        st.segmented_control(
+            t("draw.mode"), ("month", "redraw"), default="month", format_func=text.get, key="draw_mode", required=True
+        )
+        or "month"
+    )
 
 
 def tier_picker(month: str, denominations: Sequence[int], drawn_tiers: Iterable[int], next_tier: int) -> int:
     """The month's tiers in Table 1's order, a ✓ on each one drawn, the next one picked; its header under it."""
     drawn = set(drawn_tiers)
     text = {d: ("✓ " if d in drawn else "") + f"{fmt_int(d)} ₸" for d in denominations}
-    den = st.segmented_control(t("col.tier"), list(denominations), default=next_tier, format_func=text.get,
-                               key=f"draw_tier_{month}_{next_tier}", required=True)
+    den = st.segmented_control(
+        t("col.tier"),
+        list(denominations),
+        default=next_tier,
+        format_func=text.get,
+        key=f"draw_tier_{month}_{next_tier}",
+        required=True,
+    )
     st.header(t("draw.tier_title", tier=fmt_int(den)))
     return den
 
@@ -73,8 +84,11 @@ def redraw_picker(waiting: Sequence) -> tuple[str, object]:
     month_fmt = month_labels()
     status_fmt = labels("status.")
     choices = {f"{v.winner.month}|{v.winner.denomination}|{v.winner.certificate}": v for v in waiting}
-    label = {k: f"{month_fmt(v.winner.month)} · {fmt_int(v.winner.denomination)} ₸ · № {v.winner.certificate} · "
-                f"{status_fmt(v.status)}" for k, v in choices.items()}
+    label = {
+        k: f"{month_fmt(v.winner.month)} · {fmt_int(v.winner.denomination)} ₸ · № {v.winner.certificate} · "
+        f"{status_fmt(v.status)}"
+        for k, v in choices.items()
+    }
     picked = st.selectbox(t("draw.redraw_pick"), list(choices), format_func=label.get, key="redraw_pick")
     return picked, choices[picked]
 
@@ -82,8 +96,7 @@ def redraw_picker(waiting: Sequence) -> tuple[str, object]:
 def redraw_header(view, flash: str | None = None) -> None:
     """Which certificate is drawn again, and why: its winner lapsed (clause 12) or forfeited (clause 15)."""
     w = view.winner
-    st.header(t("draw.redraw_title", certificate=w.certificate, tier=fmt_int(w.denomination),
-                month=fmt_month(w.month)))
+    st.header(t("draw.redraw_title", certificate=w.certificate, tier=fmt_int(w.denomination), month=fmt_month(w.month)))
     if flash:
         st.success(flash)
     st.markdown(t("draw.redraw_explained", status=labels("status.")(view.status), account=mask_account(w.account)))
@@ -132,8 +145,11 @@ def draw_facts(draw) -> None:
     c1, c2, c3 = st.columns(3)
     big_metric(t("col.pool_size"), fmt_int(size), c1)
     big_metric(t("col.to_draw"), fmt_int(draw.to_draw), c2)
-    big_metric(t("col.drawn") if done else t("draw.will_draw"),
-               fmt_int(draw.drawn if done else certificates_in_draw(draw.to_draw, size)), c3)
+    big_metric(
+        t("col.drawn") if done else t("draw.will_draw"),
+        fmt_int(draw.drawn if done else certificates_in_draw(draw.to_draw, size)),
+        c3,
+    )
     if pool:
         pool_hash_box(pool.sha256)
     if draw.method == METHOD_RANDOM_ORG and draw.ticket_id:
@@ -210,8 +226,10 @@ def blocked_ticket_panel(draw, prefix: str, *, may_abandon: bool) -> str | None:
     failure = getattr(draw, "failure", "") or ""
     kind = failure.partition(":")[0].strip()
     what = t(f"fail.{kind}") if f"fail.{kind}" in ENTRIES else t("fail.other")
-    st.error(f"**{t('draw.blocked_title', ticket=draw.ticket_id)}**\n\n{what}\n\n{t('draw.blocked_explained')}",
-             icon=":material/block:")
+    st.error(
+        f"**{t('draw.blocked_title', ticket=draw.ticket_id)}**\n\n{what}\n\n{t('draw.blocked_explained')}",
+        icon=":material/block:",
+    )
     with st.expander(t("draw.technical")):
         st.code(failure or "—", language=None)
     if not may_abandon:
@@ -220,8 +238,12 @@ def blocked_ticket_panel(draw, prefix: str, *, may_abandon: bool) -> str | None:
     st.subheader(t("draw.abandon_title"))
     reason = st.text_area(t("draw.abandon_reason"), key=f"{prefix}_abandon_reason", help=t("draw.abandon_reason_help"))
     sure = st.checkbox(t("draw.abandon_confirm", ticket=draw.ticket_id), key=f"{prefix}_abandon_sure")
-    if st.button(t("draw.abandon"), key=f"{prefix}_abandon", icon=":material/delete_forever:",
-                 disabled=not (sure and reason.strip())):
+    if st.button(
+        t("draw.abandon"),
+        key=f"{prefix}_abandon",
+        icon=":material/delete_forever:",
+        disabled=not (sure and reason.strip()),
+    ):
         return reason.strip()
     return None
 
@@ -237,8 +259,9 @@ def commission_step(prefix: str, confirmed_key: str, members, on_confirm) -> boo
         st.markdown(f"<span class='step-ok'>✓ {t('draw.commission_confirmed')}</span>", unsafe_allow_html=True)
         return True
     names = [m.name for m in members]
-    present = st.multiselect(t("draw.present"), names, default=names, key=f"{prefix}_present",
-                             help=t("draw.present_help"))
+    present = st.multiselect(
+        t("draw.present"), names, default=names, key=f"{prefix}_present", help=t("draw.present_help")
+    )
     if not members:
         st.caption(t("draw.no_commission"))
     ok = st.checkbox(t("draw.confirm_commission"), key=f"{prefix}_confirm_commission")
@@ -260,11 +283,13 @@ def request_explained(draw) -> None:
         return
     size = draw.pool.size if draw.pool else 0
     if draw.kind == "redraw":
-        st.markdown(t("draw.redraw_request_explained", size=size, ticket=draw.ticket_id,
-                      certificate=draw.redraw_of_certificate))
+        st.markdown(
+            t("draw.redraw_request_explained", size=size, ticket=draw.ticket_id, certificate=draw.redraw_of_certificate)
+        )
     else:
-        st.markdown(t("draw.request_explained", n=certificates_in_draw(draw.to_draw, size), size=size,
-                      ticket=draw.ticket_id))
+        st.markdown(
+            t("draw.request_explained", n=certificates_in_draw(draw.to_draw, size), size=size, ticket=draw.ticket_id)
+        )
 
 
 def empty_pool_step(draw, prefix: str) -> bool:
@@ -291,8 +316,13 @@ def offline_step(prefix: str, *, expanded: bool, container=None, section: bool =
         st.markdown(t("draw.offline_explained"))
         entropy = st.text_input(t("draw.entropy"), key=f"{prefix}_entropy", help=t("draw.entropy_help"))
         decided = st.checkbox(t("draw.offline_decided"), key=f"{prefix}_offline_decided")
-        clicked = st.button(t("draw.offline_run"), key=f"{prefix}_offline", type="primary", icon=":material/casino:",
-                            disabled=not (decided and entropy.strip()))
+        clicked = st.button(
+            t("draw.offline_run"),
+            key=f"{prefix}_offline",
+            type="primary",
+            icon=":material/casino:",
+            disabled=not (decided and entropy.strip()),
+        )
     return entropy.strip() if clicked else None
 
 
@@ -302,11 +332,19 @@ def step_log(container) -> Callable[[str, dict], None]:
     def on_step(event: str, info: dict) -> None:
         if event == "requesting":
             if info.get("method") == METHOD_OFFLINE:
-                container.markdown(":material/hourglass_top: " + t("draw.step_offline", entropy=info.get("entropy", "")))
+                container.markdown(
+                    ":material/hourglass_top: " + t("draw.step_offline", entropy=info.get("entropy", ""))
+                )
             else:
-                container.markdown(":material/hourglass_top: " + t("draw.step_requesting", n=info.get("n"),
-                                                                   maximum=info.get("maximum"),
-                                                                   ticket=info.get("ticket_id", "")))
+                container.markdown(
+                    ":material/hourglass_top: "
+                    + t(
+                        "draw.step_requesting",
+                        n=info.get("n"),
+                        maximum=info.get("maximum"),
+                        ticket=info.get("ticket_id", ""),
+                    )
+                )
         elif event == "signature_verified":
             container.markdown(":material/verified: " + t("draw.step_signature", serial=info.get("serial_number")))
             if info.get("recovered"):
@@ -321,9 +359,11 @@ def step_log(container) -> Callable[[str, dict], None]:
 def winner_card_html(w, *, newest: bool = False) -> str:
     """One winner: certificate, masked account, face value, the drawn number (its place in the pool)."""
     tag = f"<span class='newest'>{html.escape(t('draw.newest'))}</span>" if newest else ""
-    return (f"<div class='winner-card'><span class='cert'>№ {w.certificate}</span> "
-            f"<span class='acct'>{html.escape(mask_account(w.account))}</span> · {fmt_int(w.denomination)} ₸ "
-            f"<span class='drawn'>{html.escape(t('present.drawn_number', n=fmt_int(w.ordinal)))}</span>{tag}</div>")
+    return (
+        f"<div class='winner-card'><span class='cert'>№ {w.certificate}</span> "
+        f"<span class='acct'>{html.escape(mask_account(w.account))}</span> · {fmt_int(w.denomination)} ₸ "
+        f"<span class='drawn'>{html.escape(t('present.drawn_number', n=fmt_int(w.ordinal)))}</span>{tag}</div>"
+    )
 
 
 def winner_cards(winners, container=None, *, newest: int | None = None) -> None:
@@ -356,14 +396,21 @@ def draw_outcome(done, prefix: str) -> None:
     tier carries over, and the way on."""
     if done.kind == "redraw":
         if done.winners:
-            st.success(t("draw.redrawn", certificate=done.redraw_of_certificate,
-                         account=mask_account(done.winners[0].account)), icon=":material/celebration:")
+            st.success(
+                t(
+                    "draw.redrawn",
+                    certificate=done.redraw_of_certificate,
+                    account=mask_account(done.winners[0].account),
+                ),
+                icon=":material/celebration:",
+            )
         else:
             st.info(t("draw.redraw_empty"))
     elif done.carry_out:
         st.caption(t("draw.carry_out", n=done.carry_out))
-    st.button(t("draw.next_redraw") if done.kind == "redraw" else t("draw.next_tier"), key=f"{prefix}_next",
-              type="primary")
+    st.button(
+        t("draw.next_redraw") if done.kind == "redraw" else t("draw.next_tier"), key=f"{prefix}_next", type="primary"
+    )
 
 
 def month_done(month: str, documents_page: str | None) -> None:
@@ -371,4 +418,3 @@ def month_done(month: str, documents_page: str | None) -> None:
     st.success(t("draw.month_done", month=fmt_month(month)), icon=":material/task_alt:")
     if documents_page:
         st.page_link(documents_page, label=t("draw.go_documents"), icon=":material/arrow_forward:")
-

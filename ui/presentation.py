@@ -10,6 +10,7 @@ grid whose cells shrink with the number of certificates, so the newest winner is
 The stage lives in the server process (one Streamlit server runs the app); a screen that finds no
 stage shows what the store holds, every winner revealed.
 """
+
 from __future__ import annotations
 
 import html
@@ -32,8 +33,14 @@ REFRESH_SECONDS = 1
 
 # Steps of a draw as the audience sees them (RULES.md "The draw" and integrity rule 3).
 STEPS = ("pool", "commission", "numbers", "winners")
-STEP_OF = {"waiting": "pool", "frozen": "pool", "commission": "commission", "drawing": "numbers",
-           "reveal": "winners", "done": "winners"}
+STEP_OF = {
+    "waiting": "pool",
+    "frozen": "pool",
+    "commission": "commission",
+    "drawing": "numbers",
+    "reveal": "winners",
+    "done": "winners",
+}
 
 TIER_COLOURS = ("#0b5cad", "#0f766e", "#9a3412", "#6d28d9")
 
@@ -159,8 +166,8 @@ def tier_colour(denomination: int, denominations) -> str:
 
 def hash_groups(sha256: str, group: int = 8, per_line: int = 4) -> str:
     """The hash in groups of eight, four groups a line: read aloud and compared group by group."""
-    groups = [sha256[i:i + group] for i in range(0, len(sha256), group)]
-    lines = [groups[i:i + per_line] for i in range(0, len(groups), per_line)]
+    groups = [sha256[i : i + group] for i in range(0, len(sha256), group)]
+    lines = [groups[i : i + per_line] for i in range(0, len(groups), per_line)]
     return "<br>".join("".join(f"<span>{_e(g)}</span>" for g in line) for line in lines)
 
 
@@ -176,31 +183,37 @@ def grid_shape(n: int) -> tuple[int, int]:
 def _acct(masked: str) -> str:
     """The masked account, its dots smaller than the digits people look for."""
     digits = masked.lstrip(MASK_DOT)
-    return f"<span class='dots'>{_e(masked[:len(masked) - len(digits)])}</span>{_e(digits)}"
+    return f"<span class='dots'>{_e(masked[: len(masked) - len(digits)])}</span>{_e(digits)}"
 
 
 def card(w, *, denominations, newest: bool = False, lang: str | None = None) -> str:
     colour = tier_colour(w.denomination, denominations)
     cls = "pcard newest" if newest else "pcard"
-    return (f"<div class='{cls}' data-certificate='{w.certificate}' data-denomination='{w.denomination}' "
-            f"style='--tier:{colour}'><div class='top'><span class='cert'>{_e(t('present.cert', lang=lang, n=w.certificate))}"
-            f"</span><span class='value'>{_e(fmt_int(w.denomination))} ₸</span></div>"
-            f"<div class='acct'>{_acct(mask_account(w.account))}</div>"
-            f"<div class='drawn'>{_e(t('present.drawn_number', lang=lang, n=fmt_int(w.ordinal)))}</div></div>")
+    return (
+        f"<div class='{cls}' data-certificate='{w.certificate}' data-denomination='{w.denomination}' "
+        f"style='--tier:{colour}'><div class='top'><span class='cert'>{_e(t('present.cert', lang=lang, n=w.certificate))}"
+        f"</span><span class='value'>{_e(fmt_int(w.denomination))} ₸</span></div>"
+        f"<div class='acct'>{_acct(mask_account(w.account))}</div>"
+        f"<div class='drawn'>{_e(t('present.drawn_number', lang=lang, n=fmt_int(w.ordinal)))}</div></div>"
+    )
 
 
 def placeholder(certificate: int, denomination: int, lang: str | None = None) -> str:
-    return (f"<div class='pcard pending' data-certificate='{certificate}'><div class='top'><span class='cert'>"
-            f"{_e(t('present.cert', lang=lang, n=certificate))}</span><span>{_e(fmt_int(denomination))} ₸</span></div>"
-            "<div class='acct'>• • • •</div><div class='drawn'>&nbsp;</div></div>")
+    return (
+        f"<div class='pcard pending' data-certificate='{certificate}'><div class='top'><span class='cert'>"
+        f"{_e(t('present.cert', lang=lang, n=certificate))}</span><span>{_e(fmt_int(denomination))} ₸</span></div>"
+        "<div class='acct'>• • • •</div><div class='drawn'>&nbsp;</div></div>"
+    )
 
 
 def grid(cells: list[str], n: int | None = None) -> str:
     cols, rows = grid_shape(n if n is not None else len(cells))
     # The font follows the smaller of the cell's height and width (8 monospace characters must fit);
     # cq units are the grid's own size (a size container), whatever the screen puts above it.
-    font = f"min(calc((100cqh - {rows - 1} * 1.2vh) / {rows} / 3.2), calc((100cqw - {cols - 1}vw) / {cols} / 6.3), 15vh)"
-    return (f"<div class='pres-grid' style='--cols:{cols};--rows:{rows};--f:{font}'>" + "".join(cells) + "</div>")
+    font = (
+        f"min(calc((100cqh - {rows - 1} * 1.2vh) / {rows} / 3.2), calc((100cqw - {cols - 1}vw) / {cols} / 6.3), 15vh)"
+    )
+    return f"<div class='pres-grid' style='--cols:{cols};--rows:{rows};--f:{font}'>" + "".join(cells) + "</div>"
 
 
 def steps_bar(step: str, lang: str | None = None) -> str:
@@ -217,17 +230,21 @@ def steps_bar(step: str, lang: str | None = None) -> str:
 
 def frame(screen: str, title: str, subtitle: str, body: str, *, rehearsal: bool, steps: str = "") -> str:
     tag = f"<span class='pres-rehearsal'>{_e(t('present.rehearsal'))}</span>" if rehearsal else ""
-    return (f"<div class='pres' data-screen='{screen}'><div class='pres-head'><div><div class='pres-title'>"
-            f"{_e(title)}{tag}</div><div class='pres-sub'>{_e(subtitle)}</div></div>{steps}</div>"
-            f"<div class='pres-body'>{body}</div></div>")
+    return (
+        f"<div class='pres' data-screen='{screen}'><div class='pres-head'><div><div class='pres-title'>"
+        f"{_e(title)}{tag}</div><div class='pres-sub'>{_e(subtitle)}</div></div>{steps}</div>"
+        f"<div class='pres-body'>{body}</div></div>"
+    )
 
 
 # ---------------------------------------------------------------- the screens
 
 
 def _fact(label: str, value, small: bool = False) -> str:
-    return (f"<div class='pres-fact{' small' if small else ''}'><div class='lab'>{_e(label)}</div>"
-            f"<div class='num'>{_e(value)}</div></div>")
+    return (
+        f"<div class='pres-fact{' small' if small else ''}'><div class='lab'>{_e(label)}</div>"
+        f"<div class='num'>{_e(value)}</div></div>"
+    )
 
 
 def _method_line(draw, step: str) -> str:
@@ -238,8 +255,7 @@ def _method_line(draw, step: str) -> str:
     if step == "commission":
         if draw.method == METHOD_RANDOM_ORG:
             n = certificates_in_draw(draw.to_draw, draw.pool.size)
-            return t("present.now_numbers_randomorg", n=fmt_int(n),
-                     size=fmt_int(draw.pool.size))
+            return t("present.now_numbers_randomorg", n=fmt_int(n), size=fmt_int(draw.pool.size))
         return t("present.now_numbers_offline")
     return t("present.now_frozen")
 
@@ -247,15 +263,18 @@ def _method_line(draw, step: str) -> str:
 def pool_screen(draw, step: str, *, title: str, subtitle: str, rehearsal: bool) -> str:
     """The pool is frozen: its size and hash, large, before anything random; the current step in words."""
     size = draw.pool.size if draw.pool else 0
-    facts = (_fact(t("present.pool_size"), fmt_int(size))
-             + _fact(t("present.to_draw"), fmt_int(certificates_in_draw(draw.to_draw, size)), small=True))
+    facts = _fact(t("present.pool_size"), fmt_int(size)) + _fact(
+        t("present.to_draw"), fmt_int(certificates_in_draw(draw.to_draw, size)), small=True
+    )
     sub = ""
     if draw.method == METHOD_RANDOM_ORG and draw.ticket_id:
         sub = f"<span class='sub'>{_e(t('present.ticket', ticket=draw.ticket_id))}</span>"
-    body = (f"<div class='pres-facts'>{facts}</div>"
-            f"<div><div class='pres-hash-lab'>{_e(t('present.pool_hash'))}</div>"
-            f"<div class='pres-hash'>{hash_groups(draw.pool.sha256 if draw.pool else '')}</div></div>"
-            f"<div class='pres-now'>{_e(_method_line(draw, step))}{sub}</div>")
+    body = (
+        f"<div class='pres-facts'>{facts}</div>"
+        f"<div><div class='pres-hash-lab'>{_e(t('present.pool_hash'))}</div>"
+        f"<div class='pres-hash'>{hash_groups(draw.pool.sha256 if draw.pool else '')}</div></div>"
+        f"<div class='pres-now'>{_e(_method_line(draw, step))}{sub}</div>"
+    )
     return frame("pool", title, subtitle, body, rehearsal=rehearsal, steps=steps_bar(step))
 
 
@@ -265,16 +284,19 @@ def waiting_screen(facts: dict, *, title: str, subtitle: str, rehearsal: bool) -
         parts += _fact(t("present.participants"), fmt_int(facts["pool_size"]))
     if facts.get("to_draw") is not None:
         parts += _fact(t("present.to_draw"), fmt_int(facts["to_draw"]), small=True)
-    body = (f"<div class='pres-facts'>{parts}</div>" if parts else "") + \
-        f"<div class='pres-now'>{_e(t('present.now_waiting'))}</div>"
+    body = (
+        f"<div class='pres-facts'>{parts}</div>" if parts else ""
+    ) + f"<div class='pres-now'>{_e(t('present.now_waiting'))}</div>"
     return frame("waiting", title, subtitle, body, rehearsal=rehearsal, steps=steps_bar("waiting"))
 
 
 def _draw_strip(draw) -> str:
     bits = [f"{_e(t('present.pool_size'))}: <b>{_e(fmt_int(draw.pool.size if draw.pool else 0))}</b>"]
     if draw.pool:
-        bits.append(f"{_e(t('present.pool_hash_short'))}: <span class='pres-hash inline'>"
-                    f"{_e(' '.join(draw.pool.sha256[i:i + 8] for i in range(0, 64, 8)))}</span>")
+        bits.append(
+            f"{_e(t('present.pool_hash_short'))}: <span class='pres-hash inline'>"
+            f"{_e(' '.join(draw.pool.sha256[i : i + 8] for i in range(0, 64, 8)))}</span>"
+        )
     if draw.method == METHOD_RANDOM_ORG and draw.status == "done":
         bits.append("✓ " + _e(t("present.signature_ok", serial=draw.serial_number)))
     elif draw.method == METHOD_OFFLINE and draw.status == "done":
@@ -282,8 +304,16 @@ def _draw_strip(draw) -> str:
     return "<div class='pres-strip'>" + "".join(f"<span>{b}</span>" for b in bits) + "</div>"
 
 
-def reveal_screen(draw, revealed: int | None, *, title: str, subtitle: str, rehearsal: bool, denominations,
-                  certificates: list[int] | None = None) -> str:
+def reveal_screen(
+    draw,
+    revealed: int | None,
+    *,
+    title: str,
+    subtitle: str,
+    rehearsal: bool,
+    denominations,
+    certificates: list[int] | None = None,
+) -> str:
     """The winners of one draw as they are revealed: every certificate has its cell from the start, so the
     grid never moves; the newest is highlighted. `certificates` numbers the cells (a re-draw: one)."""
     winners = list(draw.winners)
@@ -303,8 +333,9 @@ def reveal_screen(draw, revealed: int | None, *, title: str, subtitle: str, rehe
         body += grid(cells)
     if step == "done" and draw.carry_out and winners:
         body += f"<div class='pres-strip'>{_e(t('draw.carry_out', n=draw.carry_out))}</div>"
-    return frame("reveal" if step == "reveal" else "revealed", title, subtitle, body, rehearsal=rehearsal,
-                 steps=steps_bar(step))
+    return frame(
+        "reveal" if step == "reveal" else "revealed", title, subtitle, body, rehearsal=rehearsal, steps=steps_bar(step)
+    )
 
 
 def summary_screen(month: str, winners, *, rehearsal: bool, denominations) -> str:
@@ -313,11 +344,17 @@ def summary_screen(month: str, winners, *, rehearsal: bool, denominations) -> st
     legend = "".join(
         f"<span><i style='background:{tier_colour(d, denominations)}'></i>{_e(t('present.tier', tier=fmt_int(d)))}: "
         f"{sum(1 for w in winners if w.denomination == d)}</span>"
-        for d in sorted(denominations) if any(w.denomination == d for w in winners))
-    body = f"<div class='pres-legend'>{legend}</div>" + grid(
-        [card(w, denominations=denominations) for w in winners])
-    return frame("summary", t("present.summary_title", month=fmt_month(month)),
-                 t("present.summary_sub", n=len(winners)), body, rehearsal=rehearsal)
+        for d in sorted(denominations)
+        if any(w.denomination == d for w in winners)
+    )
+    body = f"<div class='pres-legend'>{legend}</div>" + grid([card(w, denominations=denominations) for w in winners])
+    return frame(
+        "summary",
+        t("present.summary_title", month=fmt_month(month)),
+        t("present.summary_sub", n=len(winners)),
+        body,
+        rehearsal=rehearsal,
+    )
 
 
 # ---------------------------------------------------------------- which screen, from the stage and the store
@@ -356,19 +393,39 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
         den, cert = stage.denomination, stage.certificate
         title = t("present.redraw_title", certificate=cert, tier=fmt_int(den))
         subtitle = t("draw.title", month=fmt_month(month))
-        pending = next((d for d in reversed(drawing.pending_redraws(month, rehearsal=rehearsal))
-                        if d.denomination == den and d.redraw_of_certificate == cert), None)
-        done = [d for d in drawing.tier_state(month, den, rehearsal=rehearsal).redraws
-                if d.redraw_of_certificate == cert]
-        current = next((d for d in done if d.id == stage.draw_id), None) or (done[-1] if done and stage.step in (
-            "reveal", "done") else None)
+        pending = next(
+            (
+                d
+                for d in reversed(drawing.pending_redraws(month, rehearsal=rehearsal))
+                if d.denomination == den and d.redraw_of_certificate == cert
+            ),
+            None,
+        )
+        done = [
+            d for d in drawing.tier_state(month, den, rehearsal=rehearsal).redraws if d.redraw_of_certificate == cert
+        ]
+        current = next((d for d in done if d.id == stage.draw_id), None) or (
+            done[-1] if done and stage.step in ("reveal", "done") else None
+        )
         if current is not None:
             revealed = stage.revealed if stage.draw_id == current.id else None
-            return reveal_screen(current, revealed, title=title, subtitle=subtitle, rehearsal=rehearsal,
-                                 denominations=dens, certificates=[cert])
+            return reveal_screen(
+                current,
+                revealed,
+                title=title,
+                subtitle=subtitle,
+                rehearsal=rehearsal,
+                denominations=dens,
+                certificates=[cert],
+            )
         if pending is not None:
-            return pool_screen(pending, stage.step if stage.step != "waiting" else "frozen", title=title,
-                               subtitle=subtitle, rehearsal=rehearsal)
+            return pool_screen(
+                pending,
+                stage.step if stage.step != "waiting" else "frozen",
+                title=title,
+                subtitle=subtitle,
+                rehearsal=rehearsal,
+            )
         return waiting_screen(stage.facts, title=title, subtitle=subtitle, rehearsal=rehearsal)
 
     states = {den: drawing.tier_state(month, den, rehearsal=rehearsal) for den in dens}
@@ -382,8 +439,15 @@ def screen_html(month: str | None, *, rehearsal: bool) -> str:
         title, subtitle = _tier_titles(month, den)
         if state.done is not None:
             revealed = stage.revealed if stage.draw_id == state.done.id else None
-            return reveal_screen(state.done, revealed, title=title, subtitle=subtitle, rehearsal=rehearsal,
-                                 denominations=dens, certificates=list(range(1, len(state.done.winners) + 1)))
+            return reveal_screen(
+                state.done,
+                revealed,
+                title=title,
+                subtitle=subtitle,
+                rehearsal=rehearsal,
+                denominations=dens,
+                certificates=list(range(1, len(state.done.winners) + 1)),
+            )
         if state.pending is not None:
             step = stage.step if stage.step in ("frozen", "commission", "drawing") else "frozen"
             return pool_screen(state.pending, step, title=title, subtitle=subtitle, rehearsal=rehearsal)

@@ -3,6 +3,7 @@
 The key and address come from engine.config (environment and secrets.toml);
 the stand-in is started once per data folder and kept for the life of the process.
 """
+
 from __future__ import annotations
 
 import streamlit as st

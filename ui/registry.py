@@ -4,6 +4,7 @@ dashboard.py builds `st.navigation` from this list, so a page a role may not
 see is not even routed; `page_setup()` checks again in case a page is reached
 another way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("draw", "pages/live_draw.py", ":material/casino:", ("commission", "admin"), "live-draw"),
     PageSpec("charts", "pages/charts.py", ":material/bar_chart:", ("manager", "staff", "admin"), "monthly-charts"),
     PageSpec("claims", "pages/claims.py", ":material/redeem:", ("staff", "admin"), "winners"),
-    PageSpec("documents", "pages/documents.py", ":material/description:", ("commission", "staff", "manager", "admin"), "docs"),
+    PageSpec(
+        "documents", "pages/documents.py", ":material/description:", ("commission", "staff", "manager", "admin"), "docs"
+    ),
     PageSpec("settings", "pages/settings.py", ":material/settings:", ("admin",), "admin"),
 )
 

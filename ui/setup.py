@@ -4,6 +4,7 @@ It applies the house CSS, shows the banners that must be on every screen
 (access control off, rehearsal mode), refuses a page the user's role may not
 open, and hands the page a small context.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

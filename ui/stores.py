@@ -4,6 +4,7 @@
 record; the rest are the reads every screen needs (the status at a glance, a
 month's record, the audit record, the store's own verification).
 """
+
 from __future__ import annotations
 
 from engine.progress import Progress, progress

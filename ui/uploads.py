@@ -3,6 +3,7 @@
 A file frozen for a month is kept under its SHA-256 in the data folder's
 `uploads/`, so the draw later reads exactly the bytes the upload page showed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,9 @@ def kept_upload(file_sha256: str) -> tuple[bytes, str] | None:
     return None
 
 
-def run_preview(data: bytes, file_name: str, *, draw_date: dt.date, month: str | None = None,
-                sheet: str | None = None) -> Preview:
+def run_preview(
+    data: bytes, file_name: str, *, draw_date: dt.date, month: str | None = None, sheet: str | None = None
+) -> Preview:
     """engine.preview.preview on uploaded bytes, respecting what the store already holds."""
     return preview(data, file_name, month=month, draw_date=draw_date, sheet=sheet, rules=rules(), history=history())
 

@@ -1,5 +1,6 @@
 """Widgets shared by the pages: notices, downloads, charts, masked accounts, big figures; the audit
 check's findings in plain words. The live draw's steps are ui.live_draw's."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -8,6 +8,7 @@
 
 The offline method, for when RANDOM.ORG cannot be reached, is engine.offline.
 """
+
 from engine.randomorg.client import (
     DEFAULT_URL,
     MAX_ABS,

@@ -6,6 +6,7 @@ answer is the one to the question asked, and can recover a result through its
 ticket after a crash. `RandomOrgConfig` says which key, address and public key
 to use.
 """
+
 from __future__ import annotations
 
 import base64

@@ -4,6 +4,7 @@
 shows its own translated text per kind; `_error_for_code` maps RANDOM.ORG's
 JSON-RPC error codes to those kinds.
 """
+
 from __future__ import annotations
 
 ERROR_KINDS = (

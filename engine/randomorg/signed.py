@@ -24,6 +24,7 @@ value fail, by design. The stored form `SignedResult.response_text` is
 `{"random":<verified text>,"signature":"…"}`, so anyone can check it by
 cutting out the `random` text and verifying it as is.
 """
+
 from __future__ import annotations
 
 import base64
@@ -301,8 +302,16 @@ class SignedRequest:
     minimum: int = 1
 
     @classmethod
-    def of(cls, month: str, denomination: int, pool_sha256: str, pool_size: int, n: int, ticket_id: str | None,
-           certificate: int | None = None) -> SignedRequest:
+    def of(
+        cls,
+        month: str,
+        denomination: int,
+        pool_sha256: str,
+        pool_size: int,
+        n: int,
+        ticket_id: str | None,
+        certificate: int | None = None,
+    ) -> SignedRequest:
         user_data: dict[str, Any] = {"month": month, "denomination": denomination, "pool_sha256": pool_sha256}
         if certificate:
             user_data["certificate"] = certificate
@@ -312,16 +321,29 @@ class SignedRequest:
     @classmethod
     def of_draw(cls, draw: DrawRecord, n: int) -> SignedRequest:
         """The request of a stored draw (a DrawRecord)."""
-        return cls.of(draw.month, draw.denomination, draw.pool.sha256 if draw.pool else "",
-                      draw.pool.size if draw.pool else 0, n, draw.ticket_id,
-                      draw.redraw_of_certificate if draw.kind == "redraw" else None)
+        return cls.of(
+            draw.month,
+            draw.denomination,
+            draw.pool.sha256 if draw.pool else "",
+            draw.pool.size if draw.pool else 0,
+            n,
+            draw.ticket_id,
+            draw.redraw_of_certificate if draw.kind == "redraw" else None,
+        )
 
     @classmethod
     def of_row(cls, d: dict, pool: dict, n: int) -> SignedRequest:
         """The request of a draw as stored rows (store.raw_rows(), a bundle): the draw `d` (month,
         denomination, kind, redraw_certificate, ticket_id) over `pool` (sha256, size)."""
-        return cls.of(d["month"], d["denomination"], pool["sha256"], pool["size"], n, d["ticket_id"],
-                      d["redraw_certificate"] if d["kind"] == "redraw" else None)
+        return cls.of(
+            d["month"],
+            d["denomination"],
+            pool["sha256"],
+            pool["size"],
+            n,
+            d["ticket_id"],
+            d["redraw_certificate"] if d["kind"] == "redraw" else None,
+        )
 
 
 def answer_mismatches(signed: SignedResult, request: SignedRequest) -> list[str]:
@@ -332,13 +354,19 @@ def answer_mismatches(signed: SignedResult, request: SignedRequest) -> list[str]
     r = signed.random
     low, high, n = request.minimum, request.maximum, request.n
     user_data = json.loads(json.dumps(request.user_data))  # as it comes back: after a JSON round trip
-    return [name for name, ok in (
-        ("userData", r.get("userData") == user_data),
-        ("n", r.get("n") == n),
-        ("min", r.get("min") == low),
-        ("max", r.get("max") == high),
-        ("replacement", r.get("replacement") is False),
-        ("data", len(signed.data) == n and len(set(signed.data)) == n
-         and all(low <= x <= high for x in signed.data)),
-        ("ticket", signed.ticket_id == request.ticket_id),
-    ) if not ok]
+    return [
+        name
+        for name, ok in (
+            ("userData", r.get("userData") == user_data),
+            ("n", r.get("n") == n),
+            ("min", r.get("min") == low),
+            ("max", r.get("max") == high),
+            ("replacement", r.get("replacement") is False),
+            (
+                "data",
+                len(signed.data) == n and len(set(signed.data)) == n and all(low <= x <= high for x in signed.data),
+            ),
+            ("ticket", signed.ticket_id == request.ticket_id),
+        )
+        if not ok
+    ]

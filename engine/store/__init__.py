@@ -24,6 +24,7 @@ Import from here (`from engine.store import Store, NotDrawn`); the modules, each
 
 Outside this package nobody touches rows: readers get the frozen records of `engine.records`.
 """
+
 from engine.store.audit import (
     GENESIS_SHA256,
     audit_sha256,
@@ -48,8 +49,26 @@ from engine.store.slots import ABANDONED, BLOCKED, OFFICIAL
 from engine.store.store import Store
 
 __all__ = [
-    "ABANDONED", "BLOCKED", "CHUNK_COLUMNS", "GENESIS_SHA256", "MEMBER_COLUMNS", "OFFICIAL",
-    "DrawRefused", "NotDrawn", "Store", "StoreError", "WinnerInput",
-    "audit_sha256", "canonical_json", "decode_member_chunk", "encode_member_chunk", "fields_sha256",
-    "import_fields", "member_chunks", "members_sha256", "string_bytes", "string_order", "winner_details",
+    "ABANDONED",
+    "BLOCKED",
+    "CHUNK_COLUMNS",
+    "GENESIS_SHA256",
+    "MEMBER_COLUMNS",
+    "OFFICIAL",
+    "DrawRefused",
+    "NotDrawn",
+    "Store",
+    "StoreError",
+    "WinnerInput",
+    "audit_sha256",
+    "canonical_json",
+    "decode_member_chunk",
+    "encode_member_chunk",
+    "fields_sha256",
+    "import_fields",
+    "member_chunks",
+    "members_sha256",
+    "string_bytes",
+    "string_order",
+    "winner_details",
 ]

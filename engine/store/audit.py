@@ -5,6 +5,7 @@ first) followed by the canonical JSON of the entry; `verify` recomputes the chai
 fields (an import's counts, a draw's winners' names) are kept in it as `fields_sha256`.
 `UNIQUE(prev_sha256)` on the table keeps the chain linear even under races.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,7 @@ def canonical_json(value: Any) -> str:
 
 def audit_sha256(prev_sha256: str, seq: int, at: dt.datetime, action: str, actor: str, payload: dict) -> str:
     """SHA-256 of prev_sha256 + the canonical JSON of the entry (what `verify` recomputes)."""
-    body = canonical_json(
-        {"seq": seq, "at": at.isoformat(), "action": action, "actor": actor, "payload": payload}
-    )
+    body = canonical_json({"seq": seq, "at": at.isoformat(), "action": action, "actor": actor, "payload": payload})
     return hashlib.sha256((prev_sha256 + body).encode("utf-8")).hexdigest()
 
 
@@ -50,8 +49,19 @@ def fields_sha256(value: Any) -> str:
 
 def import_fields(r: Any) -> list:
     """The fields of an import that documents print (the protocol's sources section)."""
-    return [r.file_name, r.file_sha256, r.sheet, r.month, bool(r.rehearsal), r.rows_data, r.rows_blank,
-            r.eligible, r.excluded, r.errors, r.excluded_by_reason]
+    return [
+        r.file_name,
+        r.file_sha256,
+        r.sheet,
+        r.month,
+        bool(r.rehearsal),
+        r.rows_data,
+        r.rows_blank,
+        r.eligible,
+        r.excluded,
+        r.errors,
+        r.excluded_by_reason,
+    ]
 
 
 def winner_details(rows: Sequence[Any]) -> list:
@@ -93,8 +103,15 @@ def append_entry(s: Session, action: str, payload: dict, actor: str) -> AuditRow
 
 
 def audit_record(r: AuditRow) -> AuditEntry:
-    return AuditEntry(id=r.seq, at=r.at, action=r.action, actor=r.actor, payload=json.loads(r.payload),
-                      prev_sha256=r.prev_sha256, sha256=r.sha256)
+    return AuditEntry(
+        id=r.seq,
+        at=r.at,
+        action=r.action,
+        actor=r.actor,
+        payload=json.loads(r.payload),
+        prev_sha256=r.prev_sha256,
+        sha256=r.sha256,
+    )
 
 
 class AuditLog:
@@ -121,16 +138,25 @@ class AuditLog:
         """Ids of the official original draws of a tier that the audit record says were completed:
         what the draw tables say can be deleted or relabelled, the chained record cannot."""
         with self._tx() as s:
-            payloads = [json.loads(p) for p in s.scalars(select(AuditRow.payload).where(AuditRow.action == "draw_done"))]
-        return [p["draw_id"] for p in payloads if p.get("month") == month and p.get("denomination") == denomination
-                and p.get("kind") == "draw" and not p.get("rehearsal")]
+            payloads = [
+                json.loads(p) for p in s.scalars(select(AuditRow.payload).where(AuditRow.action == "draw_done"))
+            ]
+        return [
+            p["draw_id"]
+            for p in payloads
+            if p.get("month") == month
+            and p.get("denomination") == denomination
+            and p.get("kind") == "draw"
+            and not p.get("rehearsal")
+        ]
 
     def audit(self) -> list[AuditEntry]:
         with self._tx() as s:
             return [audit_record(r) for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
 
-    def latest_audit(self, actions: Sequence[str], *, field: str | None = None, value: Any = None,
-                     limit: int = 100) -> list[AuditEntry]:
+    def latest_audit(
+        self, actions: Sequence[str], *, field: str | None = None, value: Any = None, limit: int = 100
+    ) -> list[AuditEntry]:
         """The latest `limit` audit entries of `actions`, oldest first; with `field`, only those whose
         payload has `field` == `value` (the sign-in entries of one user name, without reading everyone's)."""
         with self._tx() as s:
@@ -149,6 +175,15 @@ class AuditLog:
     def raw_audit(self) -> list[dict[str, Any]]:
         """Every entry as stored, for `verify` (read-only)."""
         with self._tx() as s:
-            return [{"seq": r.seq, "at": r.at, "action": r.action, "actor": r.actor, "payload": r.payload,
-                     "prev_sha256": r.prev_sha256, "sha256": r.sha256}
-                    for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
+            return [
+                {
+                    "seq": r.seq,
+                    "at": r.at,
+                    "action": r.action,
+                    "actor": r.actor,
+                    "payload": r.payload,
+                    "prev_sha256": r.prev_sha256,
+                    "sha256": r.sha256,
+                }
+                for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))
+            ]

@@ -4,6 +4,7 @@ SQLite (the default: one file in the data folder, see engine.config.database_url
 WAL mode with BEGIN IMMEDIATE, so the Streamlit app and a command line can share it;
 PostgreSQL (a shared installation) runs READ COMMITTED with psycopg 3 and must be UTF8.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -113,7 +114,8 @@ def check_postgresql(engine: Engine) -> None:
         raise StoreError(
             f"The PostgreSQL database {name!r} uses the {encoding} encoding; the promotion stores Kazakh and "
             f"Russian names and needs UTF8. Create it with: CREATE DATABASE {name} ENCODING 'UTF8' "
-            "TEMPLATE template0")
+            "TEMPLATE template0"
+        )
 
 
 def cursor_rows(s: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple]:

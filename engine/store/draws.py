@@ -4,6 +4,7 @@ lease (ticket, entropy) until the draw is finished, failed, blocked or abandoned
 A pending draw whose executor is gone is resumed by the next claim of its slot (same pool
 required); a done draw, or one being executed by a live process, is refused (DrawRefused).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -105,43 +106,79 @@ class Draws:
                     if replacing is not None:
                         row = s.get(WinnerRow, replacing.id)
                         if row is None or not row.current or row.status != replacing.status:
-                            raise DrawRefused(f"{month} {denomination} certificate {replacing.certificate} "
-                                              "changed meanwhile; look again")
+                            raise DrawRefused(
+                                f"{month} {denomination} certificate {replacing.certificate} "
+                                "changed meanwhile; look again"
+                            )
                     redraw_round = 0
                     if kind == "redraw":
                         redraw_round = next_redraw_round(s, month, denomination, slot, redraw_certificate)
-                    existing = slot_row(s, month, denomination, slot, redraw_certificate, redraw_round,
-                                              kind)
+                    existing = slot_row(s, month, denomination, slot, redraw_certificate, redraw_round, kind)
                     if existing is not None:
                         return self._resume(s, existing, pool_sha256, method, now), True
                     month_session(s, month, rehearsal, run if rehearsal else None, create=True)
-                    pool = PoolRow(month=month, denomination=denomination,
-                                   purpose="redraw" if kind == "redraw" else "draw", rehearsal=rehearsal,
-                                   size=pool_size, sha256=pool_sha256, text=pool_text, details="",
-                                   created_at=now)
+                    pool = PoolRow(
+                        month=month,
+                        denomination=denomination,
+                        purpose="redraw" if kind == "redraw" else "draw",
+                        rehearsal=rehearsal,
+                        size=pool_size,
+                        sha256=pool_sha256,
+                        text=pool_text,
+                        details="",
+                        created_at=now,
+                    )
                     s.add(pool)
                     s.flush()
                     self._insert_members(s, pool.id, pool_members)
                     lease = lease_owner()
                     row = DrawRow(
-                        month=month, denomination=denomination, kind=kind, slot=slot,
-                        redraw_certificate=redraw_certificate, redraw_round=redraw_round,
-                        redraw_reason=redraw_reason, rehearsal=rehearsal, run=run, method=method,
-                        status="pending", quota=quota, carried_in=carried_in, to_draw=to_draw,
-                        draw_date=draw_date, place=place, started_at=now, pool_id=pool.id,
-                        lease_owner=lease, lease_at=now,
+                        month=month,
+                        denomination=denomination,
+                        kind=kind,
+                        slot=slot,
+                        redraw_certificate=redraw_certificate,
+                        redraw_round=redraw_round,
+                        redraw_reason=redraw_reason,
+                        rehearsal=rehearsal,
+                        run=run,
+                        method=method,
+                        status="pending",
+                        quota=quota,
+                        carried_in=carried_in,
+                        to_draw=to_draw,
+                        draw_date=draw_date,
+                        place=place,
+                        started_at=now,
+                        pool_id=pool.id,
+                        lease_owner=lease,
+                        lease_at=now,
                     )
                     s.add(row)
                     s.flush()
                     self._append_audit(
-                        s, "pool_frozen",
-                        {"draw_id": row.id, "month": month, "denomination": denomination, "kind": kind,
-                         "rehearsal": rehearsal, "run": run, "method": method, "pool_id": pool.id,
-                         "pool_size": pool_size, "pool_sha256": pool_sha256, "to_draw": to_draw,
-                         "carried_in": carried_in, "quota": quota,
-                         "certificate": redraw_certificate or None, "round": redraw_round or None,
-                         "draw_date": draw_date.isoformat(), "place": place,
-                         "members_sha256": details_hash},
+                        s,
+                        "pool_frozen",
+                        {
+                            "draw_id": row.id,
+                            "month": month,
+                            "denomination": denomination,
+                            "kind": kind,
+                            "rehearsal": rehearsal,
+                            "run": run,
+                            "method": method,
+                            "pool_id": pool.id,
+                            "pool_size": pool_size,
+                            "pool_sha256": pool_sha256,
+                            "to_draw": to_draw,
+                            "carried_in": carried_in,
+                            "quota": quota,
+                            "certificate": redraw_certificate or None,
+                            "round": redraw_round or None,
+                            "draw_date": draw_date.isoformat(),
+                            "place": place,
+                            "members_sha256": details_hash,
+                        },
                     )
                     self._leases[row.id] = lease
                     record = draw_record(s, row)
@@ -164,43 +201,58 @@ class Draws:
         cursor = s.connection().connection.cursor()
         try:
             mark = "?" if self.dialect == "sqlite" else "%s"
-            cursor.executemany("INSERT INTO pool_member_chunks (pool_id, chunk, first_ordinal, count, data) "
-                               f"VALUES ({', '.join([mark] * 5)})", rows)
+            cursor.executemany(
+                "INSERT INTO pool_member_chunks (pool_id, chunk, first_ordinal, count, data) "
+                f"VALUES ({', '.join([mark] * 5)})",
+                rows,
+            )
         finally:
             cursor.close()
 
     def _resume(self, s: Session, row: DrawRow, pool_sha256: str, method: str, now: dt.datetime) -> DrawRecord:
         what = f"{row.month} {row.denomination}" + (
-            f" certificate {row.redraw_certificate}" if row.kind == "redraw" else "")
+            f" certificate {row.redraw_certificate}" if row.kind == "redraw" else ""
+        )
         if row.status == "done":
-            raise DrawRefused(f"{what} was already drawn (draw #{row.id}, {row.draw_date}); "
-                              "only re-draws of named certificates are allowed", "already_drawn")
+            raise DrawRefused(
+                f"{what} was already drawn (draw #{row.id}, {row.draw_date}); "
+                "only re-draws of named certificates are allowed",
+                "already_drawn",
+            )
         if row.status == BLOCKED:
             raise DrawRefused(
                 f"{what}: RANDOM.ORG ticket {row.ticket_id} was used but its result could not be verified "
                 f"({row.failure}); the commission must abandon it with a reason before the tier is drawn again "
-                "(python -m engine abandon)", "ticket_blocked", ticket_id=row.ticket_id,
-                denomination=row.denomination)
+                "(python -m engine abandon)",
+                "ticket_blocked",
+                ticket_id=row.ticket_id,
+                denomination=row.denomination,
+            )
         if not lease_is_stale(row.lease_owner, row.lease_at, now):
-            raise DrawRefused(f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})",
-                              "draw_running", owner=row.lease_owner or "")
+            raise DrawRefused(
+                f"{what} is being drawn right now by {row.lease_owner} (draw #{row.id})",
+                "draw_running",
+                owner=row.lease_owner or "",
+            )
         pool = s.get(PoolRow, row.pool_id) if row.pool_id else None
         if row.kind == "draw" and pool is not None and pool.sha256 != pool_sha256:
             raise DrawRefused(
                 f"{what}: an unfinished draw #{row.id} was prepared with pool {pool.sha256}, "
-                f"the participants given now hash to {pool_sha256}; finish it with the same file")
+                f"the participants given now hash to {pool_sha256}; finish it with the same file"
+            )
         if row.method != method:
             if row.ticket_id:
                 raise DrawRefused(
                     f"{what}: an unfinished RANDOM.ORG draw #{row.id} holds ticket {row.ticket_id}, "
-                    "which may already carry the result; finish it with --method random-org", "ticket_pending",
-                    ticket_id=row.ticket_id)
+                    "which may already carry the result; finish it with --method random-org",
+                    "ticket_pending",
+                    ticket_id=row.ticket_id,
+                )
             row.method = method
         lease = lease_owner()
         row.lease_owner, row.lease_at = lease, now
         self._leases[row.id] = lease
-        self._append_audit(s, "draw_resumed", {"draw_id": row.id, "ticket_id": row.ticket_id,
-                                                "method": row.method})
+        self._append_audit(s, "draw_resumed", {"draw_id": row.id, "ticket_id": row.ticket_id, "method": row.method})
         return draw_record(s, row)
 
     # ---- the executing side
@@ -221,12 +273,25 @@ class Draws:
             return True
         return False
 
-    def finish_draw(self, draw_id: int, winners: Sequence[WinnerInput], *, deadline: dt.date,
-                    method: str, signed_random: str = "", serial_number: int | None = None,
-                    completion_time: str = "", hashed_api_key: str = "", license_text: str = "",
-                    development_licence: bool = False, signature_verified: bool = False,
-                    public_key_pem: str = "", entropy: str = "",
-                    replaces_winner_id: int | None = None, replaced_status: str = "") -> DrawRecord:
+    def finish_draw(
+        self,
+        draw_id: int,
+        winners: Sequence[WinnerInput],
+        *,
+        deadline: dt.date,
+        method: str,
+        signed_random: str = "",
+        serial_number: int | None = None,
+        completion_time: str = "",
+        hashed_api_key: str = "",
+        license_text: str = "",
+        development_licence: bool = False,
+        signature_verified: bool = False,
+        public_key_pem: str = "",
+        entropy: str = "",
+        replaces_winner_id: int | None = None,
+        replaced_status: str = "",
+    ) -> DrawRecord:
         """Store the result and the winners in one transaction, with its audit entry."""
         now = utcnow()
         with self._tx() as s:
@@ -243,11 +308,25 @@ class Draws:
             row.signature_verified, row.public_key_pem, row.entropy = signature_verified, public_key_pem, entropy
             row.lease_owner = row.lease_at = None
             for w in winners:
-                s.add(WinnerRow(
-                    draw_id=row.id, month=row.month, denomination=row.denomination, rehearsal=row.rehearsal,
-                    certificate=w.certificate, ordinal=w.ordinal, account=w.account, client_id=w.client_id,
-                    client_name=w.client_name, phone=w.phone, region=w.region, status="drawn",
-                    status_changed_at=now, deadline=deadline, current=True))
+                s.add(
+                    WinnerRow(
+                        draw_id=row.id,
+                        month=row.month,
+                        denomination=row.denomination,
+                        rehearsal=row.rehearsal,
+                        certificate=w.certificate,
+                        ordinal=w.ordinal,
+                        account=w.account,
+                        client_id=w.client_id,
+                        client_name=w.client_name,
+                        phone=w.phone,
+                        region=w.region,
+                        status="drawn",
+                        status_changed_at=now,
+                        deadline=deadline,
+                        current=True,
+                    )
+                )
             if replaces_winner_id is not None:
                 old = s.get(WinnerRow, replaces_winner_id)
                 if old.status != replaced_status:
@@ -259,15 +338,26 @@ class Draws:
                 self._record_participations(s, row)
             self._frozen_members.pop(row.pool_id, None)
             self._append_audit(
-                s, "draw_done",
-                {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
-                 "rehearsal": row.rehearsal, "method": method, "pool_sha256": pool.sha256 if pool else "",
-                 "ticket_id": row.ticket_id, "serial_number": serial_number, "entropy": entropy,
-                 "certificate": row.redraw_certificate or None, "replaces_winner_id": replaces_winner_id,
-                 "replaced_status": replaced_status or None,
-                 "winners": [[w.certificate, w.ordinal, w.account, w.client_id] for w in winners],
-                 "details_sha256": fields_sha256(winner_details(winners)),
-                 "carry_out": row.carry_out},
+                s,
+                "draw_done",
+                {
+                    "draw_id": row.id,
+                    "month": row.month,
+                    "denomination": row.denomination,
+                    "kind": row.kind,
+                    "rehearsal": row.rehearsal,
+                    "method": method,
+                    "pool_sha256": pool.sha256 if pool else "",
+                    "ticket_id": row.ticket_id,
+                    "serial_number": serial_number,
+                    "entropy": entropy,
+                    "certificate": row.redraw_certificate or None,
+                    "replaces_winner_id": replaces_winner_id,
+                    "replaced_status": replaced_status or None,
+                    "winners": [[w.certificate, w.ordinal, w.account, w.client_id] for w in winners],
+                    "details_sha256": fields_sha256(winner_details(winners)),
+                    "carry_out": row.carry_out,
+                },
             )
             self._leases.pop(draw_id, None)
             return draw_record(s, row)
@@ -287,28 +377,37 @@ class Draws:
         if len(ids) == 0:
             return
         if self.dialect != "sqlite":  # one INSERT must not meet a key twice on PostgreSQL; SQLite's
-            ids = ids.unique()        # upsert takes the rows one by one (a pool names a client once)
+            ids = ids.unique()  # upsert takes the rows one by one (a pool names a client once)
         ids = ids.take(string_order(ids))
-        upsert = ("ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
-                  "WHERE excluded.month < participations.month")
+        upsert = (
+            "ON CONFLICT (client_id) DO UPDATE SET month = excluded.month, draw_id = excluded.draw_id "
+            "WHERE excluded.month < participations.month"
+        )
         cursor = s.connection().connection.cursor()
         try:
             if self.dialect == "sqlite" and sqlite_has_json_each():
                 # WHERE true: SQLite's upsert after a SELECT needs it (else ON reads as a join's)
-                cursor.execute(f"INSERT INTO participations (client_id, month, draw_id) SELECT value, ?, ? "
-                               f"FROM json_each(?) WHERE true {upsert}",
-                               (row.month, row.id, json_string_array(ids)))
+                cursor.execute(
+                    f"INSERT INTO participations (client_id, month, draw_id) SELECT value, ?, ? "
+                    f"FROM json_each(?) WHERE true {upsert}",
+                    (row.month, row.id, json_string_array(ids)),
+                )
             elif self.dialect == "postgresql" and hasattr(cursor, "copy"):
                 cursor.execute("CREATE TEMPORARY TABLE participations_new (client_id TEXT) ON COMMIT DROP")
                 with cursor.copy("COPY participations_new (client_id) FROM STDIN") as copy:
                     for client_id in ids.to_pylist():
                         copy.write_row((client_id,))
-                cursor.execute("INSERT INTO participations (client_id, month, draw_id) SELECT client_id, %s, %s "
-                               f"FROM participations_new ORDER BY client_id {upsert}", (row.month, row.id))
+                cursor.execute(
+                    "INSERT INTO participations (client_id, month, draw_id) SELECT client_id, %s, %s "
+                    f"FROM participations_new ORDER BY client_id {upsert}",
+                    (row.month, row.id),
+                )
             else:
                 mark = "?" if self.dialect == "sqlite" else "%s"
-                cursor.executemany(f"INSERT INTO participations (client_id, month, draw_id) VALUES ({mark}, {mark}, "
-                                   f"{mark}) {upsert}", zip(ids.to_pylist(), repeat(row.month), repeat(row.id)))
+                cursor.executemany(
+                    f"INSERT INTO participations (client_id, month, draw_id) VALUES ({mark}, {mark}, {mark}) {upsert}",
+                    zip(ids.to_pylist(), repeat(row.month), repeat(row.id)),
+                )
         finally:
             cursor.close()
 
@@ -329,10 +428,19 @@ class Draws:
                 row.slot = f"failed-{row.id}"
                 row.finished_at = utcnow()
             self._append_audit(
-                s, "draw_failed",
-                {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
-                 "rehearsal": row.rehearsal, "kind": kind, "message": message,
-                 "ticket_id": row.ticket_id, "kept_pending": keep_pending})
+                s,
+                "draw_failed",
+                {
+                    "draw_id": row.id,
+                    "month": row.month,
+                    "denomination": row.denomination,
+                    "rehearsal": row.rehearsal,
+                    "kind": kind,
+                    "message": message,
+                    "ticket_id": row.ticket_id,
+                    "kept_pending": keep_pending,
+                },
+            )
             self._leases.pop(draw_id, None)
 
     def block_draw(self, draw_id: int, kind: str, message: str, response_text: str) -> None:
@@ -346,10 +454,19 @@ class Draws:
             row.signed_random = response_text
             row.lease_owner = row.lease_at = None
             self._append_audit(
-                s, "draw_blocked",
-                {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
-                 "rehearsal": row.rehearsal, "kind": kind, "message": message, "ticket_id": row.ticket_id,
-                 "response_sha256": hashlib.sha256(response_text.encode("utf-8")).hexdigest()})
+                s,
+                "draw_blocked",
+                {
+                    "draw_id": row.id,
+                    "month": row.month,
+                    "denomination": row.denomination,
+                    "rehearsal": row.rehearsal,
+                    "kind": kind,
+                    "message": message,
+                    "ticket_id": row.ticket_id,
+                    "response_sha256": hashlib.sha256(response_text.encode("utf-8")).hexdigest(),
+                },
+            )
             self._leases.pop(draw_id, None)
 
     def blocked_draws(self, month: str | None = None, *, rehearsal: bool | None = None) -> list[DrawRecord]:
@@ -372,11 +489,21 @@ class Draws:
             row.slot = f"{ABANDONED}-{row.id}"
             row.finished_at = utcnow()
             self._append_audit(
-                s, "ticket_abandoned",
-                {"draw_id": row.id, "month": row.month, "denomination": row.denomination, "kind": row.kind,
-                 "certificate": row.redraw_certificate or None, "rehearsal": row.rehearsal,
-                 "ticket_id": row.ticket_id, "failure": row.failure, "reason": reason,
-                 "response_sha256": hashlib.sha256(row.signed_random.encode("utf-8")).hexdigest()})
+                s,
+                "ticket_abandoned",
+                {
+                    "draw_id": row.id,
+                    "month": row.month,
+                    "denomination": row.denomination,
+                    "kind": row.kind,
+                    "certificate": row.redraw_certificate or None,
+                    "rehearsal": row.rehearsal,
+                    "ticket_id": row.ticket_id,
+                    "failure": row.failure,
+                    "reason": reason,
+                    "response_sha256": hashlib.sha256(row.signed_random.encode("utf-8")).hexdigest(),
+                },
+            )
             return draw_record(s, row)
 
     def record_entropy(self, draw_id: int, entropy: str) -> DrawRecord:
@@ -385,30 +512,51 @@ class Draws:
         with self._tx() as s:
             row = self._pending(s, draw_id)
             self._check_lease(row)
-            entry = self._append_audit(s, "entropy_entered",
-                                       {"draw_id": row.id, "month": row.month, "denomination": row.denomination,
-                                        "rehearsal": row.rehearsal, "entropy": entropy})
+            entry = self._append_audit(
+                s,
+                "entropy_entered",
+                {
+                    "draw_id": row.id,
+                    "month": row.month,
+                    "denomination": row.denomination,
+                    "rehearsal": row.rehearsal,
+                    "entropy": entropy,
+                },
+            )
             row.entropy, row.entropy_by, row.entropy_at = entropy, entry.actor, entry.at
             return draw_record(s, row)
 
-    def pending_draw(self, month: str, denomination: int, *, rehearsal: bool = False,
-                     run: int | None = None, certificate: int = 0) -> DrawRecord | None:
+    def pending_draw(
+        self, month: str, denomination: int, *, rehearsal: bool = False, run: int | None = None, certificate: int = 0
+    ) -> DrawRecord | None:
         """The unfinished original draw of a tier (or re-draw of `certificate`), if any."""
         with self._tx() as s:
             slot = slot_name(s, month, rehearsal, run)
-            row = s.scalars(select(DrawRow).where(
-                DrawRow.month == month, DrawRow.denomination == denomination, DrawRow.slot == slot,
-                DrawRow.kind == ("redraw" if certificate else "draw"), DrawRow.redraw_certificate == certificate,
-                DrawRow.status == "pending").order_by(DrawRow.id.desc())).first()
+            row = s.scalars(
+                select(DrawRow)
+                .where(
+                    DrawRow.month == month,
+                    DrawRow.denomination == denomination,
+                    DrawRow.slot == slot,
+                    DrawRow.kind == ("redraw" if certificate else "draw"),
+                    DrawRow.redraw_certificate == certificate,
+                    DrawRow.status == "pending",
+                )
+                .order_by(DrawRow.id.desc())
+            ).first()
             return None if row is None else draw_record(s, row)
 
     def pending_redraws(self, month: str, *, rehearsal: bool = False, run: int | None = None) -> list[DrawRecord]:
         """Re-draws of the month frozen and waiting for their random numbers, oldest first."""
         with self._tx() as s:
             slot = slot_name(s, month, rehearsal, run)
-            rows = s.scalars(select(DrawRow).where(
-                DrawRow.month == month, DrawRow.slot == slot, DrawRow.kind == "redraw",
-                DrawRow.status == "pending").order_by(DrawRow.id)).all()
+            rows = s.scalars(
+                select(DrawRow)
+                .where(
+                    DrawRow.month == month, DrawRow.slot == slot, DrawRow.kind == "redraw", DrawRow.status == "pending"
+                )
+                .order_by(DrawRow.id)
+            ).all()
             return [draw_record(s, r) for r in rows]
 
     def draw_run(self, draw_id: int) -> int:

@@ -1,4 +1,5 @@
 """The store's own exceptions: what a caller may catch from any part of engine.store."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The store's imports (what was read from a file for a month) and commission sittings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,9 +54,17 @@ class Imports:
             self._append_audit(
                 s,
                 "import",
-                {"month": month, "file_name": row.file_name, "file_sha256": row.file_sha256,
-                 "rehearsal": rehearsal, "eligible": row.eligible, "excluded": row.excluded,
-                 "errors": row.errors, "import_id": row.id, "fields_sha256": fields_sha256(import_fields(row))},
+                {
+                    "month": month,
+                    "file_name": row.file_name,
+                    "file_sha256": row.file_sha256,
+                    "rehearsal": rehearsal,
+                    "eligible": row.eligible,
+                    "excluded": row.excluded,
+                    "errors": row.errors,
+                    "import_id": row.id,
+                    "fields_sha256": fields_sha256(import_fields(row)),
+                },
             )
             return import_record(row)
 
@@ -70,8 +79,16 @@ class Imports:
         """Open a new rehearsal run for a month; returns its number (1, 2, ...)."""
         with self._tx() as s:
             run = latest_rehearsal_run(s, month) + 1
-            s.add(MonthSessionRow(month=month, slot=f"rehearsal-{run}", rehearsal=True, run=run,
-                                  protocol_number=f"R-{month}-{run}", created_at=utcnow()))
+            s.add(
+                MonthSessionRow(
+                    month=month,
+                    slot=f"rehearsal-{run}",
+                    rehearsal=True,
+                    run=run,
+                    protocol_number=f"R-{month}-{run}",
+                    created_at=utcnow(),
+                )
+            )
             self._append_audit(s, "rehearsal_started", {"month": month, "run": run})
             return run
 
@@ -101,11 +118,21 @@ class Imports:
             for old in s.scalars(select(CommissionRow).where(CommissionRow.session_id == session.id)):
                 s.delete(old)
             for i, m in enumerate(members):
-                s.add(CommissionRow(session_id=session.id, position_index=i, role=m.role,
-                                    name=m.name, position=m.position))
+                s.add(
+                    CommissionRow(
+                        session_id=session.id, position_index=i, role=m.role, name=m.name, position=m.position
+                    )
+                )
             self._append_audit(
-                s, "commission",
-                {"month": month, "rehearsal": rehearsal, "run": session.run, "place": place,
-                 "draw_date": draw_date.isoformat(), "protocol_number": session.protocol_number,
-                 "members": [[m.role, m.name, m.position] for m in members]},
+                s,
+                "commission",
+                {
+                    "month": month,
+                    "rehearsal": rehearsal,
+                    "run": session.run,
+                    "place": place,
+                    "draw_date": draw_date.isoformat(),
+                    "protocol_number": session.protocol_number,
+                    "members": [[m.role, m.name, m.position] for m in members],
+                },
             )

@@ -3,6 +3,7 @@
 A pending draw carries a lease (owner `host:pid:random`, and the time it was taken), so that a
 crash can be resumed by the next attempt while a live attempt in another process is refused.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -6,6 +6,7 @@ pyarrow and numpy are imported inside the functions that use them, on purpose: t
 0.13-0.15 s to import, and the document commands (`python -m reports ...`) open the store
 without ever reading members (tests/reports/test_light_imports.py, benchmarks/commands.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -107,9 +108,9 @@ def string_bytes(column: Any) -> tuple[bytes, Any]:
     if n == 0:
         return b"", np.zeros(0, dtype=np.int64)
     width = "<i4" if arr.type == pa.string() else "<i8"  # 32- or 64-bit offsets, read in place
-    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + n + 1].astype(np.int64)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset : arr.offset + n + 1].astype(np.int64)
     data = arr.buffers()[2]
-    values = b"" if data is None else bytes(memoryview(data)[int(offsets[0]):int(offsets[-1])])
+    values = b"" if data is None else bytes(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
     return values, np.diff(offsets)
 
 

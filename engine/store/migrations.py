@@ -9,6 +9,7 @@ table) is stamped with the matching revision first.
 Alembic is imported only when a schema has to change: a command on a database at head does
 not pay for it (0.25 s).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,12 +70,16 @@ def migrate(engine: Engine) -> None:
         if current is None and inspect(conn).has_table(SchemaVersionRow.__tablename__):
             legacy = conn.execute(select(func.max(SchemaVersionRow.version))).scalar()
             if legacy not in LEGACY_REVISIONS:
-                raise StoreError(f"The database's schema_version is {legacy}, which no revision matches; "
-                                 "it was not made by this program")
+                raise StoreError(
+                    f"The database's schema_version is {legacy}, which no revision matches; "
+                    "it was not made by this program"
+                )
             command.stamp(config, LEGACY_REVISIONS[legacy])
         elif current is not None:
             known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
             if current not in known:
-                raise StoreError(f"The database's schema is at revision {current}, newer than this program "
-                                 f"knows (up to {SCHEMA_REVISION}); update the program before using it")
+                raise StoreError(
+                    f"The database's schema is at revision {current}, newer than this program "
+                    f"knows (up to {SCHEMA_REVISION}); update the program before using it"
+                )
         command.upgrade(config, "head")

@@ -1,5 +1,6 @@
 """What the store reads back: draws, a month's protocol record, participation history, pool members,
 and every row for `verify`. Reads of a million rows go straight to the driver's cursor."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,9 @@ _CHUNK = 900  # ids per IN (...) query: under every SQLite build's limit of boun
 
 def member_table(s: Session, pool_id: int) -> Any:
     """Every member of a pool as columns, decoded from its chunks (engine/store/members.py)."""
-    rows = cursor_rows(s, "SELECT first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? ORDER BY chunk",
-                     (pool_id,))
+    rows = cursor_rows(
+        s, "SELECT first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? ORDER BY chunk", (pool_id,)
+    )
     return members_from_chunks(rows)
 
 
@@ -67,23 +69,35 @@ class Reads:
         """What a protocol shows. Rehearsal: the latest rehearsal run of the month."""
         with self._tx() as s:
             slot = slot_name(s, month, rehearsal, None)
-            rows = s.scalars(select(DrawRow).where(
-                DrawRow.month == month, DrawRow.slot == slot, DrawRow.status == "done")).all()
+            rows = s.scalars(
+                select(DrawRow).where(DrawRow.month == month, DrawRow.slot == slot, DrawRow.status == "done")
+            ).all()
             if not rows:
                 kind = "rehearsed" if rehearsal else "drawn"
                 raise NotDrawn(f"{month} has not been {kind}")
             originals = sorted((r for r in rows if r.kind == "draw"), key=lambda r: r.denomination)
             redraws = sorted((r for r in rows if r.kind == "redraw"), key=lambda r: r.id)
-            session = s.scalars(select(MonthSessionRow).where(
-                MonthSessionRow.month == month, MonthSessionRow.slot == slot)).first()
+            session = s.scalars(
+                select(MonthSessionRow).where(MonthSessionRow.month == month, MonthSessionRow.slot == slot)
+            ).first()
             members: tuple[CommissionMember, ...] = ()
             if session is not None:
                 members = tuple(
                     CommissionMember(role=c.role, name=c.name, position=c.position)
-                    for c in s.scalars(select(CommissionRow).where(
-                        CommissionRow.session_id == session.id).order_by(CommissionRow.position_index)))
-            imports = tuple(import_record(r) for r in s.scalars(select(ImportRow).where(
-                ImportRow.month == month, ImportRow.rehearsal.is_(rehearsal)).order_by(ImportRow.id)))
+                    for c in s.scalars(
+                        select(CommissionRow)
+                        .where(CommissionRow.session_id == session.id)
+                        .order_by(CommissionRow.position_index)
+                    )
+                )
+            imports = tuple(
+                import_record(r)
+                for r in s.scalars(
+                    select(ImportRow)
+                    .where(ImportRow.month == month, ImportRow.rehearsal.is_(rehearsal))
+                    .order_by(ImportRow.id)
+                )
+            )
             first = originals[0] if originals else rows[0]
             head = s.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).first()
             return MonthRecord(
@@ -102,8 +116,14 @@ class Reads:
 
     def _abandoned(self, s: Session, month: str, rehearsal: bool) -> tuple[AbandonedTicket, ...]:
         """Abandoned tickets of the month (official, or the latest rehearsal run), from the audit record."""
-        slot_draws = {r.id: r for r in s.scalars(select(DrawRow).where(
-            DrawRow.month == month, DrawRow.status == ABANDONED, DrawRow.rehearsal.is_(rehearsal)))}
+        slot_draws = {
+            r.id: r
+            for r in s.scalars(
+                select(DrawRow).where(
+                    DrawRow.month == month, DrawRow.status == ABANDONED, DrawRow.rehearsal.is_(rehearsal)
+                )
+            )
+        }
         if not slot_draws:
             return ()
         out = []
@@ -112,20 +132,38 @@ class Reads:
             row = slot_draws.get(p.get("draw_id"))
             if row is None:
                 continue
-            out.append(AbandonedTicket(
-                draw_id=row.id, month=row.month, denomination=row.denomination, kind=row.kind,
-                certificate=row.redraw_certificate or None, ticket_id=row.ticket_id, failure=row.failure,
-                reason=str(p.get("reason", "")), abandoned_by=e.actor, abandoned_at=e.at))
+            out.append(
+                AbandonedTicket(
+                    draw_id=row.id,
+                    month=row.month,
+                    denomination=row.denomination,
+                    kind=row.kind,
+                    certificate=row.redraw_certificate or None,
+                    ticket_id=row.ticket_id,
+                    failure=row.failure,
+                    reason=str(p.get("reason", "")),
+                    abandoned_by=e.actor,
+                    abandoned_at=e.at,
+                )
+            )
         return tuple(out)
 
-    def tier_draws(self, month: str, denomination: int, *, rehearsal: bool = False,
-                   run: int | None = None) -> list[DrawRecord]:
+    def tier_draws(
+        self, month: str, denomination: int, *, rehearsal: bool = False, run: int | None = None
+    ) -> list[DrawRecord]:
         """Every done draw and re-draw of a month and tier, in order."""
         with self._tx() as s:
             slot = slot_name(s, month, rehearsal, run)
-            rows = s.scalars(select(DrawRow).where(
-                DrawRow.month == month, DrawRow.denomination == denomination, DrawRow.slot == slot,
-                DrawRow.status == "done").order_by(DrawRow.id)).all()
+            rows = s.scalars(
+                select(DrawRow)
+                .where(
+                    DrawRow.month == month,
+                    DrawRow.denomination == denomination,
+                    DrawRow.slot == slot,
+                    DrawRow.status == "done",
+                )
+                .order_by(DrawRow.id)
+            ).all()
             return [draw_record(s, r) for r in rows]
 
     def history(self, *, participation: bool = True) -> History:
@@ -136,9 +174,11 @@ class Reads:
         when someone asks for the whole mapping. participation=False: counts only."""
         drawn: dict[tuple[str, int], int] = {}
         with self._tx() as s:
-            rows = s.execute(select(DrawRow.month, DrawRow.denomination, DrawRow.kind, DrawRow.drawn,
-                                    DrawRow.carry_out).where(
-                DrawRow.slot == OFFICIAL, DrawRow.status == "done").order_by(DrawRow.month, DrawRow.id)).all()
+            rows = s.execute(
+                select(DrawRow.month, DrawRow.denomination, DrawRow.kind, DrawRow.drawn, DrawRow.carry_out)
+                .where(DrawRow.slot == OFFICIAL, DrawRow.status == "done")
+                .order_by(DrawRow.month, DrawRow.id)
+            ).all()
         for month, den, kind, n, _carry in rows:
             if kind == "draw":
                 drawn[(month, den)] = drawn.get((month, den), 0) + n
@@ -167,8 +207,14 @@ class Reads:
                 return {c: m for c, m in cursor_rows(s, "SELECT client_id, month FROM participations") if c in wanted}
             out: dict[str, str] = {}
             for i in range(0, len(ids), _CHUNK):
-                out.update((c, m) for c, m in s.execute(select(ParticipationRow.client_id, ParticipationRow.month)
-                                                        .where(ParticipationRow.client_id.in_(ids[i:i + _CHUNK]))))
+                out.update(
+                    (c, m)
+                    for c, m in s.execute(
+                        select(ParticipationRow.client_id, ParticipationRow.month).where(
+                            ParticipationRow.client_id.in_(ids[i : i + _CHUNK])
+                        )
+                    )
+                )
             return out
 
     def _all_participations(self) -> dict[str, str]:
@@ -178,8 +224,10 @@ class Reads:
     def participations(self) -> list[tuple[str, str, int]]:
         """(client_id, month, draw_id) of every stored participation, by client (for `verify`)."""
         with self._tx() as s:
-            return [tuple(r) for r in cursor_rows(s, "SELECT client_id, month, draw_id FROM participations "
-                                                   "ORDER BY client_id")]
+            return [
+                tuple(r)
+                for r in cursor_rows(s, "SELECT client_id, month, draw_id FROM participations ORDER BY client_id")
+            ]
 
     def pool_details(self, pool_id: int) -> list[list[str]]:
         """[name, phone, region] of every member of a pool, by ordinal."""
@@ -194,12 +242,18 @@ class Reads:
         found: dict[int, PoolMember] = {}
         with self._tx() as s:
             den = s.scalar(select(PoolRow.denomination).where(PoolRow.id == pool_id)) or 0
-            index = s.execute(select(PoolMemberChunkRow.chunk, PoolMemberChunkRow.first_ordinal,
-                                     PoolMemberChunkRow.count).where(PoolMemberChunkRow.pool_id == pool_id)).all()
+            index = s.execute(
+                select(PoolMemberChunkRow.chunk, PoolMemberChunkRow.first_ordinal, PoolMemberChunkRow.count).where(
+                    PoolMemberChunkRow.pool_id == pool_id
+                )
+            ).all()
             chunks = sorted({k for k, first, count in index for o in wanted if first <= o < first + count})
             for i in range(0, len(chunks), _CHUNK):
-                for first, data in s.execute(select(PoolMemberChunkRow.first_ordinal, PoolMemberChunkRow.data).where(
-                        PoolMemberChunkRow.pool_id == pool_id, PoolMemberChunkRow.chunk.in_(chunks[i:i + _CHUNK]))):
+                for first, data in s.execute(
+                    select(PoolMemberChunkRow.first_ordinal, PoolMemberChunkRow.data).where(
+                        PoolMemberChunkRow.pool_id == pool_id, PoolMemberChunkRow.chunk.in_(chunks[i : i + _CHUNK])
+                    )
+                ):
                     table = decode_member_chunk(data, first)
                     if table is None:
                         continue

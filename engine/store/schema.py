@@ -8,6 +8,7 @@ tests/engine/test_migrations.py fails when the two disagree.
 The unique constraint on draws is what makes "a month and tier is drawn once" hold under
 races: see engine/store/slots.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -143,9 +144,7 @@ class ParticipationRow(Base):
 class DrawRow(Base):
     __tablename__ = "draws"
     __table_args__ = (
-        UniqueConstraint(
-            "month", "denomination", "slot", "redraw_certificate", "redraw_round", name="uq_draw_slot"
-        ),
+        UniqueConstraint("month", "denomination", "slot", "redraw_certificate", "redraw_round", name="uq_draw_slot"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), index=True)

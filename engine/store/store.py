@@ -6,6 +6,7 @@ on pending draws (leases.py), imports and commission sittings (imports.py), draw
 the database (connection.py), migrates it to head (migrations.py) and runs the transactions.
 Every write appends its audit entry in its own transaction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -8,6 +8,7 @@ it, and the organisation's protocol-signing certificate fingerprint when one is 
 (`reports.certificates.signer_pin`), so the page judges the PDF's signer as `verify --bundle` does there.
 `reports.bundle` puts the result into every bundle.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ Pages turn an unexpected error into a short message with an incident id
 what proves nothing went wrong. A test that provokes an incident on purpose
 says so with `@pytest.mark.incident`.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ Two months drawn offline by the real engine into a fresh data folder: March (a t
 participants, so certificates carry over) and April, where the only handed-over certificate and
 the only "client type" exclusion are; grouped naively, those traces would put April first.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,21 +37,42 @@ def with_exclusions(path, month_: str, *, other_type: int, low_fee: int, seed: i
         w = csv.writer(fh)
         for i in range(other_type + low_fee):
             kind, fee = ("JSC", FEES[50000]) if i < other_type else ("IE", 100)
-            w.writerow([f"{rng.randrange(10**8, 10**9)}", valid_iin(rng), f"Excluded {i}", kind, f"{month_}-{i % 28 + 1:02d}",
-                        fee, "yes", f"+7 700 100 {i:04d}", "Almaty"])
+            w.writerow(
+                [
+                    f"{rng.randrange(10**8, 10**9)}",
+                    valid_iin(rng),
+                    f"Excluded {i}",
+                    kind,
+                    f"{month_}-{i % 28 + 1:02d}",
+                    fee,
+                    "yes",
+                    f"+7 700 100 {i:04d}",
+                    "Almaty",
+                ]
+            )
     return path
 
 
 @pytest.fixture
 def two_months(tmp_path):
     store = Store()
-    march = with_exclusions(write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
-                            MARCH, other_type=0, low_fee=4, seed=7)
+    march = with_exclusions(
+        write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
+        MARCH,
+        other_type=0,
+        low_fee=4,
+        seed=7,
+    )
     pv = preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history())
     store.record_import(pv.import_summary(MARCH))
     draw_month(store, pv, DrawOccasion(MARCH, dt.date(2021, 4, 5), "offline"), entropy="3 1 4")
-    april = with_exclusions(write_csv(tmp_path / "april.csv", {50000: 20, 70000: 20, 100000: 10}, month=APRIL, seed=2),
-                            APRIL, other_type=2, low_fee=3, seed=8)
+    april = with_exclusions(
+        write_csv(tmp_path / "april.csv", {50000: 20, 70000: 20, 100000: 10}, month=APRIL, seed=2),
+        APRIL,
+        other_type=2,
+        low_fee=3,
+        seed=8,
+    )
     pv = preview(april, month=APRIL, draw_date=dt.date(2021, 5, 5), history=store.history())
     store.record_import(pv.import_summary(APRIL))
     draw_month(store, pv, DrawOccasion(APRIL, dt.date(2021, 5, 5), "offline"), entropy="1 5 9")
@@ -85,10 +107,17 @@ def test_every_x_axis_lists_months_in_calendar_order(two_months, lang):
             positions = [calendar.index(x) for x in trace["x"]]
             assert positions == sorted(positions), (trace.get("name"), trace["x"])
     # The traces that once put April first (handed over, "client type") are there, April only.
-    claims = next(f for f in charts if f["layout"].get("barmode") == "stack"
-                  and any(tr.get("marker", {}).get("color") == STATUS_COLOURS["claimed"] for tr in f["data"]))
-    assert [tr["x"] for tr in claims["data"] if tr["marker"]["color"] == STATUS_COLOURS["claimed"]] == [[month(APRIL, lang)]]
+    claims = next(
+        f
+        for f in charts
+        if f["layout"].get("barmode") == "stack"
+        and any(tr.get("marker", {}).get("color") == STATUS_COLOURS["claimed"] for tr in f["data"])
+    )
+    assert [tr["x"] for tr in claims["data"] if tr["marker"]["color"] == STATUS_COLOURS["claimed"]] == [
+        [month(APRIL, lang)]
+    ]
     assert any(tr["x"] == [month(APRIL, lang)] for tr in charts[-1]["data"])
+
 
 def test_each_tier_has_one_colour_in_every_chart(two_months):
     at = open_page(app("manager", lang="ru"), "charts")
@@ -131,9 +160,16 @@ def test_nothing_drawn_is_said_in_words_not_with_empty_axes():
 
 def test_a_frozen_file_without_a_draw_shows_its_exclusions_and_says_why_the_rest_is_empty(tmp_path):
     store = Store()
-    march = with_exclusions(write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
-                            MARCH, other_type=1, low_fee=2, seed=7)
-    store.record_import(preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history()).import_summary(MARCH))
+    march = with_exclusions(
+        write_csv(tmp_path / "march.csv", {50000: 20, 70000: 3, 100000: 0}, month=MARCH),
+        MARCH,
+        other_type=1,
+        low_fee=2,
+        seed=7,
+    )
+    store.record_import(
+        preview(march, month=MARCH, draw_date=dt.date(2021, 4, 5), history=store.history()).import_summary(MARCH)
+    )
     store.close()
     at = open_page(app("manager", lang="ru"), "charts")
     [fig] = figures(at)

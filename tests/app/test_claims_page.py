@@ -5,6 +5,7 @@ concerns, and each certificate's history (replaced winners too) stays visible.
 Real engine, a real SQLite file in a fresh data folder; March is drawn offline through the engine,
 so these tests do not depend on the live draw page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -101,15 +102,17 @@ def test_the_history_of_a_redrawn_certificate_shows_both_winners(march_file):
     old = stores.store().current_winner(MONTH, TIER, 4)
     claims.set_claim(MONTH, TIER, 4, "contacted", rehearsal=False)
     claims.set_claim(MONTH, TIER, 4, "forfeited", note="refused to sign the act", rehearsal=False)
-    redraw(stores.store(), DrawOccasion(MONTH, dt.date.today(), "offline"), TIER, 4, reason="forfeited",
-           entropy="7 7 7")
+    redraw(
+        stores.store(), DrawOccasion(MONTH, dt.date.today(), "offline"), TIER, 4, reason="forfeited", entropy="7 7 7"
+    )
     new = stores.store().current_winner(MONTH, TIER, 4)
     assert new.account != old.account
     at = pick(open_page(app("staff"), "claims"), 4)
     history = history_table(at)
     assert list(history["Account"]) == [old.account, old.account, old.account, old.account, new.account]
     assert list(history["What happened"]) == [
-        ENTRIES["claims.event_drawn"][EN], ENTRIES["claims.event_contacted"][EN],
+        ENTRIES["claims.event_drawn"][EN],
+        ENTRIES["claims.event_contacted"][EN],
         ENTRIES["claims.event_forfeited"][EN],
         f"{ENTRIES['claims.event_replaced'][EN]} ({ENTRIES['status.forfeited'][EN]})",
         ENTRIES["claims.event_redrawn"][EN],

@@ -3,6 +3,7 @@ the audit record is shown in words, in the user's language, with translated head
 
 Real engine, a real SQLite file in a fresh data folder.
 """
+
 from __future__ import annotations
 
 import re

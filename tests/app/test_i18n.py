@@ -1,4 +1,5 @@
 """Plurals, months, dates, numbers and times through Babel (CLDR), in Kazakh, Russian and English."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,14 +16,25 @@ from ui.i18n import LANGUAGES, fmt_date, fmt_datetime, fmt_int, fmt_month, t
 UTC = dt.UTC
 
 
-@pytest.mark.parametrize("n,expected", [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день"),
-                                        (22, "22 дня"), (14, "14 дней")])
+@pytest.mark.parametrize(
+    "n,expected",
+    [(1, "1 день"), (2, "2 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день"), (22, "22 дня"), (14, "14 дней")],
+)
 def test_russian_days_take_the_form_cldr_gives(n, expected):
     assert t("settings.days", lang="ru", n=n) == expected
 
 
-@pytest.mark.parametrize("lang,n,expected", [("kk", 1, "1 күн"), ("kk", 5, "5 күн"), ("kk", 21, "21 күн"),
-                                             ("en", 1, "1 day"), ("en", 2, "2 days"), ("en", 21, "21 days")])
+@pytest.mark.parametrize(
+    "lang,n,expected",
+    [
+        ("kk", 1, "1 күн"),
+        ("kk", 5, "5 күн"),
+        ("kk", 21, "21 күн"),
+        ("en", 1, "1 day"),
+        ("en", 2, "2 days"),
+        ("en", 21, "21 days"),
+    ],
+)
 def test_kazakh_and_english_days(lang, n, expected):
     assert t("settings.days", lang=lang, n=n) == expected
 
@@ -55,8 +67,10 @@ def test_month_names_are_cldr_s(lang):
     for number, name in get_month_names("wide", "format", locale=formats.LOCALES[lang]).items():
         label = fmt_month(f"2021-{number:02d}", lang)
         assert "2021" in label
-        assert name.lower() in label.lower() or get_month_names("wide", "stand-alone", locale=formats.LOCALES[lang])[
-            number].lower() in label.lower()
+        assert (
+            name.lower() in label.lower()
+            or get_month_names("wide", "stand-alone", locale=formats.LOCALES[lang])[number].lower() in label.lower()
+        )
 
 
 def test_months_and_dates_in_three_languages():
@@ -76,8 +90,14 @@ def test_numbers_group_thousands_as_each_language_does():
     assert fmt_int(None, "en") == "—"
 
 
-@pytest.mark.parametrize("instant", [dt.datetime(2021, 4, 5, 10, 30, tzinfo=UTC), dt.datetime(2024, 6, 1, 10, 30, tzinfo=UTC),
-                                     dt.datetime(2021, 12, 31, 20, 15, tzinfo=UTC)])
+@pytest.mark.parametrize(
+    "instant",
+    [
+        dt.datetime(2021, 4, 5, 10, 30, tzinfo=UTC),
+        dt.datetime(2024, 6, 1, 10, 30, tzinfo=UTC),
+        dt.datetime(2021, 12, 31, 20, 15, tzinfo=UTC),
+    ],
+)
 def test_instants_are_shown_in_almaty_time_as_tzdata_says(instant):
     # Kazakhstan moved from UTC+6 to UTC+5 on 1 March 2024: the offset comes from tzdata, not from here.
     local = instant.astimezone(zoneinfo.ZoneInfo("Asia/Almaty"))
@@ -85,7 +105,6 @@ def test_instants_are_shown_in_almaty_time_as_tzdata_says(instant):
     assert fmt_datetime(instant, "en") == local.strftime("%d/%m/%Y %H:%M")
     assert fmt_datetime(instant.replace(tzinfo=None), "ru") == fmt_datetime(instant, "ru")  # the store's naive UTC
     assert fmt_datetime(None, "kk") == "—"
-
 
 
 def test_the_place_is_stored_in_the_documents_languages_whatever_the_screen_s(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """No traceback ever reaches a page: an unexpected error shows a short message and an incident id,
 and the server log holds the same id with the whole traceback (ui/incidents.py)."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,7 @@ def logged(caplog) -> list:
 
 
 @pytest.mark.incident
-@pytest.mark.parametrize("lang, words", [("en", "incident number"), ("ru", "номер инцидента"),
-                                         ("kk", "оқиға нөмірін")])
+@pytest.mark.parametrize("lang, words", [("en", "incident number"), ("ru", "номер инцидента"), ("kk", "оқиға нөмірін")])
 def test_a_broken_database_shows_an_incident_id_not_a_traceback(tmp_path, monkeypatch, caplog, lang, words):
     data = tmp_path / "data"
     data.mkdir()
@@ -42,7 +42,7 @@ def test_a_broken_database_shows_an_incident_id_not_a_traceback(tmp_path, monkey
     shown = [m for e in errors if (m := INCIDENT.search(e)) and words in e]
     assert shown, errors
     text = page_text(at)
-    assert "Traceback" not in text and "File \"" not in text and str(ROOT) not in text
+    assert "Traceback" not in text and 'File "' not in text and str(ROOT) not in text
     records = logged(caplog)
     assert [shown[0].group(1) in r.getMessage() for r in records] == [True]
     assert records[0].exc_info is not None  # the server log has the whole traceback
@@ -75,6 +75,7 @@ def test_a_failing_callback_shows_an_incident_id(caplog):
 
 def test_streamlit_control_flow_passes_through_the_guard():
     """st.stop inside a guarded block still stops the script: the guard catches Exception only."""
+
     def script() -> None:
         import streamlit as st
 

@@ -3,6 +3,7 @@ screen it drives (ui.presentation), through AppTest with the real engine and sto
 
 Browser checks of the audience screen at projector sizes: tests/e2e/test_presentation.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,12 @@ def stale(at) -> list[str]:
     """What must not stay on screen after a draw: an error, the not-asked-yet note, the offline form."""
     left = [e.value for e in at.error]
     left += [c.value for c in at.caption if NOT_ASKED_YET in c.value]
-    left += [w.key for kind in ("text_input", "checkbox") for w in getattr(at, kind)
-             if w.key and ("entropy" in w.key or "offline" in w.key)]
+    left += [
+        w.key
+        for kind in ("text_input", "checkbox")
+        for w in getattr(at, kind)
+        if w.key and ("entropy" in w.key or "offline" in w.key)
+    ]
     return left
 
 
@@ -72,8 +77,11 @@ def test_randomorg_not_set_up_is_said_before_any_button_and_offline_is_the_way(m
 
 def test_in_kazakh_and_russian_too(march_file):
     for lang, index in (("kk", KK), ("ru", RU)):
-        at = freeze_and_open_draw(app("admin", lang=lang), march_file) if lang == "kk" else \
-            open_page(app("commission", lang=lang), "draw")  # (the month is frozen by now)
+        at = (
+            freeze_and_open_draw(app("admin", lang=lang), march_file)
+            if lang == "kk"
+            else open_page(app("commission", lang=lang), "draw")
+        )  # (the month is frozen by now)
         assert any(ENTRIES["present.randomorg_missing"][index] in i.value for i in at.info), lang
 
 

@@ -4,6 +4,7 @@ component with plain engine records and the test reads what it shows.
 The page that composes them, driven through a whole draw with the real engine and store:
 tests/app/test_live_draw.py and tests/app/test_redraw_ui.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,19 +32,42 @@ HASH = "ab12" * 16
 
 
 def winner(cert: int, *, ordinal: int | None = None, den: int = 50000) -> WinnerRecord:
-    return WinnerRecord(id=cert, draw_id=1, month="2021-03", denomination=den, certificate=cert,
-                        ordinal=ordinal or 100 + cert, account=f"71720000{cert:02d}", client_id=f"C{cert}",
-                        client_name=f"Client {cert}", status="drawn",
-                        status_changed_at=dt.datetime(2021, 4, 5, 10, 0, tzinfo=dt.UTC), deadline=dt.date(2021, 4, 19))
+    return WinnerRecord(
+        id=cert,
+        draw_id=1,
+        month="2021-03",
+        denomination=den,
+        certificate=cert,
+        ordinal=ordinal or 100 + cert,
+        account=f"71720000{cert:02d}",
+        client_id=f"C{cert}",
+        client_name=f"Client {cert}",
+        status="drawn",
+        status_changed_at=dt.datetime(2021, 4, 5, 10, 0, tzinfo=dt.UTC),
+        deadline=dt.date(2021, 4, 19),
+    )
 
 
 def draw(**changes) -> DrawRecord:
-    fields = dict(id=1, month="2021-03", denomination=50000, kind="draw", rehearsal=False, method=METHOD_RANDOM_ORG,
-                  status="pending", quota=15, carried_in=0, to_draw=15, drawn=0, carry_out=0,
-                  draw_date=dt.date(2021, 4, 5), started_at=dt.datetime(2021, 4, 5, 10, 0, tzinfo=dt.UTC),
-                  finished_at=None, pool=PoolRecord(id=1, month="2021-03", denomination=50000, size=7, sha256=HASH,
-                                                    text="", purpose="draw"),
-                  ticket_id="tkt-42")
+    fields = dict(
+        id=1,
+        month="2021-03",
+        denomination=50000,
+        kind="draw",
+        rehearsal=False,
+        method=METHOD_RANDOM_ORG,
+        status="pending",
+        quota=15,
+        carried_in=0,
+        to_draw=15,
+        drawn=0,
+        carry_out=0,
+        draw_date=dt.date(2021, 4, 5),
+        started_at=dt.datetime(2021, 4, 5, 10, 0, tzinfo=dt.UTC),
+        finished_at=None,
+        pool=PoolRecord(id=1, month="2021-03", denomination=50000, size=7, sha256=HASH, text="", purpose="draw"),
+        ticket_id="tkt-42",
+    )
     fields.update(changes)
     return DrawRecord(**fields)
 
@@ -132,8 +156,9 @@ def _outcome_script(done):
 def test_a_redraws_outcome_names_the_certificate_and_the_masked_new_winner(lang):
     done = draw(kind="redraw", status="done", redraw_of_certificate=3, winners=(winner(3, ordinal=9),), drawn=1)
     at = run(_outcome_script, lang, done=done)
-    assert [s.value for s in at.success] == [text("draw.redrawn", lang, certificate=3,
-                                                  account="••••" + winner(3).account[-4:])]
+    assert [s.value for s in at.success] == [
+        text("draw.redrawn", lang, certificate=3, account="••••" + winner(3).account[-4:])
+    ]
     assert winner(3).account not in at.success[0].value
     assert at.button(key="draw_next").label == ENTRIES["draw.next_redraw"][LANGS[lang]]
 
@@ -145,7 +170,9 @@ def test_a_redraw_with_nobody_left_carries_the_certificate_over():
 
 
 def test_a_tiers_outcome_says_what_carries_over_and_offers_the_next_tier():
-    at = run(_outcome_script, done=draw(status="done", carry_out=8, drawn=7, winners=tuple(winner(k) for k in range(1, 8))))
+    at = run(
+        _outcome_script, done=draw(status="done", carry_out=8, drawn=7, winners=tuple(winner(k) for k in range(1, 8)))
+    )
     assert [c.value for c in at.caption] == [text("draw.carry_out", n=8)]
     assert at.button(key="draw_next").label == "Next tier"
     at = run(_outcome_script, done=draw(status="done", carry_out=0, drawn=7))
@@ -186,8 +213,14 @@ def test_a_frozen_pool_shows_its_size_hash_ticket_and_what_it_will_draw_min_of_o
 
 
 def test_a_done_randomorg_draw_shows_the_signature():
-    done = draw(status="done", drawn=7, serial_number=1234, completion_time="2021-04-05 10:01:02Z",
-                signature_verified=True, carry_out=8)
+    done = draw(
+        status="done",
+        drawn=7,
+        serial_number=1234,
+        completion_time="2021-04-05 10:01:02Z",
+        signature_verified=True,
+        carry_out=8,
+    )
     at = run(_facts_script, record=done)
     assert metrics(at)["Drawn"] == "7"
     assert any("1234" in m.value for m in at.markdown)
@@ -199,8 +232,9 @@ def test_a_done_randomorg_draw_shows_the_signature():
 
 
 def test_a_done_offline_draw_shows_the_entropy_and_an_empty_pool_what_carries_over():
-    at = run(_facts_script, record=draw(method=METHOD_OFFLINE, status="done", drawn=7, entropy="3 6 1 4 4 2",
-                                        ticket_id=""))
+    at = run(
+        _facts_script, record=draw(method=METHOD_OFFLINE, status="done", drawn=7, entropy="3 6 1 4 4 2", ticket_id="")
+    )
     assert any("3 6 1 4 4 2" in m.value for m in at.markdown)
     assert not any("tkt-42" in m.value for m in at.markdown)
     at = run(_facts_script, record=draw(method=METHOD_NONE, status="done", pool=None, carry_out=15, ticket_id=""))
@@ -220,8 +254,9 @@ def test_preview_facts_show_pool_quota_carry_in_and_certificates_owed(lang):
 
     at = run(_preview_script, lang, tier=SimpleNamespace(eligible=1200, quota=15, carried_in=2, to_draw=17))
     assert list(metrics(at).values()) == ["1\u00a0200" if lang == "ru" else "1,200", "15", "2", "17"]
-    assert list(metrics(at)) == [ENTRIES[k][LANGS[lang]] for k in ("col.pool_size", "col.quota", "col.carried_in",
-                                                                     "col.to_draw")]
+    assert list(metrics(at)) == [
+        ENTRIES[k][LANGS[lang]] for k in ("col.pool_size", "col.quota", "col.carried_in", "col.to_draw")
+    ]
 
 
 def _redraw_pool_script(size):
@@ -272,8 +307,10 @@ def test_mode_picker_appears_only_when_redraws_wait():
     at = run(_mode_script, "ru", waiting=2)
     control = at.get("button_group")[0]
     assert control.key == "draw_mode" and at.session_state["mode"] == "month"
-    assert [o.content for o in control.proto.options] == [text("draw.mode_month", "ru", month="март 2021"),
-                                                           text("draw.mode_redraw", "ru", n=2)]
+    assert [o.content for o in control.proto.options] == [
+        text("draw.mode_month", "ru", month="март 2021"),
+        text("draw.mode_redraw", "ru", n=2),
+    ]
 
 
 def _redraw_script(waiting):
@@ -293,8 +330,9 @@ def test_redraw_picker_lists_waiting_certificates_and_the_header_says_why(lang):
     at = run(_redraw_script, lang, waiting=[lapsed, forfeited])
     assert at.selectbox(key="redraw_pick").options[1].endswith(ENTRIES["status.forfeited"][LANGS[lang]])
     assert at.session_state["picked"] == "2021-03|50000|3"
-    assert [h.value for h in at.header] == [text("draw.redraw_title", lang, certificate=3, tier=fmt_int(50000, lang),
-                                                 month=fmt_month("2021-03", lang))]
+    assert [h.value for h in at.header] == [
+        text("draw.redraw_title", lang, certificate=3, tier=fmt_int(50000, lang), month=fmt_month("2021-03", lang))
+    ]
     assert [s.value for s in at.success] == ["flash!"]
     explained = [m.value for m in at.markdown if ENTRIES["status.unclaimed"][LANGS[lang]] in m.value]
     assert explained and winner(3).account not in explained[0] and winner(3).account[-4:] in explained[0]
@@ -326,14 +364,18 @@ def _commission_script(members):
     from ui import live_draw
 
     st.session_state.setdefault("recorded", [])
-    ok = live_draw.commission_step("draw", "confirmed", members,
-                                   lambda present: st.session_state["recorded"].append([m.name for m in present]))
+    ok = live_draw.commission_step(
+        "draw", "confirmed", members, lambda present: st.session_state["recorded"].append([m.name for m in present])
+    )
     st.session_state["ok"] = ok
 
 
 def test_commission_step_confirms_only_after_the_checkbox_and_records_who_is_present():
-    members = [CommissionMember("chair", "A. Chair"), CommissionMember("secretary", "B. Secretary"),
-               CommissionMember("member", "C. Member")]
+    members = [
+        CommissionMember("chair", "A. Chair"),
+        CommissionMember("secretary", "B. Secretary"),
+        CommissionMember("member", "C. Member"),
+    ]
     at = run(_commission_script, members=members)
     assert at.session_state["ok"] is False
     assert at.multiselect(key="draw_present").value == ["A. Chair", "B. Secretary", "C. Member"]
@@ -363,8 +405,9 @@ def test_request_explained_asks_for_min_of_owed_and_pool_numbers_or_one_for_a_re
     assert [s.value for s in at.subheader] == [ENTRIES["draw.step_request"][LANGS[lang]]]
     assert [m.value for m in at.markdown] == [text("draw.request_explained", lang, n=7, size=7, ticket="tkt-42")]
     at = run(_request_script, lang, record=draw(kind="redraw", to_draw=1, redraw_of_certificate=4))
-    assert [m.value for m in at.markdown] == [text("draw.redraw_request_explained", lang, size=7, ticket="tkt-42",
-                                                   certificate=4)]
+    assert [m.value for m in at.markdown] == [
+        text("draw.redraw_request_explained", lang, size=7, ticket="tkt-42", certificate=4)
+    ]
 
 
 def test_request_explained_asks_nothing_of_randomorg_for_an_offline_draw():
@@ -422,9 +465,11 @@ def _steps_script(events):
 
 
 def test_step_log_says_each_step_the_engine_reports():
-    events = [("pool_frozen", {"pool_size": 7}),
-              ("requesting", {"method": METHOD_RANDOM_ORG, "n": 7, "maximum": 20, "ticket_id": "tkt-42"}),
-              ("signature_verified", {"serial_number": 1234, "recovered": True})]
+    events = [
+        ("pool_frozen", {"pool_size": 7}),
+        ("requesting", {"method": METHOD_RANDOM_ORG, "n": 7, "maximum": 20, "ticket_id": "tkt-42"}),
+        ("signature_verified", {"serial_number": 1234, "recovered": True}),
+    ]
     at = run(_steps_script, events=events)
     assert [m.value for m in at.markdown] == [
         ":material/hourglass_top: " + text("draw.step_requesting", n=7, maximum=20, ticket="tkt-42"),
@@ -432,8 +477,9 @@ def test_step_log_says_each_step_the_engine_reports():
         ":material/history: " + text("draw.step_recovered"),
     ]
     at = run(_steps_script, "kk", events=[("requesting", {"method": METHOD_OFFLINE, "entropy": "3 6 1"})])
-    assert [m.value for m in at.markdown] == [":material/hourglass_top: " + text("draw.step_offline", "kk",
-                                                                                   entropy="3 6 1")]
+    assert [m.value for m in at.markdown] == [
+        ":material/hourglass_top: " + text("draw.step_offline", "kk", entropy="3 6 1")
+    ]
 
 
 # ---------------------------------------------------------------- failures, refusals, a blocked ticket
@@ -464,8 +510,9 @@ def _refusal_script(exc):
 def test_a_refusal_in_the_users_language_with_months_in_words():
     exc = DrawRefused("2021-03 is not drawn yet", "months_out_of_order", first_undrawn="2021-03")
     at = run(_refusal_script, "ru", exc=exc)
-    assert at.error[0].value == text("draw.refused", "ru",
-                                     message=text("refused.months_out_of_order", "ru", first_undrawn="март 2021"))
+    assert at.error[0].value == text(
+        "draw.refused", "ru", message=text("refused.months_out_of_order", "ru", first_undrawn="март 2021")
+    )
     at = run(_refusal_script, "ru", exc=DrawRefused("an English reason"))
     assert "an English reason" in at.error[0].value
 

@@ -1,4 +1,5 @@
 """AppTest over the whole app: every page for every role, the upload preview, and draws through the live page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -244,8 +245,9 @@ def test_after_a_draw_every_page_shows_it(march_file):
 
     budget = next(c.value for c in at.caption if "handed over" in c.value)
     assert budget.startswith(f"Certificates handed over: {fmt_money(claimed[0].winner.denomination, 'en')} of"), budget
-    assert any(m.label == "Certificates drawn" and m.value.startswith(str(drawn)) for m in at.metric), \
-        [(m.label, m.value) for m in at.metric]
+    assert any(m.label == "Certificates drawn" and m.value.startswith(str(drawn)) for m in at.metric), [
+        (m.label, m.value) for m in at.metric
+    ]
     # documents: one click each, the download button makes its document when clicked
     open_page(at, "documents")
     protocol = next(b for b in at.get("download_button") if b.key == "docs_dl_protocol")
@@ -287,8 +289,11 @@ def standin(tmp_path, monkeypatch):
     monkeypatch.setenv("RANDOM_ORG_API_KEY", server.api_key)
     monkeypatch.setenv("RANDOM_ORG_PUBLIC_KEY", str(server.public_key_path))
     from_config = RandomOrgClient.from_config.__func__
-    monkeypatch.setattr(RandomOrgClient, "from_config",
-                        classmethod(lambda cls, cfg, **kw: from_config(cls, cfg, **{"timeout": 1.0, **kw})))
+    monkeypatch.setattr(
+        RandomOrgClient,
+        "from_config",
+        classmethod(lambda cls, cfg, **kw: from_config(cls, cfg, **{"timeout": 1.0, **kw})),
+    )
     try:
         yield server
     finally:

@@ -5,6 +5,7 @@ says what failed in the user's language.
 
 Real engine, a real SQLite file in a fresh data folder, the loopback stand-in for RANDOM.ORG.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -190,7 +191,9 @@ def test_the_commission_redraws_an_unclaimed_certificate_with_randomorg(march_fi
     assert not [(f.name, f.detail) for f in stores.verify_store() if not f.ok]
     # The claims page counts one certificate less past its window
     claims_page = open_page(app("staff"), "claims")
-    assert [e.value for e in claims_page.error] == ["23 certificates are past their 14-day window: they need a re-draw."]
+    assert [e.value for e in claims_page.error] == [
+        "23 certificates are past their 14-day window: they need a re-draw."
+    ]
 
 
 def test_only_the_commission_redraws(march_file):
@@ -297,7 +300,9 @@ def test_an_unknown_finding_falls_back_to_the_engine_words():
     assert words(Finding("something new", False, "what was seen")) == ("something new", "what was seen")
     assert words(Finding("x", False, "seen", code="a_code_from_tomorrow")) == ("x", "seen")
     assert words(Finding("pool #1", False, "sha256 differs", code="pool")) == (
-        ENTRIES["verify.pool"][KK], ENTRIES["verify.pool.text"][KK])
+        ENTRIES["verify.pool"][KK],
+        ENTRIES["verify.pool.text"][KK],
+    )
     assert words(Finding("pool #1", True, "", code="pool")) == (ENTRIES["verify.pool"][KK], "")
     assert words(Finding("bundle: manifest", False, "x", code="bundle_manifest"))[0] == ENTRIES["verify.bundle"][KK]
     assert words(Finding("old import", True, "", code="not_covered"))[1] == ENTRIES["verify.not_covered.text"][KK]

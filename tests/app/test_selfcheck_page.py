@@ -2,6 +2,7 @@
 publication list, for an official drawn month only; one click makes the very files
 `python -m reports selfcheck` writes. Real engine, a real SQLite file in a fresh data folder.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,7 +28,7 @@ def test_an_official_month_offers_both_files_beside_the_publication_list(march_f
     at = open_page(app("staff"), "documents")
     keys = _keys(at)
     at_list = keys.index("docs_dl_publish_html")
-    assert keys[at_list + 1: at_list + 3] == ["docs_dl_selfcheck_json", "docs_dl_selfcheck_html"], keys
+    assert keys[at_list + 1 : at_list + 3] == ["docs_dl_selfcheck_json", "docs_dl_selfcheck_html"], keys
     labels = {b.key: b.label for b in at.get("download_button")}
     assert labels["docs_dl_selfcheck_html"] == ENTRIES["docs.selfcheck_html"][EN]
     expected = selfcheck_files(stores.store().month_record("2021-03"))
@@ -54,8 +55,9 @@ def test_a_rehearsal_offers_no_self_check(march_file):
     day = dt.date.today()
     result = preview(march_file, march_file.name, draw_date=day, history=stores.store().history())
     drawing.start_rehearsal("2021-03")
-    draw_month(stores.store(), result, DrawOccasion("2021-03", day, "offline", rehearsal=True, place="Astana"),
-               entropy="4 4 1")
+    draw_month(
+        stores.store(), result, DrawOccasion("2021-03", day, "offline", rehearsal=True, place="Astana"), entropy="4 4 1"
+    )
     at = open_page(app("staff", rehearsal=True), "documents")
     keys = _keys(at)
     assert "docs_dl_publish_html" in keys and "docs_dl_protocol" in keys  # the rehearsal's documents are there

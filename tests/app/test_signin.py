@@ -4,6 +4,7 @@ Real parts: the dashboard, the argon2 check, the store on a SQLite file. Only
 the throttle's clock (`engine.signin.now`) is the test's, so that "during the
 wait" and "after the wait" do not depend on how fast the machine is.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -109,7 +110,9 @@ def test_guessing_is_slowed_after_five_tries_and_every_failure_is_recorded(clock
     for n in range(1, signin.FREE_TRIES + 1):
         try_password(at, "aigerim", f"guess-{n}")
         assert [e.value for e in at.error] == [WRONG], n
-        assert waits(at) == ([] if n < signin.FREE_TRIES else ["Too many wrong tries for this user name. Try again in 1 s."])
+        assert waits(at) == (
+            [] if n < signin.FREE_TRIES else ["Too many wrong tries for this user name. Try again in 1 s."]
+        )
 
     try_password(at, "aigerim", "guess-6")  # during the wait: refused, not checked, not counted
     assert not at.error
@@ -214,8 +217,7 @@ def cookies(monkeypatch) -> dict:
 
 
 def token_for(data_dir, user="aigerim", role="manager", at=None, secret=None) -> str:
-    return signin.sign_token(secret or signin.secret_from_folder(data_dir), user, role,
-                             at or dt.datetime.now(dt.UTC))
+    return signin.sign_token(secret or signin.secret_from_folder(data_dir), user, role, at or dt.datetime.now(dt.UTC))
 
 
 def refreshed(users=USERS, secrets: dict | None = None) -> AppTest:
@@ -252,8 +254,14 @@ def test_signing_in_gives_the_browser_a_strict_cookie_that_signs_in_the_next_ses
     body = script[0].proto.body
     assert "SameSite=Strict" in body and "Path=/" in body and "'https:'" in body  # Secure over https
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+);", body).group(1))
-    assert expires == signin.verify_token(signin.secret_from_folder(data_dir),
-                                          at.session_state[auth.COOKIE_WRITE]["value"], expires - dt.timedelta(hours=1)).expires
+    assert (
+        expires
+        == signin.verify_token(
+            signin.secret_from_folder(data_dir),
+            at.session_state[auth.COOKIE_WRITE]["value"],
+            expires - dt.timedelta(hours=1),
+        ).expires
+    )
     assert dt.timedelta(hours=11) < expires - dt.datetime.now(dt.UTC) <= signin.TOKEN_LIFETIME
     token = at.session_state[auth.COOKIE_WRITE]["value"]
     assert f"{auth.COOKIE_NAME}={token};" in body

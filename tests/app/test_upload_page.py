@@ -4,6 +4,7 @@ itself, and the file read stays when staff visit another page and come back.
 
 Real engine, a real SQLite file in a fresh data folder.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,9 +65,11 @@ def test_freeze_is_disabled_once_frozen_and_confirms_beside_the_button(march_fil
 
 def test_an_empty_tier_with_certificates_carried_in_is_flagged(tmp_path):
     # April: nobody in the 100 000 tier, while March's undrawn 100 000 certificates carry in
-    april = write_xlsx(tmp_path / "participants-2021-04.xlsx",
-                       rows_for(20, connected_on=dt.date(2021, 4, 6))
-                       + rows_for(5, start=300, monthly_fee=20000, connected_on=dt.date(2021, 4, 7)))
+    april = write_xlsx(
+        tmp_path / "participants-2021-04.xlsx",
+        rows_for(20, connected_on=dt.date(2021, 4, 6))
+        + rows_for(5, start=300, monthly_fee=20000, connected_on=dt.date(2021, 4, 7)),
+    )
     at = upload(app("staff"), april)
     tier = uploads.run_preview(april.read_bytes(), april.name, draw_date=dt.date.today()).tier("2021-04", 100000)
     assert tier.eligible == 0 and tier.carried_in > 0

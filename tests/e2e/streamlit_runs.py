@@ -17,6 +17,7 @@ began has finished, no later run is under way, and the page shows the app connec
 running with no element left over from an earlier run. The test then waits for what the action
 must produce (a heading, a text, a count) with Playwright's auto-waiting `expect`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,11 @@ import contextlib
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 _FIELDS = ForwardMsg.DESCRIPTOR.fields_by_name
-_ENDS = [ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
-         ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY]  # not FINISHED_EARLY_FOR_RERUN: its rerun follows
+_ENDS = [
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+]  # not FINISHED_EARLY_FOR_RERUN: its rerun follows
 
 # Reads the top level of each ForwardMsg (protobuf: a varint key, then a varint or a length-prefixed
 # body); counting is deferred by one task so that Streamlit's own handler, which is called after this
@@ -70,8 +74,11 @@ RUN_COUNTER = """
     }
   };
 })();
-""" % {"new_session": _FIELDS["new_session"].number, "script_finished": _FIELDS["script_finished"].number,
-       "ends": [int(e) for e in _ENDS]}
+""" % {
+    "new_session": _FIELDS["new_session"].number,
+    "script_finished": _FIELDS["script_finished"].number,
+    "ends": [int(e) for e in _ENDS],
+}
 
 # Settled after run number `after`: a later run has finished and none is under way, and the page
 # shows it: connected, not running, and no element still marked stale from an earlier run.

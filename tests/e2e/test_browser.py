@@ -5,6 +5,7 @@ polls /_stcore/health, waits for the app to be connected and idle, then
 uploads a demo month, freezes it, runs a rehearsal draw through the loopback
 stand-in and saves screenshots to artifacts/screenshots/.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,14 @@ from tests.e2e.streamlit_runs import app_run, loaded, watch_runs
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -63,10 +70,28 @@ def running_app(tmp_path: Path, *extra_args: str, unset: tuple[str, ...] = ()):
         env.pop(name, None)
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra_args],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            *extra_args,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -176,8 +201,10 @@ def test_deep_link_opens_its_page_for_a_second_screen(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             # The first link is the process's first request: it too must run through the router.
-            for locale, path, heading in (("ru-RU", "live-draw", "Розыгрыш в прямом эфире"),
-                                          ("kk-KZ", "docs", "Құжаттар")):
+            for locale, path, heading in (
+                ("ru-RU", "live-draw", "Розыгрыш в прямом эфире"),
+                ("kk-KZ", "docs", "Құжаттар"),
+            ):
                 page = new_page(browser, locale=locale)
                 page.goto(f"{url}/{path}")
                 loaded(page)
@@ -195,7 +222,9 @@ def _pdf_pages_to_png(pdf: Path, prefix: Path) -> list[Path]:
     """The protocol's first two pages at 60 dpi, to be looked at."""
     for old in prefix.parent.glob(prefix.name + "-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "2", "-png", str(pdf), str(prefix)], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-f", "1", "-l", "2", "-png", str(pdf), str(prefix)], check=True, timeout=60
+    )
     return sorted(prefix.parent.glob(prefix.name + "-*.png"))
 
 
@@ -322,7 +351,8 @@ def test_new_user_goes_from_the_demo_month_to_a_signed_protocol_offline(server):
             expect(main.get_by_text("No certificate carried over in the chosen months")).to_be_visible()
             page.wait_for_function(  # every chart laid out by Plotly before the screenshot
                 """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(
-                       c => { const svg = c.querySelector("svg.main-svg"); return svg && svg.getBoundingClientRect().width > 0; })""")
+                       c => { const svg = c.querySelector("svg.main-svg"); return svg && svg.getBoundingClientRect().width > 0; })"""
+            )
             page.screenshot(path=str(SHOTS / "17-charts.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)

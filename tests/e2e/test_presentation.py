@@ -5,6 +5,7 @@ two audience screens (`/live-draw?view=audience`), one at each projector size, f
 after each reveal the newest winner is inside the window, nothing scrolls, nothing is clipped, and the
 audience screen has no sidebar, no toolbar and no control. Screenshots go to artifacts/presentation/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,8 +81,9 @@ def freeze_demo_month(data_dir: Path, tmp_path: Path) -> None:
         path = write_month(tmp_path / file_name(MONTH), MONTH)
         data = path.read_bytes()
         store = Store(None, actor="test: upload")
-        result = preview(data, path.name, month=MONTH, draw_date=dt.date.today(), rules=load_rules(),
-                         history=store.history())
+        result = preview(
+            data, path.name, month=MONTH, draw_date=dt.date.today(), rules=load_rules(), history=store.history()
+        )
         uploads.keep_upload(data, path.name)
         store.record_import(result.import_summary(MONTH))
     finally:
@@ -218,8 +220,11 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                 expect(main.get_by_text("Draw complete", exact=False)).to_be_visible()
                 total = main.locator(".winner-card").count()
                 for size, screen in screens.items():
-                    follows(screen, f"document.querySelectorAll('.pcard:not(.pending)').length >= {total}",
-                            runs_started(screen))
+                    follows(
+                        screen,
+                        f"document.querySelectorAll('.pcard:not(.pending)').length >= {total}",
+                        runs_started(screen),
+                    )
                     check_newest_in_view(screen, f"{size} {tier} after")
                     check_fits(screen, f"{size} {tier} after")
                     assert screen.locator(".pcard").count() == total
@@ -249,8 +254,12 @@ def test_the_audience_follows_a_month_at_both_projector_sizes(server, tmp_path):
                 text = screen.locator(".pres").inner_text()
                 for w in winners:
                     assert w.account not in text
-                    assert screen.locator(f".pcard[data-certificate='{w.certificate}']"
-                                          f"[data-denomination='{w.denomination}']").count() == 1
+                    assert (
+                        screen.locator(
+                            f".pcard[data-certificate='{w.certificate}'][data-denomination='{w.denomination}']"
+                        ).count()
+                        == 1
+                    )
                 check_fits(screen, f"{size} summary")
                 assert not screen.evaluate(NO_CHROME), size
                 shot(screen, f"{size}-5-summary.png")

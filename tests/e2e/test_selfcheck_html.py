@@ -7,6 +7,7 @@ IIN/BIN is told their ordinal and whether they won; a stranger is told they were
 Kazakh, Russian and English; and the page makes no network request at all (recorded, with the page's
 Content-Security-Policy bypassed so that any request it tried would be made).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,8 +80,10 @@ def _ask(page, account: str, client_id: str) -> str:
 
 
 def _answers(page) -> list[dict]:
-    return [{k: box.get_attribute(f"data-{k}") for k in ("tier", "ordinal", "size", "outcome", "certificate")}
-            for box in page.query_selector_all("#answer .box[data-tier]")]
+    return [
+        {k: box.get_attribute(f"data-{k}") for k in ("tier", "ordinal", "size", "outcome", "certificate")}
+        for box in page.query_selector_all("#answer .box[data-tier]")
+    ]
 
 
 @pytest.mark.parametrize("name", ["offline", "standin"])
@@ -91,7 +94,9 @@ def test_every_kind_of_entrant_finds_their_answer(browser, pages, name):
         for d in (d for d in record.draws if d.kind == "draw"):
             members = _members(record, d.denomination)
             winners = {w.ordinal: w.certificate for w in d.winners}
-            redrawn = {r.redraw_of_certificate for r in record.draws if r.kind == "redraw" and r.denomination == d.denomination}
+            redrawn = {
+                r.redraw_of_certificate for r in record.draws if r.kind == "redraw" and r.denomination == d.denomination
+            }
             loser = next(m for m in members if m[0] not in winners)
             winner = next(m for m in members if m[0] in winners and winners[m[0]] not in redrawn)
             for ordinal, account, client_id in (loser, winner):
@@ -99,9 +104,13 @@ def test_every_kind_of_entrant_finds_their_answer(browser, pages, name):
                 assert _ask(page, f"  {account} ", f"{client_id[:6]} {client_id[6:]}") == "found"
                 (answer,) = _answers(page)
                 won = ordinal in winners
-                assert answer == {"tier": str(d.denomination), "ordinal": str(ordinal), "size": str(d.pool.size),
-                                  "outcome": "won" if won else "not-won",
-                                  "certificate": str(winners[ordinal]) if won else ""}, (name, answer)
+                assert answer == {
+                    "tier": str(d.denomination),
+                    "ordinal": str(ordinal),
+                    "size": str(d.pool.size),
+                    "outcome": "won" if won else "not-won",
+                    "certificate": str(winners[ordinal]) if won else "",
+                }, (name, answer)
                 text = page.inner_text("#answer")
                 assert f"number {ordinal} of {d.pool.size}" in text
                 assert ("You won certificate" in text) == won and ("You did not win" in text) != won

@@ -5,6 +5,7 @@ argon2 user) given by `--secrets.files`, signs in through the form in headless
 Chromium, reloads, and expects the same page still signed in; signs out,
 reloads, and expects the login form and nothing else.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ verdict of the page, check by check under the same check names, must equal
 `engine.bundle.verify_bundle`'s, except the PDF's digital signature and signer, which the page says it
 does not check. The page must make no network request at all.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,12 +60,22 @@ def _draw_standin_rehearsal(folder: Path):
     store = Store(f"sqlite:///{folder / 'promotion.sqlite'}")
     draw_date = dt.date(2021, 4, 5)
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
-    commission = (CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
-                  CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"))
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                                                   public_key_pem=standin.public_key_pem) as client:
-        draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place="Алматы қ."),
-                   client=client, commission=commission, protocol_number="R-2021-03")
+    commission = (
+        CommissionMember("chair", "Сәрсенбаев Ерлан Қайратұлы", "Директор"),
+        CommissionMember("secretary", "Ілиясов Дәурен Ғалымұлы", "Хатшы"),
+    )
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+    ):
+        draw_month(
+            store,
+            result,
+            DrawOccasion("2021-03", draw_date, "random-org", rehearsal=True, place="Алматы қ."),
+            client=client,
+            commission=commission,
+            protocol_number="R-2021-03",
+        )
     return store
 
 
@@ -95,13 +106,16 @@ def _tampered(offline: bytes, standin: bytes) -> dict[str, bytes]:
     new_entropy = "6 6 6 6 6 6 6 6 6 6"
     lines = [line.split(",") for line in f[d["pool"]["file"]].decode().splitlines()]
     ordinals = offline_select(d["pool"]["sha256"], new_entropy, d["pool"]["size"], d["drawn"])
-    d["winners"] = [{"certificate": c, "ordinal": o, "account": lines[o - 1][1], "client_id": lines[o - 1][2]}
-                    for c, o in enumerate(ordinals, 1)]
+    d["winners"] = [
+        {"certificate": c, "ordinal": o, "account": lines[o - 1][1], "client_id": lines[o - 1][2]}
+        for c, o in enumerate(ordinals, 1)
+    ]
     out["entropy-and-winners-forged"] = _zip(forged, {**f, entropy: new_entropy.encode()}, rehash=True)
 
     def flip(b: bytes) -> bytes:
         k = len(b) // 3
-        return b[:k] + bytes([b[k] ^ 1]) + b[k + 1:]
+        return b[:k] + bytes([b[k] ^ 1]) + b[k + 1 :]
+
     pdf = m["protocol_file"]
     out["protocol-pdf-byte-changed"] = _zip(m, {**f, pdf: flip(f[pdf])}, rehash=False)
     out["protocol-pdf-byte-changed-rehashed"] = _zip(m, {**f, pdf: flip(f[pdf])}, rehash=True)
@@ -174,8 +188,12 @@ def bundles(tmp_path_factory):
             standin = build_bundle(store, "2021-03", rules, rehearsal=True)
         finally:
             store.close()
-        made = {"good-offline": offline, "good-standin-rehearsal": standin,
-                "official-not-signed-by-random-org": official, **_tampered(offline, standin)}
+        made = {
+            "good-offline": offline,
+            "good-standin-rehearsal": standin,
+            "official-not-signed-by-random-org": official,
+            **_tampered(offline, standin),
+        }
         out = {}
         for name, data in made.items():
             path = base / f"{name}.zip"
@@ -188,8 +206,10 @@ def bundles(tmp_path_factory):
         org, attacker = base / "org", base / "attacker"
         mp.setenv("PROTOCOL_SIGNER_CERT", _fingerprint(org))
         pdf = render_protocol(record, rules)
-        pinned = {"pinned-signer-genuine": build_bundle_from_record(record, sign_pdf(pdf, data_dir=org)),
-                  "pinned-signer-attacker": build_bundle_from_record(record, sign_pdf(pdf, data_dir=attacker))}
+        pinned = {
+            "pinned-signer-genuine": build_bundle_from_record(record, sign_pdf(pdf, data_dir=org)),
+            "pinned-signer-attacker": build_bundle_from_record(record, sign_pdf(pdf, data_dir=attacker)),
+        }
         for name, data in pinned.items():
             path = base / f"{name}.zip"
             path.write_bytes(data)
@@ -261,8 +281,10 @@ def _give(pg, selector: str, path) -> str:
 
 
 def _checks(pg) -> dict[str, bool | None]:
-    return {li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
-            for li in pg.query_selector_all("li[data-check]")}
+    return {
+        li.get_attribute("data-check"): {"true": True, "false": False, "na": None}[li.get_attribute("data-ok")]
+        for li in pg.query_selector_all("li[data-check]")
+    }
 
 
 def _check(pg, path) -> tuple[str, dict[str, bool | None]]:
@@ -287,13 +309,29 @@ def _assert_same(bundles, name, verdict, checks, page_url, requests):
 
 
 GOOD = ["good-offline", "good-standin-rehearsal", "pinned-signer-genuine"]
-BAD = ["official-not-signed-by-random-org", "pool-text-edited", "pool-text-edited-rehashed",
-       "winner-changed-in-manifest", "entropy-changed", "entropy-changed-rehashed", "entropy-and-winners-forged",
-       "protocol-pdf-byte-changed", "protocol-pdf-byte-changed-rehashed", "file-missing", "file-added",
-       "signed-random-altered", "signed-random-altered-rehashed", "signed-random-number-as-float",
-       "signed-results-swapped", "ticket-mismatch",
-       "userdata-mismatch", "not-a-zip", "pinned-signer-attacker", "selfcheck-commitment-altered",
-       "selfcheck-drawn-altered"]
+BAD = [
+    "official-not-signed-by-random-org",
+    "pool-text-edited",
+    "pool-text-edited-rehashed",
+    "winner-changed-in-manifest",
+    "entropy-changed",
+    "entropy-changed-rehashed",
+    "entropy-and-winners-forged",
+    "protocol-pdf-byte-changed",
+    "protocol-pdf-byte-changed-rehashed",
+    "file-missing",
+    "file-added",
+    "signed-random-altered",
+    "signed-random-altered-rehashed",
+    "signed-random-number-as-float",
+    "signed-results-swapped",
+    "ticket-mismatch",
+    "userdata-mismatch",
+    "not-a-zip",
+    "pinned-signer-attacker",
+    "selfcheck-commitment-altered",
+    "selfcheck-drawn-altered",
+]
 
 
 @pytest.mark.parametrize("name", GOOD)
@@ -350,12 +388,15 @@ def test_a_zip_dropped_on_the_page(page, bundles, page_url):
     transfer = page.evaluate_handle(
         """([bytes, name]) => { const t = new DataTransfer();
                                 t.items.add(new File([new Uint8Array(bytes)], name, {type: "application/zip"}));
-                                return t; }""", [list(path.read_bytes()), path.name])
+                                return t; }""",
+        [list(path.read_bytes()), path.name],
+    )
     runs = int(page.get_attribute("body", "data-runs"))
     page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
     page.wait_for_selector(f'body[data-runs="{runs + 1}"]', state="attached")
-    _assert_same(bundles, "good-offline", page.get_attribute("body", "data-verdict"), _checks(page), page_url,
-                 page.requests)
+    _assert_same(
+        bundles, "good-offline", page.get_attribute("body", "data-verdict"), _checks(page), page_url, page.requests
+    )
 
 
 def test_a_real_random_org_signature_verifies_with_the_pinned_key_in_the_browser(page, page_url):
@@ -394,8 +435,10 @@ def test_languages_and_screenshots(browser, bundles, page_url):
     assert _give(pg, "#zip-input", bundles["good-standin-rehearsal"][0]) == "ok"
     assert "All checks passed" in pg.inner_text("#verdict")
     pg.screenshot(path=str(SHOTS / "verify-html-good.png"))
-    for name, shot in (("entropy-and-winners-forged", "verify-html-tampered"),
-                       ("signed-results-swapped", "verify-html-tampered-signed")):
+    for name, shot in (
+        ("entropy-and-winners-forged", "verify-html-tampered"),
+        ("signed-results-swapped", "verify-html-tampered-signed"),
+    ):
         assert _give(pg, "#zip-input", bundles[name][0]) == "fail"
         assert "VERIFICATION FAILED" in pg.inner_text("#verdict")
         pg.evaluate("window.scrollTo(0, 0)")

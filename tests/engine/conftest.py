@@ -5,6 +5,7 @@ loopback only, trust authentication) and removes it afterwards; `pg_url` is a fr
 database in it. Skipped only when no PostgreSQL server binaries are installed
 (Debian: `apt-get install postgresql`). Used by test_postgres.py and test_migrations.py.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,13 +31,17 @@ PG_USER = "postgres"
 def _server_bindir() -> Path | None:
     """Where initdb, pg_ctl and postgres live: $PG_BINDIR, Debian's layout, pg_config, or PATH."""
     candidates = [os.environ.get("PG_BINDIR", "")]
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True,  # newest major version first
-                         key=lambda p: [int(x) if x.isdigit() else -1 for x in Path(p).parent.name.split(".")])
+    candidates += sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        reverse=True,  # newest major version first
+        key=lambda p: [int(x) if x.isdigit() else -1 for x in Path(p).parent.name.split(".")],
+    )
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
-            candidates.append(subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,
-                                             timeout=10).stdout.strip())
+            candidates.append(
+                subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10).stdout.strip()
+            )
         except (OSError, subprocess.SubprocessError):
             pass
     initdb = shutil.which("initdb")
@@ -80,8 +85,9 @@ class PgServer:
 def pg_server():
     bindir = _server_bindir()
     if bindir is None:
-        pytest.skip("no PostgreSQL server binaries installed (initdb, pg_ctl, postgres); on Debian: "
-                    "apt-get install postgresql")
+        pytest.skip(
+            "no PostgreSQL server binaries installed (initdb, pg_ctl, postgres); on Debian: apt-get install postgresql"
+        )
     as_root = os.geteuid() == 0
     if as_root:  # PostgreSQL refuses to run as root: run it as the postgres OS user
         try:
@@ -100,15 +106,41 @@ def pg_server():
     data, log = base / "data", base / "server.log"
     port = _free_port()
     try:
-        init = run(str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "-A", "trust", "-E", "UTF8",
-                   "--no-locale", "--no-sync")
+        init = run(
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            PG_USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         assert init.returncode == 0, f"initdb failed:\n{init.stdout}\n{init.stderr}"
-        options = (f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options,
-                    "start", timeout=90)
-        assert start.returncode == 0, (f"pg_ctl start failed:\n{start.stdout}\n{start.stderr}\n"
-                                       + (log.read_text(errors="replace") if log.exists() else ""))
+        options = (
+            f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        start = run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+            timeout=90,
+        )
+        assert start.returncode == 0, f"pg_ctl start failed:\n{start.stdout}\n{start.stderr}\n" + (
+            log.read_text(errors="replace") if log.exists() else ""
+        )
         yield PgServer(port)
     finally:
         if (data / "postmaster.pid").exists():

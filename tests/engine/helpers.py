@@ -29,12 +29,16 @@ def edit_chunk(db_path, pool_id: int, ordinal: int, change) -> None:
     try:
         chunk, first, data = con.execute(
             "SELECT chunk, first_ordinal, data FROM pool_member_chunks WHERE pool_id = ? AND first_ordinal <= ? "
-            "AND first_ordinal + count > ?", (pool_id, ordinal, ordinal)).fetchone()
+            "AND first_ordinal + count > ?",
+            (pool_id, ordinal, ordinal),
+        ).fetchone()
         rows = decode_member_chunk(data, first).select(list(CHUNK_COLUMNS)).to_pylist()
         change(rows, ordinal - first)
         table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in CHUNK_COLUMNS})
-        con.execute("UPDATE pool_member_chunks SET data = ?, count = ? WHERE pool_id = ? AND chunk = ?",
-                    (encode_member_chunk(table), len(rows), pool_id, chunk))
+        con.execute(
+            "UPDATE pool_member_chunks SET data = ?, count = ? WHERE pool_id = ? AND chunk = ?",
+            (encode_member_chunk(table), len(rows), pool_id, chunk),
+        )
         con.commit()
     finally:
         con.close()
@@ -42,7 +46,9 @@ def edit_chunk(db_path, pool_id: int, ordinal: int, change) -> None:
 
 def set_member(pool_id: int, ordinal: int, every: bool = False, **values: str):
     """An edit (for `apply_edit`) setting fields of one member, or of every member of its chunk."""
+
     def change(rows: list, i: int) -> None:
         for row in rows if every else [rows[i]]:
             row.update({k: v(row[k]) if callable(v) else v for k, v in values.items()})
+
     return lambda db_path: edit_chunk(db_path, pool_id, ordinal, change)

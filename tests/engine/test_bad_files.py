@@ -1,5 +1,6 @@
 """Bad files of issue 10: each answered with a message naming the file (and the row and column
 where there is one), never a traceback; the ones that can be read are read."""
+
 import csv
 import io
 import subprocess
@@ -19,14 +20,22 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "engine", "preview", *map(str, args)],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "preview", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 # ------------------------------------------------------------ absurd cells
 
+
 def test_csv_with_a_one_megabyte_cell_is_a_row_error(tmp_path):
-    path = write_csv(tmp_path / "big.csv", [RU(), RU(account="100000002", client_name="Ы" * 2**20), RU(account="100000003")])
+    path = write_csv(
+        tmp_path / "big.csv", [RU(), RU(account="100000002", client_name="Ы" * 2**20), RU(account="100000003")]
+    )
     table = read_table(path)
     assert [(e.row, e.field) for e in table.errors] == [(3, "client_name")]
     error = table.errors[0]
@@ -53,8 +62,12 @@ def test_a_huge_cell_in_an_unknown_column_refuses_the_file_naming_row_and_column
         writer.writerow(header)
         row = RU()
         writer.writerow([str(getattr(row, c)) if getattr(row, c) is not None else "" for c in FIELD_ORDER] + ["ok"])
-        writer.writerow([str(getattr(row, c)) if getattr(row, c) is not None else "" for c in FIELD_ORDER] + ["n" * 40_000])
-    with pytest.raises(IngestError, match=r"notes\.csv: row 3, column O \('Примечание'\): a cell of more than 32,767 characters"):
+        writer.writerow(
+            [str(getattr(row, c)) if getattr(row, c) is not None else "" for c in FIELD_ORDER] + ["n" * 40_000]
+        )
+    with pytest.raises(
+        IngestError, match=r"notes\.csv: row 3, column O \('Примечание'\): a cell of more than 32,767 characters"
+    ):
         read_table(path)
     done = cli(path)
     assert done.returncode == 2 and "row 3" in done.stderr and "Traceback" not in done.stderr
@@ -64,7 +77,9 @@ def test_cell_limit_is_configurable(tmp_path):
     path = write_csv(tmp_path / "m.csv", [RU(client_name="ИП " + "К" * 200)])
     assert read_table(path).errors == []
     table = read_table(path, limits=Limits(max_cell_chars=100))
-    assert [(e.row, e.field) for e in table.errors] == [(2, "client_name")] and "100 characters" in table.errors[0].message
+    assert [(e.row, e.field) for e in table.errors] == [(2, "client_name")] and "100 characters" in table.errors[
+        0
+    ].message
 
 
 def _with_shared_string(path: Path, placeholder: str, replacement: bytes, out: Path) -> Path:
@@ -72,21 +87,30 @@ def _with_shared_string(path: Path, placeholder: str, replacement: bytes, out: P
     `replacement` (as Excel stores text), deflated like any workbook."""
     with zipfile.ZipFile(path) as src:
         members = {i.filename: src.read(i) for i in src.infolist()}
-    inline = f'<is><t>{placeholder}</t></is>'.encode()
+    inline = f"<is><t>{placeholder}</t></is>".encode()
     sheet = members["xl/worksheets/sheet1.xml"]
     start = sheet.index(inline)
     cell = sheet.rindex(b"<c ", 0, start)
     members["xl/worksheets/sheet1.xml"] = (
-        sheet[:cell] + sheet[cell:start].replace(b't="inlineStr"', b't="s"') + b"<v>0</v>" + sheet[start + len(inline):])
+        sheet[:cell]
+        + sheet[cell:start].replace(b't="inlineStr"', b't="s"')
+        + b"<v>0</v>"
+        + sheet[start + len(inline) :]
+    )
     members["xl/sharedStrings.xml"] = (
         b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-        b' count="1" uniqueCount="1"><si><t>' + replacement + b"</t></si></sst>")
+        b' count="1" uniqueCount="1"><si><t>' + replacement + b"</t></si></sst>"
+    )
     members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
     members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/'
-        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        b"</Relationships>",
+        b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in members.items():
             dst.writestr(name, data)
@@ -97,7 +121,9 @@ def test_xlsx_whose_one_cell_unpacks_to_megabytes_is_refused_before_reading(tmp_
     plain = write_xlsx(tmp_path / "plain.xlsx", [Row(client_name="PLACEHOLDER")])
     bomb = _with_shared_string(plain, "PLACEHOLDER", b"A" * (64 * 2**20), tmp_path / "bomb.xlsx")
     assert bomb.stat().st_size < 200_000  # 64 MB of one name packs into a small file
-    with pytest.raises(IngestError, match=r"bomb\.xlsx: the workbook holds a cell of more than 131,068 bytes .*refused"):
+    with pytest.raises(
+        IngestError, match=r"bomb\.xlsx: the workbook holds a cell of more than 131,068 bytes .*refused"
+    ):
         read_table(bomb)
     done = cli(bomb)
     assert done.returncode == 2 and "bomb.xlsx" in done.stderr and "Traceback" not in done.stderr
@@ -127,6 +153,7 @@ def test_unpacked_size_limit_still_applies(tmp_path):
 
 # ------------------------------------------------------------ ambiguous columns
 
+
 @pytest.mark.parametrize("first, second", [("Дербес шот", "Account"), ("Телефон", "Phone")])
 def test_two_columns_for_one_field_are_refused_naming_both(tmp_path, first, second):
     path = tmp_path / "two.xlsx"
@@ -148,10 +175,15 @@ def test_two_columns_for_one_field_are_refused_naming_both(tmp_path, first, seco
 
 # ------------------------------------------------------------ UTF-16 text
 
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_excel_unicode_text_utf16_tab_separated_is_read(tmp_path, encoding):
-    source = write_csv(tmp_path / "src.csv", rows_for(3) + [Row(account="100000009", client_name="ЖШС «Өрлеу»", client_type="ЖШС")],
-                       lang="kk", delimiter="\t")
+    source = write_csv(
+        tmp_path / "src.csv",
+        rows_for(3) + [Row(account="100000009", client_name="ЖШС «Өрлеу»", client_type="ЖШС")],
+        lang="kk",
+        delimiter="\t",
+    )
     text = source.read_text(encoding="utf-8")
     bom = "\ufeff".encode(encoding)
     path = tmp_path / "unicode.txt"
@@ -172,8 +204,12 @@ def test_utf16_without_bom_is_still_binary(tmp_path):
 
 # ------------------------------------------------------------ formulas
 
+
 def test_formula_without_a_saved_value_says_so(tmp_path):
-    path = write_xlsx(tmp_path / "f.xlsx", [Row(), Row(account="100000002", monthly_fee="=3000*2"), Row(account="100000003", monthly_fee=None)])
+    path = write_xlsx(
+        tmp_path / "f.xlsx",
+        [Row(), Row(account="100000002", monthly_fee="=3000*2"), Row(account="100000003", monthly_fee=None)],
+    )
     table = read_table(path)
     assert [(e.row, e.field) for e in table.errors] == [(3, "monthly_fee"), (4, "monthly_fee")]
     assert "formula without a saved value" in table.errors[0].message
@@ -197,7 +233,10 @@ def test_formula_with_a_saved_value_is_read(tmp_path):
 
 # ------------------------------------------------------------ never a traceback
 
-@pytest.mark.parametrize("blob", [b"PK\x03\x04" + b"\x00" * 100, b"\xff\xfe" + b"\x00\xd8" * 10, b"a;b\n\"unterminated\n" * 3])
+
+@pytest.mark.parametrize(
+    "blob", [b"PK\x03\x04" + b"\x00" * 100, b"\xff\xfe" + b"\x00\xd8" * 10, b'a;b\n"unterminated\n' * 3]
+)
 def test_odd_bytes_are_an_ingest_error_or_read(tmp_path, blob):
     path = tmp_path / "odd.csv"
     path.write_bytes(blob)

@@ -1,4 +1,5 @@
 """engine.bundle.verify_bundle: a month's bundle checked from the ZIP alone, no database."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,10 @@ def bundle() -> bytes:
 def test_findings_are_named_and_typed(bundle):
     findings = checked(bundle)
     assert all(isinstance(f, Finding) and f.name for f in findings)
-    assert [f.name for f in findings if not f.ok] == ["protocol-2021-03.pdf: signature",
-                                                      "protocol-2021-03.pdf: embedded data"]
+    assert [f.name for f in findings if not f.ok] == [
+        "protocol-2021-03.pdf: signature",
+        "protocol-2021-03.pdf: embedded data",
+    ]
 
 
 def test_without_a_pdf_checker_the_protocol_fails_as_not_checked(bundle):
@@ -78,6 +81,9 @@ def test_rehearsal_stand_in_key_from_the_bundle():
     assert any(f.name.endswith("rehearsal") and "REHEARSAL" in f.detail for f in findings)
     # The same numbers presented as an official draw are checked against the pinned RANDOM.ORG key: they fail.
     official = month_record("random-org")
-    bad = [f for f in checked(build_bundle_from_record(official, b"%PDF-1.7\n", public_keys=keys))
-           if not f.ok and "signature" in f.name and "pdf" not in f.name]
+    bad = [
+        f
+        for f in checked(build_bundle_from_record(official, b"%PDF-1.7\n", public_keys=keys))
+        if not f.ok and "signature" in f.name and "pdf" not in f.name
+    ]
     assert len(bad) == len(official.draws)

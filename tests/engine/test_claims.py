@@ -1,5 +1,6 @@
 """Claims (engine.claims): clause 12's window, the status transitions, the re-draws they lead to,
 and which rehearsal run a claim goes to (engine.rehearsals), with a real SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,20 +26,19 @@ def test_claim_deadlines_follow_the_rules_file(tmp_path, store):
     with pytest.raises(ClaimRefused, match="passed without contact"):
         set_claim(store, "2021-03", 50000, 3, "contacted", today=dt.date(2021, 4, 20))
     with pytest.raises(DrawRefused, match="deadline"):
-        redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 19), "offline"), 50000, 1, reason="unclaimed",
-               entropy="x")
+        redraw(
+            store, DrawOccasion("2021-03", dt.date(2021, 4, 19), "offline"), 50000, 1, reason="unclaimed", entropy="x"
+        )
     late = {v.winner.certificate: v for v in claims(store, "2021-03", today=dt.date(2021, 4, 20))}
     assert late[1].status == "unclaimed" and late[1].days_left == -1 and late[2].status == "claimed"
-    d = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 20), "offline"), 50000, 1, reason="unclaimed",
-               entropy="x")
+    d = redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 20), "offline"), 50000, 1, reason="unclaimed", entropy="x"
+    )
     assert d.winners[0].deadline == dt.date(2021, 5, 4)
     old = [w for w in store.winners("2021-03") if w.certificate == 1 and w.denomination == 50000 and not w.current]
     assert old and old[0].status == "unclaimed"
     assert [e.payload["to"] for e in store.audit() if e.action == "claim"] == ["contacted", "claimed"]
     assert all(f.ok for f in verify(store))
-
-
-
 
 
 def test_claim_window_boundaries_live_in_one_place():
@@ -47,9 +47,20 @@ def test_claim_window_boundaries_live_in_one_place():
     deadline = dt.date(2021, 4, 19)
 
     def view(status, today):
-        w = WinnerRecord(id=1, draw_id=1, month="2021-03", denomination=50000, certificate=1, ordinal=1,
-                         account="1", client_id="1", client_name="", status=status,
-                         status_changed_at=dt.datetime(2021, 4, 5, tzinfo=dt.UTC), deadline=deadline)
+        w = WinnerRecord(
+            id=1,
+            draw_id=1,
+            month="2021-03",
+            denomination=50000,
+            certificate=1,
+            ordinal=1,
+            account="1",
+            client_id="1",
+            client_name="",
+            status=status,
+            status_changed_at=dt.datetime(2021, 4, 5, tzinfo=dt.UTC),
+            deadline=deadline,
+        )
         return claim_view(w, today)
 
     on_the_day = view("drawn", deadline)

@@ -1,4 +1,5 @@
 """Two processes drawing the same month at the same moment: exactly one draw, one clean refusal."""
+
 from __future__ import annotations
 
 import os
@@ -30,15 +31,38 @@ def test_two_processes_draw_the_same_month_exactly_once(tmp_path):
     Store(db).close()  # migrate first so both racers start from the same schema
     go = tmp_path / "go"
     with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0, licence="production") as standin:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
-                   RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(ROOT),
+            RANDOM_ORG_URL=standin.url,
+            RANDOM_ORG_API_KEY=standin.api_key,
+            RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path),
+        )
         # warm imports happen before the barrier: the racers meet at the draw itself
-        args = ["draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
-                "--db", db]
+        args = [
+            "draw",
+            str(path),
+            "--month",
+            "2021-03",
+            "--method",
+            "random-org",
+            "--draw-date",
+            "2021-04-05",
+            "--db",
+            db,
+        ]
         prelude = "import engine.draw, engine.preview, engine.randomorg, engine.offline, engine.cli_draw\n"
-        procs = [subprocess.Popen([sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"), *args],
-                                  env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for i in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"), *args],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(2)
+        ]
         deadline = time.time() + 60
         while not all((tmp_path / f"ready{i}").exists() for i in range(2)) and time.time() < deadline:
             time.sleep(0.01)

@@ -1,4 +1,5 @@
 """engine.demo: deterministic, realistic, and its rows are what they claim to be."""
+
 from __future__ import annotations
 
 import collections
@@ -99,9 +100,21 @@ def test_headers_alternate_and_are_untidy():
 def test_expected_messy_cases_present(march):
     table, values = march
     cases = collections.Counter(r.case for r in table.rows)
-    for case in (demo.MISSING_VALUE, demo.BAD_CLIENT_ID, demo.NEGATIVE_FEE, demo.BAD_DATE, demo.BLANK,
-                 "client_type", "outside_period", "fee_below_minimum", "not_new_client", "disconnected",
-                 "merged_accounts", "duplicate_account", "duplicate_client"):
+    for case in (
+        demo.MISSING_VALUE,
+        demo.BAD_CLIENT_ID,
+        demo.NEGATIVE_FEE,
+        demo.BAD_DATE,
+        demo.BLANK,
+        "client_type",
+        "outside_period",
+        "fee_below_minimum",
+        "not_new_client",
+        "disconnected",
+        "merged_accounts",
+        "duplicate_account",
+        "duplicate_client",
+    ):
         assert cases[case] >= 1, case
     later = collections.Counter(r.case for r in demo.month_table("2021-06").rows)
     assert later["already_participated"] >= 1 and later[demo.OTHER_MONTH] >= 1
@@ -124,8 +137,10 @@ def test_rows_are_what_they_claim(march):
         if row.case == demo.BAD_CLIENT_ID:
             assert not is_valid(cid)
         elif row.case == demo.MISSING_VALUE:
-            assert any(v[f] is None for f in ("account", "client_id", "client_name", "client_type",
-                                              "connected_on", "monthly_fee"))
+            assert any(
+                v[f] is None
+                for f in ("account", "client_id", "client_name", "client_type", "connected_on", "monthly_fee")
+            )
         elif cid is not None:
             assert is_valid(cid), (i, cid)
             assert cid == row.client_id
@@ -161,8 +176,14 @@ def test_boundary_fees_and_number_formats(march):
     parsed = {fee_value(f) for f in fees if f is not None}
     for boundary in ("5998.99", "5999", "14999", "15000", "29999", "30000"):
         assert Decimal(boundary) in parsed, boundary
-    texts = [f for m in MONTHS[:3] for r in demo.month_table(m).rows if r.values
-             for f in [r.values[FIELD["monthly_fee"]]] if isinstance(f, str)]
+    texts = [
+        f
+        for m in MONTHS[:3]
+        for r in demo.month_table(m).rows
+        if r.values
+        for f in [r.values[FIELD["monthly_fee"]]]
+        if isinstance(f, str)
+    ]
     assert any("\u00a0" in f for f in texts) and any("," in f for f in texts) and any("." in f for f in texts)
     ids = [r.values[FIELD["client_id"]] for r in table.rows if r.values]
     assert any(isinstance(x, int) and len(str(x)) < 12 for x in ids)  # leading zeros lost
@@ -256,9 +277,23 @@ def test_too_few_rows_is_refused():
 
 def test_command_line(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "engine.demo", "--out", str(tmp_path), "--month", "2021-07", "--rows", "200",
-         "--format", "csv"],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], check=True,
+        [
+            sys.executable,
+            "-m",
+            "engine.demo",
+            "--out",
+            str(tmp_path),
+            "--month",
+            "2021-07",
+            "--rows",
+            "200",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
     )
     assert out.stdout.strip().endswith("participants-2021-07.csv")
     assert (tmp_path / "participants-2021-07.csv").exists()
@@ -277,5 +312,6 @@ def test_engine_agrees_with_the_demo(demo_files):
             if row.outcome == demo.BLANK:
                 continue
             expected = {"already_participated": demo.ELIGIBLE, demo.OTHER_MONTH: demo.ELIGIBLE}.get(
-                row.outcome, row.outcome)
+                row.outcome, row.outcome
+            )
             assert got.get(table.spreadsheet_row(i)) == expected, (month, i, row)

@@ -2,6 +2,7 @@
 
 Also holds the small helpers (participant CSVs with valid IINs) the other draw tests import.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,8 +51,9 @@ def valid_iin(rng: random.Random) -> str:
                 return body + digit
 
 
-def write_csv(path: Path, counts: dict[int, int], month: str = "2021-03", seed: int = 1,
-              shuffle_seed: int | None = None) -> Path:
+def write_csv(
+    path: Path, counts: dict[int, int], month: str = "2021-03", seed: int = 1, shuffle_seed: int | None = None
+) -> Path:
     """A participant file: counts[denomination] eligible IEs connected in `month`."""
     rng = random.Random(seed)
     rows = []
@@ -59,21 +61,51 @@ def write_csv(path: Path, counts: dict[int, int], month: str = "2021-03", seed: 
     for den, n in counts.items():
         for _ in range(n):
             i += 1
-            rows.append([f"{rng.randrange(10**8, 10**9)}", valid_iin(rng), f"Client {i}", "IE",
-                         f"{month}-{i % 28 + 1:02d}", FEES[den], "yes", f"+7 700 000 {i:04d}", "Almaty"])
+            rows.append(
+                [
+                    f"{rng.randrange(10**8, 10**9)}",
+                    valid_iin(rng),
+                    f"Client {i}",
+                    "IE",
+                    f"{month}-{i % 28 + 1:02d}",
+                    FEES[den],
+                    "yes",
+                    f"+7 700 000 {i:04d}",
+                    "Almaty",
+                ]
+            )
     if shuffle_seed is not None:
         random.Random(shuffle_seed).shuffle(rows)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["Account", "BIN/IIN", "Client name", "Client type", "Connection date", "Monthly fee",
-                    "New client", "Phone", "Region"])
+        w.writerow(
+            [
+                "Account",
+                "BIN/IIN",
+                "Client name",
+                "Client type",
+                "Connection date",
+                "Monthly fee",
+                "New client",
+                "Phone",
+                "Region",
+            ]
+        )
         w.writerows(rows)
     return path
 
 
 def participant(account: str, client_id: str, den: int = 50000, month: str = "2021-03") -> Participant:
-    return Participant(row=2, account=account, client_id=client_id, client_name=f"N {account}", client_type="IE",
-                       month=month, denomination=den, monthly_fee=7000.0)
+    return Participant(
+        row=2,
+        account=account,
+        client_id=client_id,
+        client_name=f"N {account}",
+        client_type="IE",
+        month=month,
+        denomination=den,
+        monthly_fee=7000.0,
+    )
 
 
 @pytest.fixture
@@ -110,8 +142,13 @@ def done_draws(store):
 def test_random_org_draw_winners_are_the_signed_numbers_in_order(tmp_path, store, standin, client):
     pv = march(tmp_path, store)
     events = []
-    record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client,
-                        on_step=lambda e, info: events.append(e))
+    record = draw_month(
+        store,
+        pv,
+        DrawOccasion("2021-03", DRAW_DATE, "random-org"),
+        client=client,
+        on_step=lambda e, info: events.append(e),
+    )
     assert [d.denomination for d in record.draws] == [50000, 70000, 100000]
     for d in record.draws:
         signed = SignedResult.from_response_text(d.signed_random)
@@ -172,8 +209,7 @@ def test_second_draw_of_a_month_is_refused_and_changes_nothing(tmp_path, store, 
 # generates: how many generateSignedIntegers requests the failed attempt and the month's three
 # tiers make in all. Only after a timeout did RANDOM.ORG draw numbers for the failed attempt: the
 # next attempt recovers them through the ticket and asks for none; the others drew nothing.
-@pytest.mark.parametrize("mode, generates", [("allowance", 4), ("timeout", 3), ("drop_before", 4),
-                                             ("server_error", 4)])
+@pytest.mark.parametrize("mode, generates", [("allowance", 4), ("timeout", 3), ("drop_before", 4), ("server_error", 4)])
 def test_failures_store_nothing_and_leave_the_month_drawable(tmp_path, store, standin, client, mode, generates):
     pv = march(tmp_path, store)
     d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 50000, client=client)
@@ -201,7 +237,7 @@ def test_answer_lost_in_transit_is_recovered_through_the_ticket(tmp_path, store,
     with pytest.raises(DrawFailed):
         execute_tier(store, d.id, client=client)
     assert store.winners() == []
-    (serial, signed_text), = standin.results.items()
+    ((serial, signed_text),) = standin.results.items()
     standin.mode = "ok"
     record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     d = record.tier_draw(50000)
@@ -238,15 +274,21 @@ def test_process_killed_after_the_answer_recovers_the_same_result(tmp_path, stan
     pem = tmp_path / "standin.pem"
     pem.write_bytes(standin.public_key_pem)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, standin.url, standin.api_key, str(pem), db, str(path)],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASH_SCRIPT, standin.url, standin.api_key, str(pem), db, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert proc.returncode == 86, proc.stderr
     assert standin.requests.count("generateSignedIntegers") == 1
     store = Store(db)
     assert store.winners() == [] and done_draws(store) == []  # died before anything was stored
     pending = store.pending_draw("2021-03", 50000)  # what is kept: the ticket the answer was drawn with
     assert pending is not None and standin.tickets[pending.ticket_id]["serialNumber"] is not None
-    (serial, _), = standin.results.items()
+    ((serial, _),) = standin.results.items()
     pv = preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history())
     record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert record.tier_draw(50000).serial_number == serial
@@ -285,25 +327,34 @@ def test_redraw_excludes_earlier_winners_and_carries_over_on_an_empty_pool(tmp_p
     record = draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     first = record.tier_draw(100000).winners
     with pytest.raises(DrawRefused, match="not forfeited"):
-        redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1, reason="forfeited",
-               client=client)
+        redraw(
+            store,
+            DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"),
+            100000,
+            1,
+            reason="forfeited",
+            client=client,
+        )
     with pytest.raises(ClaimRefused, match="note"):
         set_claim(store, "2021-03", 100000, 1, "forfeited", today=dt.date(2021, 4, 7))
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID document", today=dt.date(2021, 4, 7))
-    d = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1, reason="forfeited",
-               client=client)
+    d = redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1, reason="forfeited", client=client
+    )
     assert d.pool.size == 1 and d.pool.text.startswith("1,")
     (w,) = d.winners
     assert w.certificate == 1 and w.account not in {x.account for x in first}
     # the remaining pool is empty now: the next re-draw carries the certificate over
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="refused to sign the act", today=dt.date(2021, 4, 9))
-    empty = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "random-org"), 100000, 1, reason="forfeited",
-                   client=client)
+    empty = redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "random-org"), 100000, 1, reason="forfeited", client=client
+    )
     assert (empty.method, empty.drawn, empty.carry_out, empty.pool.size) == ("none", 0, 1, 0)
     assert store.history().drawn[("2021-03", 100000)] == 1
     with pytest.raises(DrawRefused, match="carried over"):
-        redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 11), "offline"), 100000, 1, reason="forfeited",
-               entropy="1")
+        redraw(
+            store, DrawOccasion("2021-03", dt.date(2021, 4, 11), "offline"), 100000, 1, reason="forfeited", entropy="1"
+        )
     month = store.month_record("2021-03")
     assert len(month.redraws) == 2 and len(month.current_winners) == 25
     assert all(f.ok for f in verify(store, public_key_pem=client.public_key_pem))
@@ -328,8 +379,12 @@ def test_rehearsals_are_marked_repeatable_and_never_count(tmp_path, store, clien
 
 
 def test_a_preview_built_for_another_draw_date_is_refused(tmp_path, store):
-    stale = preview(write_csv(tmp_path / "march.csv", {50000: 5}), month="2021-03",
-                    draw_date=DRAW_DATE - dt.timedelta(days=3), history=store.history())
+    stale = preview(
+        write_csv(tmp_path / "march.csv", {50000: 5}),
+        month="2021-03",
+        draw_date=DRAW_DATE - dt.timedelta(days=3),
+        history=store.history(),
+    )
     with pytest.raises(DrawRefused, match="built for the draw date"):
         prepare_tier(store, stale, DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     assert store.all_draws() == []
@@ -339,8 +394,12 @@ def test_a_preview_without_stored_history_is_refused(tmp_path, store):
     # March is drawn; April's file repeats March's clients. Without the database's
     # history they look eligible again, which RULES.md reason 9 forbids.
     path = write_csv(tmp_path / "march.csv", {50000: 5})
-    draw_month(store, preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history()),
-               DrawOccasion("2021-03", DRAW_DATE, "offline"), entropy="1 2 3")
+    draw_month(
+        store,
+        preview(path, month="2021-03", draw_date=DRAW_DATE, history=store.history()),
+        DrawOccasion("2021-03", DRAW_DATE, "offline"),
+        entropy="1 2 3",
+    )
     april = write_csv(tmp_path / "april.csv", {50000: 5}, month="2021-04")  # same seed: same clients
     april_date = DRAW_DATE + dt.timedelta(days=30)
     blind = preview(april, month="2021-04", draw_date=april_date)
@@ -358,9 +417,18 @@ def test_a_signed_result_answers_its_request_in_every_part():
     """`answer_mismatches` names each part of a signed result that differs from what the draw asked:
     the one check the draw, `abandon` and `verify` all use."""
     request = SignedRequest.of("2021-03", 50000, "a" * 64, 20, 3, "ticket-1", certificate=None)
-    answer = {"method": "generateSignedIntegers", "n": 3, "min": 1, "max": 20, "replacement": False, "base": 10,
-              "data": [20, 1, 7], "userData": {"month": "2021-03", "denomination": 50000, "pool_sha256": "a" * 64},
-              "ticketData": {"ticketId": "ticket-1"}, "serialNumber": 5}
+    answer = {
+        "method": "generateSignedIntegers",
+        "n": 3,
+        "min": 1,
+        "max": 20,
+        "replacement": False,
+        "base": 10,
+        "data": [20, 1, 7],
+        "userData": {"month": "2021-03", "denomination": 50000, "pool_sha256": "a" * 64},
+        "ticketData": {"ticketId": "ticket-1"},
+        "serialNumber": 5,
+    }
 
     def mismatches(**changes):
         return answer_mismatches(SignedResult.from_parts(json.dumps({**answer, **changes}), "sig"), request)
@@ -377,5 +445,6 @@ def test_a_signed_result_answers_its_request_in_every_part():
     redraw_request = SignedRequest.of("2021-03", 50000, "a" * 64, 20, 3, "ticket-1", certificate=4)
     assert redraw_request.user_data["certificate"] == 4
     no_ticket = SignedRequest.of("2021-03", 50000, "a" * 64, 20, 3, None)
-    assert answer_mismatches(SignedResult.from_parts(json.dumps({**answer, "ticketData": None}), "sig"),
-                             no_ticket) == ["ticket"]  # a draw always asks on its ticket
+    assert answer_mismatches(SignedResult.from_parts(json.dumps({**answer, "ticketData": None}), "sig"), no_ticket) == [
+        "ticket"
+    ]  # a draw always asks on its ticket

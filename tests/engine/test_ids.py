@@ -1,4 +1,5 @@
 """engine.ids: the IIN/BIN check digit, against real identifiers, one digit at a time and a column at once."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,10 +12,20 @@ from engine.ids import check_digit, is_valid, valid_digits
 # Published BINs of Kazakh companies (Halyk Bank, Kaspi Bank, Kazakhtelecom and others) and IINs from
 # public examples.
 KNOWN_VALID = (
-    "940140000385", "971240001315", "940740000911", "171140900016", "981240000488", "100240019642",
-    "990140004654", "791028302728",
+    "940140000385",
+    "971240001315",
+    "940740000911",
+    "171140900016",
+    "981240000488",
+    "100240019642",
+    "990140004654",
+    "791028302728",
     # first weighted sum = 10 (mod 11): the check digit comes from the weights 3..11, 1, 2
-    "011140001654", "011140001666", "960240007379", "020440002422", "061211600012",
+    "011140001654",
+    "011140001666",
+    "960240007379",
+    "020440002422",
+    "061211600012",
 )
 
 
@@ -45,8 +56,9 @@ def test_eleven_digits_without_a_check_digit():
     assert not valid_digits(digit_rows([body + d for d in "0123456789"])).any()
 
 
-@pytest.mark.parametrize("value", ["", "94014000038", "9401400003850", "94014000038x", "９４０１４００００３８５",
-                                   " 940140000385"])
+@pytest.mark.parametrize(
+    "value", ["", "94014000038", "9401400003850", "94014000038x", "９４０１４００００３８５", " 940140000385"]
+)
 def test_not_twelve_ascii_digits(value):
     assert not is_valid(value)
 

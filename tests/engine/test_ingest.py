@@ -1,4 +1,5 @@
 """Ingest: every input format, header language, value form and bad file of RULES.md / issue 2."""
+
 import datetime as dt
 import hashlib
 import io
@@ -28,8 +29,12 @@ def test_headers_in_three_languages_xlsx(tmp_path, lang):
 
 @pytest.mark.parametrize("encoding, delimiter", [("utf-8", ","), ("utf-8-sig", ";"), ("cp1251", ";"), ("cp1251", ",")])
 def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
-    path = write_csv(tmp_path / "m.csv", [RU(client_name="ТОО «Степной ветер»", client_type="ТОО")],
-                     encoding=encoding, delimiter=delimiter)
+    path = write_csv(
+        tmp_path / "m.csv",
+        [RU(client_name="ТОО «Степной ветер»", client_type="ТОО")],
+        encoding=encoding,
+        delimiter=delimiter,
+    )
     f = frame_of(path)
     assert f.loc[0, "client_name"] == "ТОО «Степной ветер»"
     assert f.loc[0, "client_type"] == "LLP"
@@ -51,7 +56,9 @@ def test_headers_matched_case_and_space_insensitively(tmp_path):
 def test_identifiers_keep_leading_zeros_when_stored_as_numbers(tmp_path):
     ident = valid_id(7)  # starts with "0"
     assert ident.startswith("0")
-    path = write_xlsx(tmp_path / "m.xlsx", [Row(account=7315, client_id=int(ident)), Row(account="0007316", client_id=ident)])
+    path = write_xlsx(
+        tmp_path / "m.xlsx", [Row(account=7315, client_id=int(ident)), Row(account="0007316", client_id=ident)]
+    )
     f = frame_of(path)
     assert list(f["account"]) == ["7315", "0007316"]  # a number never gets ".0"
     assert list(f["client_id"]) == [ident, ident]
@@ -65,8 +72,13 @@ def test_account_trimmed(tmp_path):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(dt.date(2021, 3, 5), dt.date(2021, 3, 5)), ("2021-03-05", dt.date(2021, 3, 5)),
-     ("05.03.2021", dt.date(2021, 3, 5)), (44260, dt.date(2021, 3, 5)), (dt.datetime(2021, 3, 5, 14, 30), dt.date(2021, 3, 5))],
+    [
+        (dt.date(2021, 3, 5), dt.date(2021, 3, 5)),
+        ("2021-03-05", dt.date(2021, 3, 5)),
+        ("05.03.2021", dt.date(2021, 3, 5)),
+        (44260, dt.date(2021, 3, 5)),
+        (dt.datetime(2021, 3, 5, 14, 30), dt.date(2021, 3, 5)),
+    ],
 )
 def test_date_forms(tmp_path, value, expected):
     f = frame_of(write_xlsx(tmp_path / "m.xlsx", [Row(connected_on=value)]))
@@ -75,16 +87,40 @@ def test_date_forms(tmp_path, value, expected):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(6500, 6500.0), ("6 500", 6500.0), ("6\u00a0500", 6500.0), ("6 500,00", 6500.0), ("6500.00", 6500.0),
-     ("5998,99", 5998.99), ("15 000 тг", 15000.0), ("6,500.50", 6500.5)],
+    [
+        (6500, 6500.0),
+        ("6 500", 6500.0),
+        ("6\u00a0500", 6500.0),
+        ("6 500,00", 6500.0),
+        ("6500.00", 6500.0),
+        ("5998,99", 5998.99),
+        ("15 000 тг", 15000.0),
+        ("6,500.50", 6500.5),
+    ],
 )
 def test_fee_forms(tmp_path, value, expected):
     f = frame_of(write_xlsx(tmp_path / "m.xlsx", [Row(monthly_fee=value)]))
     assert f.loc[0, "monthly_fee"] == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("word, expected", [("yes", True), ("да", True), ("иә", True), ("TRUE", True), ("1", True), ("+", True),
-                                            ("no", False), ("нет", False), ("жоқ", False), ("false", False), ("0", False), ("-", False), (None, False)])
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("yes", True),
+        ("да", True),
+        ("иә", True),
+        ("TRUE", True),
+        ("1", True),
+        ("+", True),
+        ("no", False),
+        ("нет", False),
+        ("жоқ", False),
+        ("false", False),
+        ("0", False),
+        ("-", False),
+        (None, False),
+    ],
+)
 def test_booleans(tmp_path, word, expected):
     f = frame_of(write_xlsx(tmp_path / "m.xlsx", [Row(merged_accounts=word)]))
     assert bool(f.loc[0, "merged_accounts"]) is expected
@@ -92,12 +128,19 @@ def test_booleans(tmp_path, word, expected):
 
 @pytest.mark.parametrize(
     "change, field, fragment",
-    [({"monthly_fee": None}, "monthly_fee", "missing"), ({"monthly_fee": "abc"}, "monthly_fee", "not a number"),
-     ({"monthly_fee": -1}, "monthly_fee", "negative"), ({"connected_on": "31.02.2021"}, "connected_on", "not a date"),
-     ({"connected_on": None}, "connected_on", "missing"), ({"client_id": "12345"}, "client_id", "IIN/BIN"),
-     ({"client_id": None}, "client_id", "missing"), ({"account": None}, "account", "missing"),
-     ({"client_name": " "}, "client_name", "missing"), ({"client_type": None}, "client_type", "missing"),
-     ({"new_client": "maybe"}, "new_client", "yes/no")],
+    [
+        ({"monthly_fee": None}, "monthly_fee", "missing"),
+        ({"monthly_fee": "abc"}, "monthly_fee", "not a number"),
+        ({"monthly_fee": -1}, "monthly_fee", "negative"),
+        ({"connected_on": "31.02.2021"}, "connected_on", "not a date"),
+        ({"connected_on": None}, "connected_on", "missing"),
+        ({"client_id": "12345"}, "client_id", "IIN/BIN"),
+        ({"client_id": None}, "client_id", "missing"),
+        ({"account": None}, "account", "missing"),
+        ({"client_name": " "}, "client_name", "missing"),
+        ({"client_type": None}, "client_type", "missing"),
+        ({"new_client": "maybe"}, "new_client", "yes/no"),
+    ],
 )
 def test_row_errors_name_row_field_and_column(tmp_path, change, field, fragment):
     path = write_xlsx(tmp_path / "m.xlsx", [Row(), Row(**{"account": "100000002", **change})], lang="ru")
@@ -172,6 +215,7 @@ def test_merged_header_cells(tmp_path):
 
 
 # ------------------------------------------------------------ whole-file errors
+
 
 def test_empty_file(tmp_path):
     (tmp_path / "e.csv").write_bytes(b"")

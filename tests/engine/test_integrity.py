@@ -5,6 +5,7 @@ The database is edited with plain SQL, as someone with access to the file would;
 attacker also rewrites the audit record, the chain is recomputed so that it is itself consistent
 (the attacker knows the hashing), and the other checks must still see the change.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,14 +68,18 @@ def store(db_path):
 
 
 def month_preview(tmp_path, store, month="2021-03", counts=None, draw_date=DRAW_DATE, seed=1):
-    path = write_csv(tmp_path / f"{month}.csv", counts or {50000: 20, 70000: 10, 100000: 3}, month=month,
-                     seed=seed)
+    path = write_csv(tmp_path / f"{month}.csv", counts or {50000: 20, 70000: 10, 100000: 3}, month=month, seed=seed)
     return preview(path, month=month, draw_date=draw_date, history=store.history())
 
 
 def offline_march(tmp_path, store, **kw):
-    return draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline", place="Astana"),
-                      entropy="3 1 4 1 5", **kw)
+    return draw_month(
+        store,
+        month_preview(tmp_path, store),
+        DrawOccasion("2021-03", DRAW_DATE, "offline", place="Astana"),
+        entropy="3 1 4 1 5",
+        **kw,
+    )
 
 
 def sql(db_path, *statements: str, params: tuple = ()) -> None:
@@ -105,8 +110,10 @@ def rewrite_audit(db_path, change) -> None:
             p = change(action, p) or p
             when = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
             digest = audit_sha256(prev, seq, when, action, actor, p)
-            con.execute("UPDATE audit SET payload = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
-                        (canonical_json(p), prev, digest, seq))
+            con.execute(
+                "UPDATE audit SET payload = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
+                (canonical_json(p), prev, digest, seq),
+            )
             prev = digest
         con.commit()
     finally:
@@ -123,8 +130,15 @@ def all_ok(findings) -> bool:
 
 def cli(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
     full = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "engine", *args], env=full, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        env=full,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin,
+    )
 
 
 # --------------------------------------------------------------------------- rule 7: verify looks both ways
@@ -141,8 +155,12 @@ def test_an_honest_month_verifies(tmp_path, store):
 
 def test_deleting_a_whole_draw_is_caught_and_the_tier_is_not_drawn_again(tmp_path, store, db_path):
     offline_march(tmp_path, store)
-    sql(db_path, "DELETE FROM winners WHERE draw_id = 1", "DELETE FROM draws WHERE id = 1",
-        "DELETE FROM pools WHERE id = 1")
+    sql(
+        db_path,
+        "DELETE FROM winners WHERE draw_id = 1",
+        "DELETE FROM draws WHERE id = 1",
+        "DELETE FROM pools WHERE id = 1",
+    )
     bad = failed(verify(store), "draw_missing")
     assert bad and "#1 2021-03 50000" in bad[0].name and "deleted" in bad[0].detail
     with pytest.raises(DrawRefused) as err:
@@ -155,13 +173,27 @@ def test_a_second_completed_draw_of_a_tier_is_caught(tmp_path, store, db_path):
     offline_march(tmp_path, store)
     sql(db_path, "DELETE FROM winners WHERE draw_id = 3", "DELETE FROM draws WHERE id = 3")
     pool_text = "1,1,950101300012,100000\n"
-    d, _ = store.claim_draw(month="2021-03", denomination=100000, kind="draw", method="offline", rehearsal=False,
-                            run=0, quota=2, carried_in=0, to_draw=2, draw_date=DRAW_DATE, place="",
-                            pool_text=pool_text, pool_sha256=__import__("hashlib").sha256(pool_text.encode()).hexdigest(),
-                            pool_size=1, pool_details="[]")
+    d, _ = store.claim_draw(
+        month="2021-03",
+        denomination=100000,
+        kind="draw",
+        method="offline",
+        rehearsal=False,
+        run=0,
+        quota=2,
+        carried_in=0,
+        to_draw=2,
+        draw_date=DRAW_DATE,
+        place="",
+        pool_text=pool_text,
+        pool_sha256=__import__("hashlib").sha256(pool_text.encode()).hexdigest(),
+        pool_size=1,
+        pool_details="[]",
+    )
     store.record_entropy(d.id, "chosen")
-    store.finish_draw(d.id, [WinnerInput(1, 1, "1", "950101300012")], deadline=DRAW_DATE, method="offline",
-                      entropy="chosen")
+    store.finish_draw(
+        d.id, [WinnerInput(1, 1, "1", "950101300012")], deadline=DRAW_DATE, method="offline", entropy="chosen"
+    )
     twice = failed(verify(store), "drawn_twice")
     assert twice and "2021-03 100000" in twice[0].name and "#3" in twice[0].detail
 
@@ -170,8 +202,12 @@ def test_a_second_completed_draw_of_a_tier_is_caught(tmp_path, store, db_path):
 def test_relabelling_an_official_draw_is_caught(tmp_path, store, db_path, change):
     offline_march(tmp_path, store)
     if change == "official_to_rehearsal":
-        sql(db_path, "UPDATE draws SET rehearsal = 1, slot = 'rehearsal-1' WHERE id = 2",
-            "UPDATE winners SET rehearsal = 1 WHERE draw_id = 2", "UPDATE pools SET rehearsal = 1 WHERE id = 2")
+        sql(
+            db_path,
+            "UPDATE draws SET rehearsal = 1, slot = 'rehearsal-1' WHERE id = 2",
+            "UPDATE winners SET rehearsal = 1 WHERE draw_id = 2",
+            "UPDATE pools SET rehearsal = 1 WHERE id = 2",
+        )
         expected = "official → rehearsal"
     else:
         sql(db_path, "UPDATE draws SET status = 'failed', slot = 'failed-2' WHERE id = 2")
@@ -183,10 +219,17 @@ def test_relabelling_an_official_draw_is_caught(tmp_path, store, db_path, change
 
 
 def test_relabelling_a_rehearsal_as_official_is_caught(tmp_path, store, db_path):
-    draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "offline", rehearsal=True),
-               entropy="1")
-    sql(db_path, "UPDATE draws SET rehearsal = 0, slot = 'official' WHERE id = 1",
-        "UPDATE winners SET rehearsal = 0 WHERE draw_id = 1")
+    draw_month(
+        store,
+        month_preview(tmp_path, store),
+        DrawOccasion("2021-03", DRAW_DATE, "offline", rehearsal=True),
+        entropy="1",
+    )
+    sql(
+        db_path,
+        "UPDATE draws SET rehearsal = 0, slot = 'official' WHERE id = 1",
+        "UPDATE winners SET rehearsal = 0 WHERE draw_id = 1",
+    )
     bad = failed(verify(store), "relabelled")
     assert bad and "rehearsal → official" in bad[0].detail
 
@@ -203,25 +246,37 @@ def test_relabelling_a_failed_draw_as_done_is_caught(tmp_path, store, db_path, s
 
 
 def test_a_second_signed_result_substituted_is_caught_by_its_ticket(tmp_path, store, db_path, standin, client):
-    record = draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org"),
-                        client=client)
+    record = draw_month(
+        store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client
+    )
     assert all_ok(verify(store, public_key_pem=standin.public_key_pem))
     d = record.tier_draw(100000)
     # Another genuine signed result with the very same userData, drawn later without the ticket.
-    other = client.generate_signed_integers(2, 1, d.pool.size, user_data={
-        "month": "2021-03", "denomination": 100000, "pool_sha256": d.pool.sha256})
+    other = client.generate_signed_integers(
+        2, 1, d.pool.size, user_data={"month": "2021-03", "denomination": 100000, "pool_sha256": d.pool.sha256}
+    )
     lines = d.pool.text.splitlines()
     new_winners = [[i + 1, o, lines[o - 1].split(",")[1], lines[o - 1].split(",")[2]] for i, o in enumerate(other.data)]
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE draws SET signed_random = ?, serial_number = ? WHERE id = ?",
-                (other.response_text, other.serial_number, d.id))
+    con.execute(
+        "UPDATE draws SET signed_random = ?, serial_number = ? WHERE id = ?",
+        (other.response_text, other.serial_number, d.id),
+    )
     for cert, ordinal, account, client_id in new_winners:
-        con.execute("UPDATE winners SET ordinal = ?, account = ?, client_id = ? WHERE draw_id = ? AND certificate = ?",
-                    (ordinal, account, client_id, d.id, cert))
+        con.execute(
+            "UPDATE winners SET ordinal = ?, account = ?, client_id = ? WHERE draw_id = ? AND certificate = ?",
+            (ordinal, account, client_id, d.id, cert),
+        )
     con.commit()
     con.close()
-    rewrite_audit(db_path, lambda action, p: {**p, "winners": new_winners, "serial_number": other.serial_number}
-                  if action == "draw_done" and p.get("draw_id") == d.id else None)
+    rewrite_audit(
+        db_path,
+        lambda action, p: (
+            {**p, "winners": new_winners, "serial_number": other.serial_number}
+            if action == "draw_done" and p.get("draw_id") == d.id
+            else None
+        ),
+    )
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert [f for f in findings if f.code == "audit_chain"][0].ok  # the chain itself was made consistent
     ticket = failed(findings, "ticket")
@@ -250,8 +305,7 @@ PRINTED_FIELD_EDITS = {
 
 @pytest.mark.parametrize("field", sorted(PRINTED_FIELD_EDITS))
 def test_editing_a_printed_field_is_caught(tmp_path, store, db_path, field):
-    offline_march(tmp_path, store, commission=[CommissionMember("chair", "A. Chair", "Director")],
-                  protocol_number="3")
+    offline_march(tmp_path, store, commission=[CommissionMember("chair", "A. Chair", "Director")], protocol_number="3")
     set_claim(store, "2021-03", 50000, 2, "contacted", note="called", today=DRAW_DATE)
     set_claim(store, "2021-03", 50000, 2, "claimed", certificate_serial="CM-123", today=DRAW_DATE)
     assert all_ok(verify(store))
@@ -288,14 +342,20 @@ MEMBER_CHUNK_EDITS = {
     "client id of a member": set_member(2, 1, client_id="870412450038"),
     "two members swapped": lambda db: edit_chunk(db, 1, 2, lambda rows, i: rows.insert(i + 1, rows.pop(i))),
     "a member deleted": lambda db: edit_chunk(db, 1, 20, lambda rows, i: rows.pop(i)),
-    "a member added": lambda db: edit_chunk(db, 3, 1, lambda rows, i: rows.append(dict(
-        account="999", client_id="870412450038", client_name="X", phone="", region=""))),
+    "a member added": lambda db: edit_chunk(
+        db,
+        3,
+        1,
+        lambda rows, i: rows.append(
+            dict(account="999", client_id="870412450038", client_name="X", phone="", region="")
+        ),
+    ),
     "a chunk renumbered": "UPDATE pool_member_chunks SET first_ordinal = 2 WHERE pool_id = 3",
     "a chunk deleted": "DELETE FROM pool_member_chunks WHERE pool_id = 2",
     "a chunk's bytes cut short": "UPDATE pool_member_chunks SET data = substr(data, 1, 200) WHERE pool_id = 1",
     "a chunk's bytes replaced by text": "UPDATE pool_member_chunks SET data = 'not arrow' WHERE pool_id = 2",
     "a chunk of another pool": "UPDATE pool_member_chunks SET data = (SELECT data FROM pool_member_chunks "
-                               "WHERE pool_id = 2) WHERE pool_id = 3",
+    "WHERE pool_id = 2) WHERE pool_id = 3",
 }
 
 
@@ -310,12 +370,13 @@ def test_editing_the_member_chunks_of_a_drawn_pool_is_caught(tmp_path, store, db
 
 PARTICIPATION_EDITS = {
     # a client of March would take part again in April (RULES.md reason 9)
-    "deleted": ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)",
-                "missing"),
+    "deleted": ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)", "missing"),
     # a client kept out of every later month though never in a pool
     "added": ("INSERT INTO participations VALUES ('870412450038', '2021-03', 1)", "in no official pool"),
-    "moved": ("UPDATE participations SET month = '2021-04' WHERE client_id = (SELECT max(client_id) "
-              "FROM participations)", "another month"),
+    "moved": (
+        "UPDATE participations SET month = '2021-04' WHERE client_id = (SELECT max(client_id) FROM participations)",
+        "another month",
+    ),
 }
 
 
@@ -352,16 +413,31 @@ def test_months_out_of_order_are_refused_and_nothing_is_stored(tmp_path, store):
     draw_month(store, april, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline", rehearsal=True), entropy="1")
     # in order, the quotas come out as Table 2 says
     offline_march(tmp_path, store)
-    record = draw_month(store, month_preview(tmp_path, store, month="2021-04", draw_date=dt.date(2021, 5, 5)),
-                        DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"), entropy="1")
+    record = draw_month(
+        store,
+        month_preview(tmp_path, store, month="2021-04", draw_date=dt.date(2021, 5, 5)),
+        DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"),
+        entropy="1",
+    )
     assert [(d.denomination, d.to_draw) for d in record.draws] == [(50000, 15), (70000, 8), (100000, 2)]
 
 
 def test_cli_draw_refuses_months_out_of_order_naming_the_first(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     april = write_csv(tmp_path / "april.csv", {50000: 3, 70000: 1, 100000: 1}, month="2021-04")
-    p = cli("draw", str(april), "--month", "2021-04", "--method", "offline", "--draw-date", "2021-05-05",
-            "--db", db, stdin="1 2 3\n")
+    p = cli(
+        "draw",
+        str(april),
+        "--month",
+        "2021-04",
+        "--method",
+        "offline",
+        "--draw-date",
+        "2021-05-05",
+        "--db",
+        db,
+        stdin="1 2 3\n",
+    )
     assert p.returncode == 1 and "2021-03" in p.stderr and p.stdout == ""
     s = Store(db)
     try:
@@ -402,11 +478,18 @@ def test_one_entropy_text_serves_one_draw_of_a_tier(tmp_path, store):
     offline_march(tmp_path, store)
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID", today=DRAW_DATE)
     with pytest.raises(DrawRefused) as err:
-        redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited",
-               entropy="3 1 4 1 5")
+        redraw(
+            store,
+            DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"),
+            100000,
+            1,
+            reason="forfeited",
+            entropy="3 1 4 1 5",
+        )
     assert err.value.code == "entropy_reused"
-    d = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited",
-               entropy="6 6 1")
+    d = redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited", entropy="6 6 1"
+    )
     assert d.drawn == 1 and all_ok(verify(store))
 
 
@@ -429,8 +512,13 @@ def test_bad_signature_blocks_until_abandoned_then_a_fresh_draw(tmp_path, store,
         assert refused.value.code == "ticket_blocked"
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert all_ok(findings) and any(f.code == "blocked" for f in findings)
-    abandoned = abandon_ticket(store, "2021-03", 50000, reason="signature did not verify; network checked",
-                               public_key_pem=standin.public_key_pem)
+    abandoned = abandon_ticket(
+        store,
+        "2021-03",
+        50000,
+        reason="signature did not verify; network checked",
+        public_key_pem=standin.public_key_pem,
+    )
     assert abandoned.status == "abandoned" and abandoned.signed_random  # the response is kept as evidence
     entry = [e for e in store.audit() if e.action == "ticket_abandoned"][-1]
     assert entry.payload["ticket_id"] == d.ticket_id and entry.payload["reason"].startswith("signature")
@@ -448,8 +536,13 @@ def test_abandon_is_refused_for_a_result_that_verifies(tmp_path, store, db_path,
     """An insider marks a genuine result as unverifiable to get a second chance."""
     pv = month_preview(tmp_path, store)
     d = prepare_tier(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), 100000, client=client)
-    good = client.generate_signed_integers(2, 1, d.pool.size, ticket_id=d.ticket_id, user_data={
-        "month": "2021-03", "denomination": 100000, "pool_sha256": d.pool.sha256})
+    good = client.generate_signed_integers(
+        2,
+        1,
+        d.pool.size,
+        ticket_id=d.ticket_id,
+        user_data={"month": "2021-03", "denomination": 100000, "pool_sha256": d.pool.sha256},
+    )
     store.acquire_lease(d.id)
     store.block_draw(d.id, "bad_signature", "claimed not to verify", good.response_text)
     with pytest.raises(DrawRefused) as err:
@@ -460,8 +553,18 @@ def test_abandon_is_refused_for_a_result_that_verifies(tmp_path, store, db_path,
     # through the command line: exit 1 and nothing changes
     env = {"RANDOM_ORG_PUBLIC_KEY": str(tmp_path / "standin.pem")}
     (tmp_path / "standin.pem").write_bytes(standin.public_key_pem)
-    p = cli("abandon", "--month", "2021-03", "--denomination", "100000", "--reason", "x", "--db",
-            f"sqlite:///{db_path}", env=env)
+    p = cli(
+        "abandon",
+        "--month",
+        "2021-03",
+        "--denomination",
+        "100000",
+        "--reason",
+        "x",
+        "--db",
+        f"sqlite:///{db_path}",
+        env=env,
+    )
     assert p.returncode == 1 and "never abandoned" in p.stderr
     assert [e.action for e in store.audit()].count("ticket_abandoned") == 0
     # and an abandonment forced in the database is caught
@@ -478,24 +581,71 @@ def test_cli_abandon_without_a_blocked_ticket_exits_1(tmp_path):
 def test_cli_abandon_then_draw_afresh(tmp_path, standin):
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     (tmp_path / "standin.pem").write_bytes(standin.public_key_pem)
-    env = {"RANDOM_ORG_URL": standin.url, "RANDOM_ORG_API_KEY": standin.api_key,
-           "RANDOM_ORG_PUBLIC_KEY": str(tmp_path / "standin.pem")}
+    env = {
+        "RANDOM_ORG_URL": standin.url,
+        "RANDOM_ORG_API_KEY": standin.api_key,
+        "RANDOM_ORG_PUBLIC_KEY": str(tmp_path / "standin.pem"),
+    }
     path = write_csv(tmp_path / "m.csv", {50000: 20, 70000: 10, 100000: 3})
     standin.mode = "bad_signature"
-    first = cli("draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
-                "--db", db, env=env)
+    first = cli(
+        "draw",
+        str(path),
+        "--month",
+        "2021-03",
+        "--method",
+        "random-org",
+        "--draw-date",
+        "2021-04-05",
+        "--db",
+        db,
+        env=env,
+    )
     assert first.returncode == 1 and "abandon" in first.stderr
     standin.mode = "ok"
-    again = cli("draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
-                "--db", db, env=env)
+    again = cli(
+        "draw",
+        str(path),
+        "--month",
+        "2021-03",
+        "--method",
+        "random-org",
+        "--draw-date",
+        "2021-04-05",
+        "--db",
+        db,
+        env=env,
+    )
     assert again.returncode == 1 and "must abandon" in again.stderr
-    p = cli("abandon", "--month", "2021-03", "--denomination", "50000", "--reason", "bad signature", "--db", db,
-            "--json", env=env)
+    p = cli(
+        "abandon",
+        "--month",
+        "2021-03",
+        "--denomination",
+        "50000",
+        "--reason",
+        "bad signature",
+        "--db",
+        db,
+        "--json",
+        env=env,
+    )
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["status"] == "abandoned" and out["reason"] == "bad signature" and out["ticket_id"]
-    done = cli("draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
-               "--db", db, env=env)
+    done = cli(
+        "draw",
+        str(path),
+        "--month",
+        "2021-03",
+        "--method",
+        "random-org",
+        "--draw-date",
+        "2021-04-05",
+        "--db",
+        db,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     v = cli("verify", "--db", db, env=env)
     assert v.returncode == 0, v.stdout + v.stderr
@@ -503,14 +653,16 @@ def test_cli_abandon_then_draw_afresh(tmp_path, standin):
 
 
 def test_a_developer_licence_result_is_refused_for_an_official_draw(tmp_path, store, standin, client):
-    standin.licence = dict(standin.licence, type="developer",
-                           text="Random values licensed strictly for development and testing only")
+    standin.licence = dict(
+        standin.licence, type="developer", text="Random values licensed strictly for development and testing only"
+    )
     pv = month_preview(tmp_path, store)
     with pytest.raises(DrawFailed) as err:
         draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert err.value.kind == "development_licence" and store.winners() == []
-    abandon_ticket(store, "2021-03", 50000, reason="a developer key was configured",
-                   public_key_pem=standin.public_key_pem)
+    abandon_ticket(
+        store, "2021-03", 50000, reason="a developer key was configured", public_key_pem=standin.public_key_pem
+    )
     standin.licence = PRODUCTION_LICENSE
     draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     assert all_ok(verify(store, public_key_pem=standin.public_key_pem))
@@ -522,8 +674,12 @@ def test_a_developer_licence_result_is_refused_for_an_official_draw(tmp_path, st
 
 def test_a_developer_licence_result_stored_as_official_is_caught(tmp_path, store, db_path, standin, client):
     standin.licence = dict(PRODUCTION_LICENSE, type="developer", text="development and testing only")
-    draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org", rehearsal=True),
-               client=client)
+    draw_month(
+        store,
+        month_preview(tmp_path, store),
+        DrawOccasion("2021-03", DRAW_DATE, "random-org", rehearsal=True),
+        client=client,
+    )
     sql(db_path, "UPDATE draws SET rehearsal = 0, slot = 'official' WHERE id = 1")
     findings = verify(store, public_key_pem=standin.public_key_pem)
     assert failed(findings, "development_licence") and failed(findings, "relabelled")
@@ -537,8 +693,9 @@ def test_awaiting_redraw_lists_lapsed_and_forfeited_certificates(tmp_path, store
     set_claim(store, "2021-03", 100000, 2, "forfeited", note="refused to sign the act", today=DRAW_DATE)
     waiting = awaiting_redraw(store, "2021-03", today=dt.date(2021, 4, 20))  # the deadline passed for the rest
     assert {(c.winner.denomination, c.winner.certificate) for c in waiting} >= {(100000, 2), (50000, 1)}
-    assert next(c for c in waiting if c.winner.certificate == 2 and c.winner.denomination == 100000).reason == \
-        "forfeited"
+    assert (
+        next(c for c in waiting if c.winner.certificate == 2 and c.winner.denomination == 100000).reason == "forfeited"
+    )
     d = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 20), "offline"), 100000, 2, reason="forfeited")
     execute_tier(store, d.id, entropy="5 5 5")
     waiting = awaiting_redraw(store, "2021-03", today=dt.date(2021, 4, 20))
@@ -587,11 +744,13 @@ def test_deleting_and_relabelling_are_caught_on_postgresql(tmp_path, pg_url):
 def test_a_redraw_switches_to_offline_only_when_its_ticket_is_unused(tmp_path, store, standin, client):
     draw_month(store, month_preview(tmp_path, store), DrawOccasion("2021-03", DRAW_DATE, "random-org"), client=client)
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="no ID", today=DRAW_DATE)
-    first = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "random-org"), 100000, 1,
-                           reason="forfeited", client=client)
+    first = prepare_redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "random-org"), 100000, 1, reason="forfeited", client=client
+    )
     assert first.ticket_id and [d.id for d in store.pending_redraws("2021-03")] == [first.id]
-    offline = prepare_redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1,
-                             reason="forfeited", client=client)
+    offline = prepare_redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 10), "offline"), 100000, 1, reason="forfeited", client=client
+    )
     assert offline.method == "offline" and offline.id != first.id  # RANDOM.ORG confirmed the ticket unused
     assert store.draw(first.id).status == "failed"
     assert execute_tier(store, offline.id, entropy="2 2 4").drawn == 1

@@ -6,6 +6,7 @@ data/make_release1_db.py): an official offline draw of 2021-03 with its commissi
 a claim, a rehearsal of 2021-04. It must open, upgrade, read and verify. On
 PostgreSQL the same rows are copied into a database built to revision 0002.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,18 @@ from engine.store.schema import Base
 from engine.verify import verify
 from tests.engine.helpers import RELEASE1, release1_copy, set_member
 
-TABLES = {"imports", "month_sessions", "commission_members", "pools", "draws", "winners", "audit",
-          "schema_version", "pool_member_chunks", "participations"}
+TABLES = {
+    "imports",
+    "month_sessions",
+    "commission_members",
+    "pools",
+    "draws",
+    "winners",
+    "audit",
+    "schema_version",
+    "pool_member_chunks",
+    "participations",
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -79,14 +90,20 @@ def schema(url: str) -> dict:
         out = {}
         for table in sorted(set(insp.get_table_names()) - {"alembic_version"}):
             out[table] = {
-                "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"])
-                            for c in insp.get_columns(table)],
+                "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"]) for c in insp.get_columns(table)],
                 "primary_key": insp.get_pk_constraint(table)["constrained_columns"],
-                "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"],
-                                        tuple(f["referred_columns"]), str(f.get("options")))
-                                       for f in insp.get_foreign_keys(table)),
-                "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
-                                  for i in insp.get_indexes(table)),
+                "foreign_keys": sorted(
+                    (
+                        tuple(f["constrained_columns"]),
+                        f["referred_table"],
+                        tuple(f["referred_columns"]),
+                        str(f.get("options")),
+                    )
+                    for f in insp.get_foreign_keys(table)
+                ),
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in insp.get_indexes(table)
+                ),
                 "unique": sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table)),
             }
         return out
@@ -202,8 +219,13 @@ def test_the_upgraded_database_takes_the_next_month(tmp_path):
     set_claim(store, "2021-03", 70000, 2, "contacted", today=dt.date(2021, 4, 10))
     april = write_month(tmp_path / "april.csv", "2021-04")
     pv = preview(april, month="2021-04", draw_date=dt.date(2021, 5, 5), history=store.history())
-    record = draw_month(store, pv, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"), entropy="7 7 7",
-                        commission=[CommissionMember("chair", "Әлия Нұрланқызы")])
+    record = draw_month(
+        store,
+        pv,
+        DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"),
+        entropy="7 7 7",
+        commission=[CommissionMember("chair", "Әлия Нұрланқызы")],
+    )
     assert record.draws and store.months() == ["2021-03", "2021-04"]
     assert [f for f in verify(store) if not f.ok] == []
     store.close()
@@ -305,8 +327,12 @@ def copy_rows(source_url: str, target_url: str) -> None:
                     dst.execute(dst_meta.tables[table.name].insert(), rows)
             for table in dst_meta.sorted_tables:
                 if "id" in table.c:
-                    dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                     f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
+                    dst.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
     finally:
         source.dispose()
         target.dispose()
@@ -362,20 +388,22 @@ def test_a_release1_postgresql_database_upgrades_reads_and_verifies(pg_server, p
 def test_a_postgresql_database_of_revision_0001_gets_unbounded_text_columns(pg_server, pg_url):
     """The first schema made free text VARCHAR(n): PostgreSQL enforced it, SQLite never did.
     Such a database (schema_version 1 only) is stamped 0001 and 0002 makes the columns TEXT."""
-    free_text = ScriptDirectory.from_config(alembic_config(None)).get_revision(
-        "0002").module._FREE_TEXT_COLUMNS
+    free_text = ScriptDirectory.from_config(alembic_config(None)).get_revision("0002").module._FREE_TEXT_COLUMNS
     upgrade_to(pg_url, "0001")
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))
         for table, columns in free_text.items():
-            conn.execute(text(f"ALTER TABLE {table} "
-                              + ", ".join(f"ALTER COLUMN {c} TYPE VARCHAR(200)" for c in columns)))
+            conn.execute(
+                text(f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} TYPE VARCHAR(200)" for c in columns))
+            )
 
     def column_type(table: str, column: str) -> str:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT data_type FROM information_schema.columns WHERE table_name = :t "
-                                     "AND column_name = :c"), {"t": table, "c": column}).scalar_one()
+            return conn.execute(
+                text("SELECT data_type FROM information_schema.columns WHERE table_name = :t AND column_name = :c"),
+                {"t": table, "c": column},
+            ).scalar_one()
 
     assert column_type("winners", "client_name") == column_type("audit", "actor") == "character varying"
     store = Store(pg_url)
@@ -384,8 +412,7 @@ def test_a_postgresql_database_of_revision_0001_gets_unbounded_text_columns(pg_s
         for column in columns:
             assert column_type(table, column) == "text", (table, column)
     long_place = "Астана, " + "ы" * 700
-    store.set_commission("2021-03", [CommissionMember("chair", "Ә" * 400, "п" * 400)], long_place,
-                         dt.date(2021, 4, 5))
+    store.set_commission("2021-03", [CommissionMember("chair", "Ә" * 400, "п" * 400)], long_place, dt.date(2021, 4, 5))
     assert store.audit()[-1].payload["place"] == long_place
     store.close()
     engine.dispose()
@@ -422,9 +449,12 @@ def old_participation(url: str) -> dict[str, str]:
     engine = plain_engine(url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT d.month, p.text FROM draws d JOIN pools p ON p.id = d.pool_id WHERE d.slot = 'official' "
-                "AND d.status = 'done' AND d.kind = 'draw' ORDER BY d.month, d.id")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT d.month, p.text FROM draws d JOIN pools p ON p.id = d.pool_id WHERE d.slot = 'official' "
+                    "AND d.status = 'done' AND d.kind = 'draw' ORDER BY d.month, d.id"
+                )
+            ).all()
     finally:
         engine.dispose()
     out: dict[str, str] = {}
@@ -437,8 +467,12 @@ def old_participation(url: str) -> dict[str, str]:
 def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_path):
     url = release1_copy(tmp_path)
     before = old_participation(url)
-    pools = {pid: (pool_text, json.loads(details)) for pid, pool_text, details in
-             sqlite3.connect(url.removeprefix("sqlite:///")).execute("SELECT id, text, details FROM pools")}
+    pools = {
+        pid: (pool_text, json.loads(details))
+        for pid, pool_text, details in sqlite3.connect(url.removeprefix("sqlite:///")).execute(
+            "SELECT id, text, details FROM pools"
+        )
+    }
     assert len(before) > 100 and all(details for _, details in pools.values())
     store = Store(url)
     try:
@@ -447,8 +481,9 @@ def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_p
             lines = pool_text.splitlines()
             picked = [len(lines), 1, (len(lines) + 1) // 2]
             members = store.pool_members(pid, picked)
-            assert [f"{m.ordinal},{m.account},{m.client_id},{m.denomination}" for m in members] == \
-                [lines[o - 1] for o in picked]
+            assert [f"{m.ordinal},{m.account},{m.client_id},{m.denomination}" for m in members] == [
+                lines[o - 1] for o in picked
+            ]
             assert [[m.client_name, m.phone, m.region] for m in members] == [details[o - 1] for o in picked]
         history = store.history()
         ids = sorted(before)[::7] + ["not-a-client"]
@@ -459,21 +494,25 @@ def test_revision_0004_fills_members_and_participations_from_the_old_pools(tmp_p
         assert frozen and all("members_sha256" not in p for p in frozen)  # as the first release recorded them
     finally:
         store.close()
-    assert sorted(scalars(url, "SELECT sum(count) FROM pool_member_chunks")) == [sum(
-        len(t.splitlines()) for t, _ in pools.values())]
+    assert sorted(scalars(url, "SELECT sum(count) FROM pool_member_chunks")) == [
+        sum(len(t.splitlines()) for t, _ in pools.values())
+    ]
     # the format the revision documents: any pyarrow reads a chunk, without this program
     con = sqlite3.connect(url.removeprefix("sqlite:///"))
-    pid, first, count, data = con.execute("SELECT pool_id, first_ordinal, count, data FROM pool_member_chunks "
-                                          "ORDER BY pool_id, chunk LIMIT 1").fetchone()
+    pid, first, count, data = con.execute(
+        "SELECT pool_id, first_ordinal, count, data FROM pool_member_chunks ORDER BY pool_id, chunk LIMIT 1"
+    ).fetchone()
     con.close()
     chunk = ipc.open_stream(data).read_all()
     assert chunk.column_names == ["account", "client_id", "client_name", "phone", "region"]
     assert first == 1 and chunk.num_rows == count
-    assert [f"{i},{a},{c},{pools[pid][0].splitlines()[0].split(',')[-1]}" for i, (a, c) in
-            enumerate(zip(chunk["account"].to_pylist(), chunk["client_id"].to_pylist()), 1)] == \
-        pools[pid][0].splitlines()[:count]
-    assert [list(r) for r in zip(*(chunk[c].to_pylist() for c in ("client_name", "phone", "region")))] == \
-        pools[pid][1][:count]
+    assert [
+        f"{i},{a},{c},{pools[pid][0].splitlines()[0].split(',')[-1]}"
+        for i, (a, c) in enumerate(zip(chunk["account"].to_pylist(), chunk["client_id"].to_pylist()), 1)
+    ] == pools[pid][0].splitlines()[:count]
+    assert [list(r) for r in zip(*(chunk[c].to_pylist() for c in ("client_name", "phone", "region")))] == pools[pid][1][
+        :count
+    ]
 
 
 def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
@@ -490,12 +529,15 @@ def test_revision_0004_downgrades_and_upgrades_again(tmp_path):
     store.close()
 
 
-@pytest.mark.parametrize("edit, code", [
-    ("name", "field_hash"),
-    ("account", "pool"),
-    ("UPDATE pools SET details = replace(details, '\"', '\"x') WHERE id = 1", "field_hash"),
-    ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)", "pool"),
-])
+@pytest.mark.parametrize(
+    "edit, code",
+    [
+        ("name", "field_hash"),
+        ("account", "pool"),
+        ("UPDATE pools SET details = replace(details, '\"', '\"x') WHERE id = 1", "field_hash"),
+        ("DELETE FROM participations WHERE client_id = (SELECT min(client_id) FROM participations)", "pool"),
+    ],
+)
 def test_an_upgraded_release1_database_still_catches_edits(tmp_path, edit, code):
     """Old pools keep their details JSON (hashed in the audit record from the release that added
     details_sha256 on; release1's are older): the member chunks made from them must say the same,

@@ -1,4 +1,5 @@
 """The offline method (RFC 3797 with SHA-256): a hand-computed vector, the reference, the text in words."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,9 +56,13 @@ def test_offline_algorithm_text_is_what_the_code_does():
     """The protocol prints OFFLINE_ALGORITHM_TEXT for anyone to recompute the winners: read literally,
     step by step, it must give offline_select's winners."""
     text = OFFLINE_ALGORITHM_TEXT
-    for step in ("the 32 bytes of pool_sha256 followed by", "without leading and trailing spaces, in UTF-8",
-                 "SHA-256(i as 4 bytes big-endian + seed + i as 4 bytes big-endian)",
-                 "read as a big-endian integer", "(x mod R) of the R participants not yet drawn, in ordinal order"):
+    for step in (
+        "the 32 bytes of pool_sha256 followed by",
+        "without leading and trailing spaces, in UTF-8",
+        "SHA-256(i as 4 bytes big-endian + seed + i as 4 bytes big-endian)",
+        "read as a big-endian integer",
+        "(x mod R) of the R participants not yet drawn, in ordinal order",
+    ):
         assert step in text, step
 
     def as_the_text_says(pool_sha256: str, entropy: str, size: int, n: int) -> list[int]:

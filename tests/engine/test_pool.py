@@ -1,4 +1,5 @@
 """Pools (engine.pool, RULES.md step 1): the canonical text, its hash and the order of the members."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +9,11 @@ from tests.engine.test_draw import participant
 
 
 def test_pool_canonical_text_and_hash():
-    members = [participant("200", "950101300012"), participant("1000", "870412450038"),
-               participant("30", "010203500047")]
+    members = [
+        participant("200", "950101300012"),
+        participant("1000", "870412450038"),
+        participant("30", "010203500047"),
+    ]
     pool = freeze_pool(members, "2021-03", 50000)
     expected = "1,1000,870412450038,50000\n2,200,950101300012,50000\n3,30,010203500047,50000\n"
     assert pool.text == expected

@@ -4,6 +4,7 @@ stored in chunks of members read by key, and participation history answered by a
 The oracle for the freeze is the algorithm it replaces (sorted Participants, an f-string per
 line), kept here word for word.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,15 +51,29 @@ def old_freeze(participants: list[Participant], denomination: int) -> tuple[str,
 
 
 def person(account: str, client_id: str, name: str = "", phone: str = "", region: str = "") -> Participant:
-    return Participant(row=2, account=account, client_id=client_id, client_name=name, client_type="IE",
-                       month="2021-03", denomination=50000, monthly_fee=7000.0, phone=phone, region=region)
+    return Participant(
+        row=2,
+        account=account,
+        client_id=client_id,
+        client_name=name,
+        client_type="IE",
+        month="2021-03",
+        denomination=50000,
+        monthly_fee=7000.0,
+        phone=phone,
+        region=region,
+    )
 
 
 def as_table(people: list[Participant], **types: pa.DataType) -> pa.Table:
     """What Preview.pool_table returns: row, account, client_id, client_name, phone, region."""
     cols = ("account", "client_id", "client_name", "phone", "region")
-    return pa.table({"row": pa.array([p.row for p in people], pa.int64()),
-                     **{c: pa.array([getattr(p, c) for p in people], types.get(c, pa.string())) for c in cols}})
+    return pa.table(
+        {
+            "row": pa.array([p.row for p in people], pa.int64()),
+            **{c: pa.array([getattr(p, c) for p in people], types.get(c, pa.string())) for c in cols},
+        }
+    )
 
 
 # Any text a spreadsheet cell can hold but a line break; no lone surrogates (not UTF-8 at all).
@@ -81,8 +96,10 @@ def test_freezing_columns_gives_the_old_text_and_hash(accounts, denomination):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 20).flatmap(lambda k: st.lists(st.text("0123456789", min_size=k, max_size=k), max_size=60)),
-       st.sampled_from(["", "x", "1", "٣", "12345678901234567890"]))
+@given(
+    st.integers(1, 20).flatmap(lambda k: st.lists(st.text("0123456789", min_size=k, max_size=k), max_size=60)),
+    st.sampled_from(["", "x", "1", "٣", "12345678901234567890"]),
+)
 def test_accounts_of_digits_sorted_as_numbers_keep_the_string_order(accounts, stranger):
     """Accounts all ASCII digits of one length are sorted as 64-bit numbers (faster): the same text
     as the string order, leading zeros and 19-20 digits included; one account of another length or
@@ -104,16 +121,30 @@ def test_the_order_is_python_string_order_by_code_point():
 
 
 def test_details_travel_with_their_member_and_nulls_become_empty():
-    table = pa.table({"row": [5, 6, 7], "account": ["30", "1000", "200"], "client_id": ["c30", "c1000", "c200"],
-                      "client_name": ["Thirty", None, "Two hundred"], "phone": ["+7 30", "+7 1000", None],
-                      "region": pa.chunked_array([["Almaty", "Astana"], ["Shymkent"]])})
+    table = pa.table(
+        {
+            "row": [5, 6, 7],
+            "account": ["30", "1000", "200"],
+            "client_id": ["c30", "c1000", "c200"],
+            "client_name": ["Thirty", None, "Two hundred"],
+            "phone": ["+7 30", "+7 1000", None],
+            "region": pa.chunked_array([["Almaty", "Astana"], ["Shymkent"]]),
+        }
+    )
     pool = freeze_pool(table, "2021-03", 50000)
     assert pool.text == "1,1000,c1000,50000\n2,200,c200,50000\n3,30,c30,50000\n"
     assert [(m.account, m.client_name, m.phone, m.region) for m in pool.members] == [
-        ("1000", "", "+7 1000", "Astana"), ("200", "Two hundred", "", "Shymkent"), ("30", "Thirty", "+7 30", "Almaty")]
+        ("1000", "", "+7 1000", "Astana"),
+        ("200", "Two hundred", "", "Shymkent"),
+        ("30", "Thirty", "+7 30", "Almaty"),
+    ]
     assert pool.member(3).client_name == "Thirty" and pool.size == 3
-    assert freeze_pool(pa.table({"account": pa.array([], pa.string()), "client_id": pa.array([], pa.string())}),
-                       "2021-03", 50000).text == ""
+    assert (
+        freeze_pool(
+            pa.table({"account": pa.array([], pa.string()), "client_id": pa.array([], pa.string())}), "2021-03", 50000
+        ).text
+        == ""
+    )
 
 
 @pytest.mark.parametrize("bad", [person("12\n3", "1"), person("123", "4\n56")])
@@ -132,6 +163,7 @@ def test_a_member_without_an_account_is_refused():
 def test_the_details_hash_is_unambiguous():
     """members_sha256: the lengths go with the values, so moving a character between two fields, or
     between two members, changes the hash."""
+
     def h(names, phones):
         return members_sha256(pa.table({"client_name": names, "phone": phones, "region": [""] * len(names)}))
 
@@ -141,8 +173,6 @@ def test_the_details_hash_is_unambiguous():
 
 
 # --------------------------------------------------------------------------- the draw reads by key
-
-
 
 
 @pytest.fixture
@@ -162,16 +192,21 @@ def test_the_draw_reads_its_winners_chunk_by_key_only(tmp_path, store):
     data = [s for s in reads if "pool_member_chunks.data" in s]
     assert data and all(re.search(r"pool_member_chunks\.chunk IN \(", s) for s in data), reads
     lines = d.pool.text.splitlines()
-    assert [f"{w.ordinal},{w.account},{w.client_id},50000" for w in done.winners] == \
-        [lines[w.ordinal - 1] for w in done.winners]
+    assert [f"{w.ordinal},{w.account},{w.client_id},50000" for w in done.winners] == [
+        lines[w.ordinal - 1] for w in done.winners
+    ]
     by_account = {p.account: p for p in pv.pool("2021-03", 50000)}
-    assert all((w.client_name, w.phone, w.region) == (by_account[w.account].client_name, by_account[w.account].phone,
-                                                       by_account[w.account].region) for w in done.winners)
+    assert all(
+        (w.client_name, w.phone, w.region)
+        == (by_account[w.account].client_name, by_account[w.account].phone, by_account[w.account].region)
+        for w in done.winners
+    )
     assert all(f.ok for f in verify(store))
     last, first = store.pool_members(d.pool.id, [40])[0], store.pool_members(d.pool.id, [1])[0]
     assert store.pool_members(d.pool.id, [40, 1, 99, 1]) == [last, first, first]  # as asked; 99 is not there
-    assert store.pool_details(d.pool.id) == [[m.client_name, m.phone, m.region] for m in
-                                             store.pool_members(d.pool.id, range(1, 41))]
+    assert store.pool_details(d.pool.id) == [
+        [m.client_name, m.phone, m.region] for m in store.pool_members(d.pool.id, range(1, 41))
+    ]
 
 
 def test_a_big_pool_is_stored_in_chunks_and_a_winner_reads_one(store, tmp_path):
@@ -180,23 +215,38 @@ def test_a_big_pool_is_stored_in_chunks_and_a_winner_reads_one(store, tmp_path):
     alone; a chunk in the middle rewritten by hand is caught by verify (the text rebuilt from the
     chunks differs) and cannot name a winner."""
     n = 10_000
-    table = pa.table({"account": [f"{i:05d}" for i in range(n)][::-1], "client_id": [f"c{i}" for i in range(n)],
-                      "client_name": [f"Name {i}" for i in range(n)], "phone": ["+7"] * n, "region": ["R"] * n})
+    table = pa.table(
+        {
+            "account": [f"{i:05d}" for i in range(n)][::-1],
+            "client_id": [f"c{i}" for i in range(n)],
+            "client_name": [f"Name {i}" for i in range(n)],
+            "phone": ["+7"] * n,
+            "region": ["R"] * n,
+        }
+    )
     d = prepare_tier(store, _TwoColumnPreview(table), DrawOccasion("2021-03", DRAW_DATE, "offline"), 50000)
     db_path = tmp_path / "promotion.sqlite"
     con = sqlite3.connect(db_path)
-    chunks = con.execute("SELECT chunk, first_ordinal, count, data FROM pool_member_chunks WHERE pool_id = ? "
-                         "ORDER BY chunk", (d.pool.id,)).fetchall()
+    chunks = con.execute(
+        "SELECT chunk, first_ordinal, count, data FROM pool_member_chunks WHERE pool_id = ? ORDER BY chunk",
+        (d.pool.id,),
+    ).fetchall()
     con.close()
-    assert [(k, first, count) for k, first, count, _ in chunks] == [(0, 1, MEMBER_CHUNK), (1, MEMBER_CHUNK + 1, MEMBER_CHUNK),
-                                                                 (2, 2 * MEMBER_CHUNK + 1, n - 2 * MEMBER_CHUNK)]
+    assert [(k, first, count) for k, first, count, _ in chunks] == [
+        (0, 1, MEMBER_CHUNK),
+        (1, MEMBER_CHUNK + 1, MEMBER_CHUNK),
+        (2, 2 * MEMBER_CHUNK + 1, n - 2 * MEMBER_CHUNK),
+    ]
     middle = ipc.open_stream(chunks[1][3]).read_all()
     assert middle.column_names == list(CHUNK_COLUMNS) and middle.num_rows == MEMBER_CHUNK
     lines = d.pool.text.splitlines()
     assert f"{MEMBER_CHUNK + 1},{middle['account'][0]},{middle['client_id'][0]},50000" == lines[MEMBER_CHUNK]
     edge = store.pool_members(d.pool.id, [MEMBER_CHUNK + 1, MEMBER_CHUNK, n])
-    assert [f"{m.ordinal},{m.account},{m.client_id},50000" for m in edge] == \
-        [lines[MEMBER_CHUNK], lines[MEMBER_CHUNK - 1], lines[n - 1]]
+    assert [f"{m.ordinal},{m.account},{m.client_id},50000" for m in edge] == [
+        lines[MEMBER_CHUNK],
+        lines[MEMBER_CHUNK - 1],
+        lines[n - 1],
+    ]
     assert edge[2].client_name == "Name 0"  # the highest account, 09999, was the first given
     with statements() as sql:
         assert store.pool_members(d.pool.id, [MEMBER_CHUNK + 5])[0].ordinal == MEMBER_CHUNK + 5
@@ -302,13 +352,17 @@ def test_members_and_participations_on_postgresql(tmp_path, pg_url):
         assert history.first_months([*ids, "x"]) == {c: "2021-03" for c in ids}
         d = store.month_record("2021-03").tier_draw(50000)
         lines = d.pool.text.splitlines()
-        assert [f"{m.ordinal},{m.account},{m.client_id},50000" for m in store.pool_members(d.pool.id, [3, 1])] == \
-            [lines[2], lines[0]]
+        assert [f"{m.ordinal},{m.account},{m.client_id},50000" for m in store.pool_members(d.pool.id, [3, 1])] == [
+            lines[2],
+            lines[0],
+        ]
         assert all(f.ok for f in verify(store))
         engine = sqlalchemy.create_engine(pg_url)
         with engine.begin() as conn:
-            conn.execute(sqlalchemy.text("UPDATE participations SET month = '2021-02' WHERE client_id = :c"),
-                         {"c": sorted(ids)[0]})
+            conn.execute(
+                sqlalchemy.text("UPDATE participations SET month = '2021-02' WHERE client_id = :c"),
+                {"c": sorted(ids)[0]},
+            )
         engine.dispose()
         assert [f for f in verify(store) if not f.ok and f.name.startswith("participations")]
     finally:
@@ -354,18 +408,41 @@ def test_the_draw_command_loads_no_pandas_and_lets_arrow_keep_its_pages(tmp_path
     """`python -m engine draw` (a one-shot process) chooses Arrow's jemalloc before pyarrow loads,
     unless the user chose an allocator, and keeps pyarrow from importing pandas; the draw is done."""
     path = write_csv(tmp_path / "march.csv", {50000: 30, 70000: 3, 100000: 1})
-    argv = ["engine", "draw", str(path), "--month", "2021-03", "--method", "offline", "--draw-date", "2021-04-05",
-            "--db", f"sqlite:///{tmp_path / 'p.sqlite'}", "--rehearsal", "--entropy", "1 2", "--json"]
-    code = ("import contextlib, io, json, runpy, sys\n"
-            f"sys.argv = {argv!r}\n"
-            "out = io.StringIO()\n"
-            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(out):\n"
-            "    runpy.run_module('engine', run_name='__main__', alter_sys=True)\n"
-            "import pyarrow as pa\n"
-            "print(json.dumps([out.getvalue(), 'pandas' in sys.modules, pa.default_memory_pool().backend_name]))\n")
+    argv = [
+        "engine",
+        "draw",
+        str(path),
+        "--month",
+        "2021-03",
+        "--method",
+        "offline",
+        "--draw-date",
+        "2021-04-05",
+        "--db",
+        f"sqlite:///{tmp_path / 'p.sqlite'}",
+        "--rehearsal",
+        "--entropy",
+        "1 2",
+        "--json",
+    ]
+    code = (
+        "import contextlib, io, json, runpy, sys\n"
+        f"sys.argv = {argv!r}\n"
+        "out = io.StringIO()\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(out):\n"
+        "    runpy.run_module('engine', run_name='__main__', alter_sys=True)\n"
+        "import pyarrow as pa\n"
+        "print(json.dumps([out.getvalue(), 'pandas' in sys.modules, pa.default_memory_pool().backend_name]))\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"} | pool_env
-    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     drawn, pandas, backend = json.loads(done.stdout.strip().splitlines()[-1])
     assert json.loads(drawn)["month"] == "2021-03" and not pandas and backend == expected

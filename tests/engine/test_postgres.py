@@ -11,6 +11,7 @@ The same draws run on PostgreSQL and on SQLite and must read back identical: the
 RANDOM.ORG answers of the PostgreSQL run (from the loopback stand-in) are replayed
 to the SQLite run, so both hold the same signed numbers.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,9 @@ from tests.engine.test_draw import DRAW_DATE, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 # Wall-clock times, and the audit head (a hash over entries that carry their times).
-TIMESTAMPS = frozenset({"started_at", "finished_at", "status_changed_at", "imported_at", "entropy_at",
-                        "abandoned_at", "audit_head_sha256"})
+TIMESTAMPS = frozenset(
+    {"started_at", "finished_at", "status_changed_at", "imported_at", "entropy_at", "abandoned_at", "audit_head_sha256"}
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -79,7 +81,11 @@ class Replaying:
     def generate_signed_integers(self, n, minimum, maximum, *, user_data=None, ticket_id=None):
         answer = self._answers.pop(0)
         assert (answer.ticket_id, answer.random["n"], answer.random["max"], answer.random["userData"]) == (
-            ticket_id, n, maximum, user_data), "the SQLite run asked for a different draw"
+            ticket_id,
+            n,
+            maximum,
+            user_data,
+        ), "the SQLite run asked for a different draw"
         return answer
 
     def recover(self, ticket_id: str):
@@ -89,8 +95,7 @@ class Replaying:
 def content(value):
     """A record as plain data without the wall-clock times (they differ between two runs)."""
     if dataclasses.is_dataclass(value):
-        return {f.name: content(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in TIMESTAMPS}
+        return {f.name: content(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in TIMESTAMPS}
     if isinstance(value, (list, tuple)):
         return [content(v) for v in value]
     return value
@@ -98,22 +103,32 @@ def content(value):
 
 def scenario(store: Store, tmp: Path, client) -> dict:
     """March by RANDOM.ORG, a forfeit and its re-draw, claims, April offline; what a protocol reads."""
-    members = (CommissionMember("chair", "Әлия Нұрланқызы", "Директор департамента"),
-               CommissionMember("secretary", "Иван Петров"))
+    members = (
+        CommissionMember("chair", "Әлия Нұрланқызы", "Директор департамента"),
+        CommissionMember("secretary", "Иван Петров"),
+    )
     march = write_csv(tmp / "march.csv", {50000: 20, 70000: 10, 100000: 3})
     pv = preview(march, month="2021-03", draw_date=DRAW_DATE, history=store.history())
-    out = {"march": draw_month(store, pv,
-                               DrawOccasion("2021-03", DRAW_DATE, "random-org", place="Астана, ул. Сығанақ 70"),
-                               client=client, commission=members)}
+    out = {
+        "march": draw_month(
+            store,
+            pv,
+            DrawOccasion("2021-03", DRAW_DATE, "random-org", place="Астана, ул. Сығанақ 70"),
+            client=client,
+            commission=members,
+        )
+    }
     set_claim(store, "2021-03", 100000, 1, "forfeited", note="бас тартты / refused", today=dt.date(2021, 4, 7))
-    out["redraw"] = redraw(store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1,
-                           reason="forfeited", client=client)
+    out["redraw"] = redraw(
+        store, DrawOccasion("2021-03", dt.date(2021, 4, 8), "random-org"), 100000, 1, reason="forfeited", client=client
+    )
     set_claim(store, "2021-03", 50000, 2, "contacted", today=dt.date(2021, 4, 9))
     set_claim(store, "2021-03", 50000, 2, "claimed", certificate_serial="KT-0002", today=dt.date(2021, 4, 12))
     april = write_csv(tmp / "april.csv", {50000: 18, 70000: 12, 100000: 6}, month="2021-04", seed=2)
     pv4 = preview(april, month="2021-04", draw_date=dt.date(2021, 5, 5), history=store.history())
-    out["april"] = draw_month(store, pv4, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"),
-                              entropy="4 2 6 1 3 5")
+    out["april"] = draw_month(
+        store, pv4, DrawOccasion("2021-04", dt.date(2021, 5, 5), "offline"), entropy="4 2 6 1 3 5"
+    )
     return out
 
 
@@ -141,8 +156,10 @@ def test_a_bare_postgresql_url_and_a_dropped_connection(pg_server, pg_url):
     store = Store(pg_url.replace("postgresql+psycopg://", "postgresql://"))
     store.append_audit("one", {})
     # a shared server restarts, or a proxy drops idle connections, while the app runs on
-    pg_server.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE datname = '{pg_url.rsplit('/', 1)[1]}' AND pid <> pg_backend_pid()")
+    pg_server.admin(
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{pg_url.rsplit('/', 1)[1]}' AND pid <> pg_backend_pid()"
+    )
     store.append_audit("two", {})
     assert [e.action for e in store.audit()] == ["one", "two"]
     store.close()
@@ -188,15 +205,24 @@ def both(pg_server, tmp_path_factory):
     """The scenario on PostgreSQL (answers recorded) and on SQLite (answers replayed)."""
     tmp = tmp_path_factory.mktemp("pg-draws")
     url = pg_server.url(pg_server.create_database())
-    with StandIn(advisory_delay_ms=0, licence="production") as standin, RandomOrgClient(
-            standin.api_key, standin.url, public_key_pem=standin.public_key_pem, timeout=10) as real:
+    with (
+        StandIn(advisory_delay_ms=0, licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem, timeout=10) as real,
+    ):
         recording = Recording(real)
         pg = Store(url, actor="commission@test")
         drawn_pg = scenario(pg, tmp, recording)
         sqlite = Store(f"sqlite:///{tmp / 'same.sqlite'}", actor="commission@test")
         drawn_sqlite = scenario(sqlite, tmp, Replaying(recording))
-        yield {"pg": pg, "sqlite": sqlite, "drawn_pg": drawn_pg, "drawn_sqlite": drawn_sqlite, "url": url,
-               "standin": standin, "recording": recording}
+        yield {
+            "pg": pg,
+            "sqlite": sqlite,
+            "drawn_pg": drawn_pg,
+            "drawn_sqlite": drawn_sqlite,
+            "url": url,
+            "standin": standin,
+            "recording": recording,
+        }
         pg.close()
         sqlite.close()
 
@@ -217,9 +243,13 @@ def test_draws_read_back_from_postgresql_identical_to_sqlite(both):
     assert stored_pg["march"] == content(both["pg"].month_record("2021-03"))
 
     def drawn(draws):
-        return [({k: v for k, v in d.items() if k != "winners"},
-                 [(w["certificate"], w["ordinal"], w["account"], w["client_id"]) for w in d["winners"]])
-                for d in draws]
+        return [
+            (
+                {k: v for k, v in d.items() if k != "winners"},
+                [(w["certificate"], w["ordinal"], w["account"], w["client_id"]) for w in d["winners"]],
+            )
+            for d in draws
+        ]
 
     assert drawn(stored_pg["march"]["draws"][:3]) == drawn(content(march)["draws"])
     # ...and both databases hold the same, down to the audit record's payloads
@@ -273,15 +303,37 @@ def test_two_processes_draw_the_same_month_on_postgresql_exactly_once(pg_server,
     path = write_csv(tmp_path / "m.csv", {50000: 30, 70000: 10, 100000: 4})
     go = tmp_path / "go"
     with StandIn(key_dir=tmp_path / "keys", advisory_delay_ms=0, licence="production") as standin:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), RANDOM_ORG_URL=standin.url, RANDOM_ORG_API_KEY=standin.api_key,
-                   RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path))
-        args = ["draw", str(path), "--month", "2021-03", "--method", "random-org", "--draw-date", "2021-04-05",
-                "--db", pg_url]
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(ROOT),
+            RANDOM_ORG_URL=standin.url,
+            RANDOM_ORG_API_KEY=standin.api_key,
+            RANDOM_ORG_PUBLIC_KEY=str(standin.public_key_path),
+        )
+        args = [
+            "draw",
+            str(path),
+            "--month",
+            "2021-03",
+            "--method",
+            "random-org",
+            "--draw-date",
+            "2021-04-05",
+            "--db",
+            pg_url,
+        ]
         prelude = "import engine.draw, engine.preview, engine.randomorg, engine.offline, engine.cli_draw, psycopg\n"
-        procs = [subprocess.Popen([sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"),
-                                   *args], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
-                 for i in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", prelude + RACER, str(go), str(tmp_path / f"ready{i}"), *args],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(2)
+        ]
         deadline = time.time() + 60
         while not all((tmp_path / f"ready{i}").exists() for i in range(2)) and time.time() < deadline:
             time.sleep(0.01)

@@ -1,6 +1,7 @@
 """Properties over generated spreadsheets: every row lands in exactly one place,
 counts add up, and row order does not matter except where RULES.md says the
 earlier row stays."""
+
 import datetime as dt
 import random
 
@@ -17,7 +18,9 @@ row_strategy = st.builds(
     account=st.sampled_from([str(100 + i) for i in range(8)]),
     client_id=st.sampled_from([valid_id(i) for i in range(6)] + ["123", "000000000000"]),
     client_type=st.sampled_from(["ЖК", "ТОО", "АО", None]),
-    connected_on=st.sampled_from([dt.date(2021, 2, 27), dt.date(2021, 3, 5), dt.date(2021, 4, 9), "31.02.2021", dt.date(2021, 12, 1)]),
+    connected_on=st.sampled_from(
+        [dt.date(2021, 2, 27), dt.date(2021, 3, 5), dt.date(2021, 4, 9), "31.02.2021", dt.date(2021, 12, 1)]
+    ),
     monthly_fee=st.sampled_from([5998.99, 5999, 14999, 15000, 29999, 30000, "6 500,00", "x", -5]),
     new_client=st.sampled_from(["иә", "жоқ"]),
     merged_accounts=st.sampled_from(["жоқ", "иә"]),
@@ -59,11 +62,15 @@ def test_every_row_in_exactly_one_place(tmp_path_factory, rows):
 def signature(result, rows):
     """Order-free view: each original row's placement keyed by its content."""
     return sorted((repr(rows[p.row - 2]), "eligible") for p in result.eligible) + sorted(
-        (repr(rows[e.row - 2]), e.reason) for e in result.excluded)
+        (repr(rows[e.row - 2]), e.reason) for e in result.excluded
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(row_strategy, min_size=1, max_size=20, unique_by=lambda r: (r.account, r.client_id)), seed=st.integers(0, 10**6))
+@given(
+    rows=st.lists(row_strategy, min_size=1, max_size=20, unique_by=lambda r: (r.account, r.client_id)),
+    seed=st.integers(0, 10**6),
+)
 def test_row_order_does_not_matter_without_ties(tmp_path_factory, rows, seed):
     # With distinct accounts and clients per row content, and no two rows of one
     # client sharing the highest fee, no "earlier row stays" rule is in play.

@@ -2,6 +2,7 @@
 
 Each test names the page that used to compute the rule itself and now asks the engine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,12 +33,24 @@ from engine.rules import COMMISSION_ROLES, load_rules
 REPO = Path(__file__).resolve().parents[2]
 
 
-def winner(month: str, den: int, cert: int, status: str, *, current: bool = True, deadline: dt.date | None = None,
-           wid: int = 0) -> WinnerRecord:
-    return WinnerRecord(id=wid or cert, draw_id=1, month=month, denomination=den, certificate=cert, ordinal=cert,
-                        account=f"7172{cert:06d}", client_id=f"C{cert}", client_name=f"Client {cert}", status=status,
-                        status_changed_at=dt.datetime(2021, 4, 5, 10, 0), deadline=deadline or dt.date(2021, 4, 19),
-                        current=current)
+def winner(
+    month: str, den: int, cert: int, status: str, *, current: bool = True, deadline: dt.date | None = None, wid: int = 0
+) -> WinnerRecord:
+    return WinnerRecord(
+        id=wid or cert,
+        draw_id=1,
+        month=month,
+        denomination=den,
+        certificate=cert,
+        ordinal=cert,
+        account=f"7172{cert:06d}",
+        client_id=f"C{cert}",
+        client_name=f"Client {cert}",
+        status=status,
+        status_changed_at=dt.datetime(2021, 4, 5, 10, 0),
+        deadline=deadline or dt.date(2021, 4, 19),
+        current=current,
+    )
 
 
 # ---- n = min(to_draw, N): pages/live_draw.py, ui/presentation.py, ui/widgets.py
@@ -113,8 +126,11 @@ def test_a_months_draw_is_due_in_the_month_after():
 def test_face_value_handed_over_counts_claimed_certificates_only():
     rules = load_rules()
     den = rules.denominations[0]
-    winners = [winner("2021-03", den, 1, "claimed"), winner("2021-03", den, 2, "contacted"),
-               winner("2021-03", den, 3, "drawn")]
+    winners = [
+        winner("2021-03", den, 1, "claimed"),
+        winner("2021-03", den, 2, "contacted"),
+        winner("2021-03", den, 3, "drawn"),
+    ]
     p = progress(rules, ["2021-03"], winners)
     assert p.face_value_handed_over == den  # three winners, one claimed: one face value
     assert p.certificates_drawn == 3
@@ -154,8 +170,12 @@ def test_an_open_claim_is_due_soon_from_three_days_before_its_deadline_to_the_da
 
     deadline = dt.date(2021, 4, 19)
     open_one = winner("2021-03", 50000, 1, "contacted", deadline=deadline)
-    assert [due_soon(claim_view(open_one, deadline - dt.timedelta(days=d))) for d in (4, 3, 0, -1)] == \
-        [False, True, True, False]
+    assert [due_soon(claim_view(open_one, deadline - dt.timedelta(days=d))) for d in (4, 3, 0, -1)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
     assert due_soon(claim_view(winner("2021-03", 50000, 2, "drawn", deadline=deadline), deadline))
     assert not due_soon(claim_view(winner("2021-03", 50000, 3, "claimed", deadline=deadline), deadline))
 
@@ -202,4 +222,3 @@ def test_commission_roles_are_one_list_used_by_the_command_line(tmp_path):
     path.write_text('[[members]]\nrole = "treasurer"\nname = "X"\n', encoding="utf-8")
     with pytest.raises(InputError, match="use chair, secretary, member"):
         load_commission(str(path))
-

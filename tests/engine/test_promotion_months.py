@@ -2,6 +2,7 @@
 
 The upload page offers exactly these months; rows of other months are read, and belong to no pool.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,12 @@ def test_only_table_2_months_in_calendar_order():
 
 
 def test_a_file_with_rows_before_and_after_the_promotion(tmp_path):
-    rows = [*rows_for(2, start=1, connected_on=dt.date(2021, 2, 20)),
-            *rows_for(3, start=10, connected_on=dt.date(2021, 3, 5)),
-            *rows_for(2, start=20, connected_on=dt.date(2021, 4, 7)),
-            *rows_for(1, start=30, connected_on=dt.date(2021, 12, 1))]
+    rows = [
+        *rows_for(2, start=1, connected_on=dt.date(2021, 2, 20)),
+        *rows_for(3, start=10, connected_on=dt.date(2021, 3, 5)),
+        *rows_for(2, start=20, connected_on=dt.date(2021, 4, 7)),
+        *rows_for(1, start=30, connected_on=dt.date(2021, 12, 1)),
+    ]
     path = write_xlsx(tmp_path / "mixed.xlsx", rows)
     result = preview(path.read_bytes(), path.name, draw_date=dt.date(2021, 12, 20))
     assert result.months_in_file() == {"2021-02", "2021-03", "2021-04", "2021-12"}  # all read

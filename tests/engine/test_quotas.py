@@ -1,12 +1,18 @@
 """The quota ledger and its carry-over chain (clause 9)."""
+
 from engine.quotas import ledger, unplayed
 from engine.rules import load_rules
 
 
 def test_carry_over_chain_across_months():
     rules = load_rules()
-    eligible = {("2021-03", 100000): 1, ("2021-04", 100000): 0, ("2021-05", 100000): 10,
-                ("2021-03", 50000): 40, ("2021-04", 50000): 3}
+    eligible = {
+        ("2021-03", 100000): 1,
+        ("2021-04", 100000): 0,
+        ("2021-05", 100000): 10,
+        ("2021-03", 50000): 40,
+        ("2021-04", 50000): 3,
+    }
     months = ledger(rules, eligible, "2021-05")
     t = {(m.month, x.denomination): x for m in months for x in m.tiers}
     assert (t["2021-03", 100000].to_draw, t["2021-03", 100000].carry_out) == (2, 1)

@@ -1,6 +1,7 @@
 """Signature checks against the real 2014 RANDOM.ORG example, saved files, config, errors.
 
 The client against a live server is tests/engine/test_standin.py."""
+
 from __future__ import annotations
 
 import base64
@@ -189,7 +190,9 @@ def test_config_skips_empty_secrets_and_strips(monkeypatch):
     monkeypatch.setenv("RANDOM_ORG_API_KEY", " env-key ")
     monkeypatch.setenv("RANDOM_ORG_URL", "http://127.0.0.1:2/x")
     monkeypatch.setenv("RANDOM_ORG_PUBLIC_KEY", "")
-    cfg = RandomOrgConfig.from_env({"RANDOM_ORG_API_KEY": "", "RANDOM_ORG_URL": None, "RANDOM_ORG_PUBLIC_KEY": " k.pem "})
+    cfg = RandomOrgConfig.from_env(
+        {"RANDOM_ORG_API_KEY": "", "RANDOM_ORG_URL": None, "RANDOM_ORG_PUBLIC_KEY": " k.pem "}
+    )
     assert cfg == RandomOrgConfig("env-key", "http://127.0.0.1:2/x", "k.pem")
     monkeypatch.setenv("RANDOM_ORG_URL", "  ")  # blank in the environment: the default endpoint
     assert RandomOrgConfig.from_env({}).url == "https://api.random.org/json-rpc/4/invoke"
@@ -201,7 +204,10 @@ def test_config_defaults(monkeypatch):
     cfg = RandomOrgConfig.from_env()
     # Written out, not taken from the module: the real endpoint and the pinned key are the defaults.
     assert cfg.url == "https://api.random.org/json-rpc/4/invoke"
-    assert Path(cfg.public_key_path) == Path(__file__).resolve().parents[2] / "engine" / "keys" / "randomorg-public-key.pem"
+    assert (
+        Path(cfg.public_key_path)
+        == Path(__file__).resolve().parents[2] / "engine" / "keys" / "randomorg-public-key.pem"
+    )
     assert cfg.api_key == ""
     monkeypatch.setenv("RANDOM_ORG_URL", "http://127.0.0.1:9/x")
     assert RandomOrgConfig.from_env().url == "http://127.0.0.1:9/x"
@@ -209,8 +215,15 @@ def test_config_defaults(monkeypatch):
 
 def test_error_kinds_are_stable():
     assert ERROR_KINDS == (
-        "no_key", "key_not_running", "allowance", "bad_signature", "timeout",
-        "unreachable", "server_error", "ticket", "protocol",
+        "no_key",
+        "key_not_running",
+        "allowance",
+        "bad_signature",
+        "timeout",
+        "unreachable",
+        "server_error",
+        "ticket",
+        "protocol",
     )
     err = RandomOrgError("allowance", "used up", 402)
     assert (err.kind, err.code, str(err)) == ("allowance", 402, "used up")
@@ -221,9 +234,20 @@ def test_error_kinds_are_stable():
 @pytest.mark.parametrize(
     ("code", "kind"),
     [
-        (400, "no_key"), (401, "key_not_running"), (402, "allowance"), (403, "allowance"), (404, "no_key"),
-        (420, "ticket"), (421, "ticket"), (422, "ticket"), (423, "ticket"), (426, "ticket"),
-        (424, "protocol"), (-32602, "protocol"), (-32603, "server_error"), (-32000, "server_error"),
+        (400, "no_key"),
+        (401, "key_not_running"),
+        (402, "allowance"),
+        (403, "allowance"),
+        (404, "no_key"),
+        (420, "ticket"),
+        (421, "ticket"),
+        (422, "ticket"),
+        (423, "ticket"),
+        (426, "ticket"),
+        (424, "protocol"),
+        (-32602, "protocol"),
+        (-32603, "server_error"),
+        (-32000, "server_error"),
     ],
 )
 def test_randomorg_error_codes_map_to_kinds(code, kind):

@@ -1,4 +1,5 @@
 """The rules file: Tables 1 and 2, half-open tiers, checks on load, the clause 7 notice."""
+
 import datetime as dt
 import tomllib
 from decimal import Decimal
@@ -28,8 +29,17 @@ def test_tables_as_in_rules_md():
 
 @pytest.mark.parametrize(
     "fee, denomination",
-    [("5998.99", None), ("5998.50", None), ("5999", 50000), ("14999", 50000), ("14999.99", 50000),
-     ("15000", 70000), ("29999", 70000), ("30000", 100000), ("1000000", 100000)],
+    [
+        ("5998.99", None),
+        ("5998.50", None),
+        ("5999", 50000),
+        ("14999", 50000),
+        ("14999.99", 50000),
+        ("15000", 70000),
+        ("29999", 70000),
+        ("30000", 100000),
+        ("1000000", 100000),
+    ],
 )
 def test_half_open_tiers(fee, denomination):
     tier = load_rules().tier_for(Decimal(fee))
@@ -70,8 +80,12 @@ def test_rules_file_can_be_replaced(tmp_path, data, monkeypatch):
 
 @pytest.mark.parametrize(
     "day, months, expected",
-    [(dt.date(2021, 5, 31), -3, dt.date(2021, 2, 28)), (dt.date(2021, 3, 31), -1, dt.date(2021, 2, 28)),
-     (dt.date(2021, 3, 5), -3, dt.date(2020, 12, 5)), (dt.date(2021, 1, 15), 1, dt.date(2021, 2, 15))],
+    [
+        (dt.date(2021, 5, 31), -3, dt.date(2021, 2, 28)),
+        (dt.date(2021, 3, 31), -1, dt.date(2021, 2, 28)),
+        (dt.date(2021, 3, 5), -3, dt.date(2020, 12, 5)),
+        (dt.date(2021, 1, 15), 1, dt.date(2021, 2, 15)),
+    ],
 )
 def test_calendar_months(day, months, expected):
     assert add_months(day, months) == expected

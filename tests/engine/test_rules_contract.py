@@ -5,6 +5,7 @@ the test's docstring) survived the rest of tests/engine and tests/reports. The
 quotes are from shared/RULES.md; the tests pin the behaviour it describes. The run also
 found one bug (fees compared as floats, not exactly); its test below now passes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,16 +72,21 @@ def _sql(store: Store, *statements: tuple[str, tuple]) -> Store:
 def test_empty_new_client_cell_is_false_so_not_new(tmp_path):
     """RULES: booleans "no · нет · жоқ · false · 0 · - · empty are false"; reason 4 "`not_new_client`
     — new_client is false". Mutation killed: an empty new_client cell read as true (or as unknown)."""
-    rows = [Row(account="100000001", new_client=None), Row(account="100000002", new_client="иә"),
-            Row(account="100000003", new_client="-")]
+    rows = [
+        Row(account="100000001", new_client=None),
+        Row(account="100000002", new_client="иә"),
+        Row(account="100000003", new_client="-"),
+    ]
     assert placed(run(tmp_path, rows)) == {2: "not_new_client", 3: "eligible", 4: "not_new_client"}
 
 
 def test_fees_are_compared_exactly_even_with_many_decimals(tmp_path):
     """RULES: "Fees are compared exactly: 5 998.50 is below the minimum" and Table 1's half-open
     intervals "5 999 <= fee < 15 000"."""
-    rows = [Row(account="100000001", monthly_fee="5998.9999999999999999"),
-            Row(account="100000002", monthly_fee="14999.9999999999999999")]
+    rows = [
+        Row(account="100000001", monthly_fee="5998.9999999999999999"),
+        Row(account="100000002", monthly_fee="14999.9999999999999999"),
+    ]
     result = run(tmp_path, rows)
     assert placed(result) == {2: "fee_below_minimum", 3: "eligible"}
     assert [p.denomination for p in result.eligible] == [50000]
@@ -91,10 +97,20 @@ def test_no_plan_means_a_basic_plan(tmp_path, columns):
     """RULES: "plan: a value containing ЖК, ИП or IE means the "ЖК" bundle; any other value, or no
     column, means a basic plan" -> an IE without a plan looks back 1 month, not 3. Mutation killed:
     an empty plan read as the bundle."""
-    rows = [Row(account="100000001", plan=None, connected_on=dt.date(2021, 4, 15),
-                previous_service_until=dt.date(2021, 2, 15)),   # 2 months before: new on a basic plan
-            Row(account="100000002", plan=None, connected_on=dt.date(2021, 4, 15),
-                previous_service_until=dt.date(2021, 3, 15))]   # exactly 1 month before: not new
+    rows = [
+        Row(
+            account="100000001",
+            plan=None,
+            connected_on=dt.date(2021, 4, 15),
+            previous_service_until=dt.date(2021, 2, 15),
+        ),  # 2 months before: new on a basic plan
+        Row(
+            account="100000002",
+            plan=None,
+            connected_on=dt.date(2021, 4, 15),
+            previous_service_until=dt.date(2021, 3, 15),
+        ),
+    ]  # exactly 1 month before: not new
     cols = FIELD_ORDER if columns.startswith("with ") else [c for c in FIELD_ORDER if c != "plan"]
     result = preview(write_xlsx(tmp_path / "m.xlsx", rows, columns=cols), draw_date=dt.date(2021, 5, 10))
     assert placed(result) == {2: "eligible", 3: "not_new_client"}
@@ -143,9 +159,11 @@ def test_duplicate_client_only_among_rows_that_pass_duplicate_account(tmp_path):
     stays". A row already excluded as duplicate_account (7) must not compete, even with a higher fee.
     Mutation killed: duplicate_client computed over rows passing 1–6."""
     c, d = valid_id(11), valid_id(12)
-    rows = [Row(account="500", client_id=c, monthly_fee=7000),
-            Row(account="500", client_id=d, monthly_fee=20000),   # duplicate_account of row 2
-            Row(account="501", client_id=d, monthly_fee=7000)]    # client d's only row passing 1-7
+    rows = [
+        Row(account="500", client_id=c, monthly_fee=7000),
+        Row(account="500", client_id=d, monthly_fee=20000),  # duplicate_account of row 2
+        Row(account="501", client_id=d, monthly_fee=7000),
+    ]  # client d's only row passing 1-7
     result = run(tmp_path, rows)
     assert placed(result) == {2: "eligible", 3: "duplicate_account", 4: "eligible"}
 
@@ -158,8 +176,10 @@ def test_preview_draw_date_defaults_to_today(tmp_path):
     today by default." and reason 5 "disconnected_on is on or before the draw date".
     Mutation killed: another default draw date in engine.preview."""
     today = dt.date.today()
-    rows = [Row(account="100000001", disconnected_on=today),
-            Row(account="100000002", disconnected_on=today + dt.timedelta(days=1))]
+    rows = [
+        Row(account="100000001", disconnected_on=today),
+        Row(account="100000002", disconnected_on=today + dt.timedelta(days=1)),
+    ]
     result = preview(write_xlsx(tmp_path / "m.xlsx", rows))
     assert result.draw_date == today
     assert placed(result) == {2: "disconnected", 3: "eligible"}
@@ -202,8 +222,9 @@ def test_every_member_of_a_drawn_pool_has_participated_not_only_winners(tmp_path
     in which the client is a stored winner-pool participant. A March participant who did not win is
     still out of April. Mutation killed: History.participated built from winners only."""
     march_rows = rows_for(20, connected_on=dt.date(2021, 3, 5))
-    pv = preview(write_xlsx(tmp_path / "march.xlsx", march_rows), month="2021-03", draw_date=DRAW,
-                 history=store.history())
+    pv = preview(
+        write_xlsx(tmp_path / "march.xlsx", march_rows), month="2021-03", draw_date=DRAW, history=store.history()
+    )
     record = draw_month(store, pv, DrawOccasion("2021-03", DRAW, "offline"), entropy="4 2 6 1")
     winners = {w.client_id for w in record.current_winners}
     pool_ids = {r.client_id for r in march_rows}
@@ -212,10 +233,13 @@ def test_every_member_of_a_drawn_pool_has_participated_not_only_winners(tmp_path
     assert set(history.participated) == pool_ids
     assert set(history.participated.values()) == {"2021-03"}
     loser = sorted(pool_ids - winners)[0]
-    april = [Row(account="200000001", client_id=loser, connected_on=dt.date(2021, 4, 2)),
-             Row(account="200000002", client_id=valid_id(9001), connected_on=dt.date(2021, 4, 2))]
-    result = preview(write_xlsx(tmp_path / "april.xlsx", april), month="2021-04", draw_date=dt.date(2021, 5, 5),
-                     history=history)
+    april = [
+        Row(account="200000001", client_id=loser, connected_on=dt.date(2021, 4, 2)),
+        Row(account="200000002", client_id=valid_id(9001), connected_on=dt.date(2021, 4, 2)),
+    ]
+    result = preview(
+        write_xlsx(tmp_path / "april.xlsx", april), month="2021-04", draw_date=dt.date(2021, 5, 5), history=history
+    )
     assert placed(result) == {2: "already_participated", 3: "eligible"}
 
 
@@ -237,11 +261,16 @@ def test_client_refuses_a_result_signed_for_other_user_data():
     to this very pool". The client checks the echo of its own question. Mutation killed: the client's
     userData echo check dropped (the draw's own binding check would still catch it, so only this
     direct test shows the client's check is gone)."""
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem,
-                                               transport=UserDataRewriter()) as client:
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(
+            standin.api_key, standin.url, public_key_pem=standin.public_key_pem, transport=UserDataRewriter()
+        ) as client,
+    ):
         with pytest.raises(RandomOrgError) as err:
-            client.generate_signed_integers(3, 1, 10, user_data={"month": "2021-03", "denomination": 50000,
-                                                                 "pool_sha256": "ab" * 32})
+            client.generate_signed_integers(
+                3, 1, 10, user_data={"month": "2021-03", "denomination": 50000, "pool_sha256": "ab" * 32}
+            )
     assert err.value.kind == "protocol" and "userData" in str(err.value)
 
 
@@ -255,21 +284,28 @@ def test_verify_finds_a_signed_result_that_names_another_pool(tmp_path, store):
     to this very pool". A pool replaced after the draw by another one of the same size (its own hash
     consistent) must fail the binding check of `verify`. Mutation killed: verify()/bundle no longer
     compare userData with the stored pool."""
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                               public_key_pem=standin.public_key_pem) as client:
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+    ):
         draw_month(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), client=client)
         key = standin.public_key_pem
     assert all(f.ok for f in verify(store, public_key_pem=key))
     d = store.month_record("2021-03").tier_draw(50000)
-    other = "".join(f"{i},{9000000 + i},{cid},50000\n"
-                    for i, (_, _, cid, _) in enumerate((line.split(",") for line in d.pool.text.splitlines()), 1))
+    other = "".join(
+        f"{i},{9000000 + i},{cid},50000\n"
+        for i, (_, _, cid, _) in enumerate((line.split(",") for line in d.pool.text.splitlines()), 1)
+    )
     other_sha = hashlib.sha256(other.encode("utf-8")).hexdigest()
     members = store.pool_member_table(d.pool.id)
     members = members.set_column(1, "account", pa.array([str(9000000 + i) for i in range(1, members.num_rows + 1)]))
-    chunks = [("UPDATE pool_member_chunks SET data = ? WHERE pool_id = ? AND chunk = ?", (data, d.pool.id, k))
-              for k, _first, _count, data in member_chunks(members)]  # rewritten to match, as a careful tamperer would
-    tampered = _sql(store, ("UPDATE pools SET text = ?, sha256 = ? WHERE id = ?", (other, other_sha, d.pool.id)),
-                    *chunks)
+    chunks = [
+        ("UPDATE pool_member_chunks SET data = ? WHERE pool_id = ? AND chunk = ?", (data, d.pool.id, k))
+        for k, _first, _count, data in member_chunks(members)
+    ]  # rewritten to match, as a careful tamperer would
+    tampered = _sql(
+        store, ("UPDATE pools SET text = ?, sha256 = ? WHERE id = ?", (other, other_sha, d.pool.id)), *chunks
+    )
     try:
         findings = {f.name: f for f in verify(tampered, public_key_pem=key)}
     finally:
@@ -285,10 +321,13 @@ def test_no_winner_is_announced_when_the_signature_fails(tmp_path, store):
     draw fails and not one `winner` step reaches the screen. Mutation killed: the client skips
     verification and the draw verifies only after announcing the winners."""
     events: list[str] = []
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                               public_key_pem=standin.public_key_pem) as client:
-        d = prepare_tier(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000,
-                         client=client)
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+    ):
+        d = prepare_tier(
+            store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000, client=client
+        )
         standin.mode = "bad_signature"
         with pytest.raises(DrawFailed) as err:
             execute_tier(store, d.id, client=client, on_step=lambda e, info: events.append(e))
@@ -314,8 +353,11 @@ def test_audit_hash_chains_the_previous_entry(tmp_path, store):
     payload = dict(first.payload, forged=True)
     forged = audit_sha256(first.prev_sha256, first.id, first.at, first.action, first.actor, payload)
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    tampered = _sql(store, ("UPDATE audit SET payload = ?, sha256 = ? WHERE seq = 1", (canonical, forged)),
-                    ("UPDATE audit SET prev_sha256 = ? WHERE seq = 2", (forged,)))
+    tampered = _sql(
+        store,
+        ("UPDATE audit SET payload = ?, sha256 = ? WHERE seq = 1", (canonical, forged)),
+        ("UPDATE audit SET prev_sha256 = ? WHERE seq = 2", (forged,)),
+    )
     try:
         failed = {f.name for f in verify(tampered) if not f.ok}
     finally:
@@ -341,8 +383,12 @@ def test_audit_hash_is_sha256_of_prev_and_canonical_entry(tmp_path, store):
     _offline_month(tmp_path, store)
     prev = "0" * 64
     for e in store.audit():
-        body = json.dumps({"seq": e.id, "at": e.at.isoformat(), "action": e.action, "actor": e.actor,
-                           "payload": e.payload}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        body = json.dumps(
+            {"seq": e.id, "at": e.at.isoformat(), "action": e.action, "actor": e.actor, "payload": e.payload},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         assert e.prev_sha256 == prev
         assert e.sha256 == hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
         prev = e.sha256
@@ -373,10 +419,13 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
     draw itself, since getResult does not know what was asked: one signed for other userData must be
     refused and nothing stored. Mutations killed: the draw's userData binding check dropped, and the
     whole binding check (`answer_mismatches`) dropped."""
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                               public_key_pem=standin.public_key_pem) as client:
-        d = prepare_tier(store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000,
-                         client=client)
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+    ):
+        d = prepare_tier(
+            store, _march(tmp_path, store), DrawOccasion("2021-03", DRAW, "random-org"), 50000, client=client
+        )
         # Someone else used the ticket for a question about another pool of the same size.
         foreign = {"month": "2021-03", "denomination": 50000, "pool_sha256": "0" * 64}
         client.generate_signed_integers(15, 1, d.pool.size, user_data=foreign, ticket_id=d.ticket_id)
@@ -393,8 +442,15 @@ def test_a_recovered_result_drawn_for_another_pool_is_refused(tmp_path, store):
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "engine", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin,
+    )
 
 
 def test_cli_draw_applies_stored_history_and_the_draw_date(tmp_path):
@@ -404,19 +460,52 @@ def test_cli_draw_applies_stored_history_and_the_draw_date(tmp_path):
     Mutations killed: the command's preview built without history, or evaluated at today's date."""
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     fees = [6500] * 15 + [20000] * 8 + [35000] * 2  # every March tier exactly full: nothing carries over
-    march = [Row(account=str(100000001 + i), monthly_fee=fee, connected_on=dt.date(2021, 3, 5))
-             for i, fee in enumerate(fees)]
-    p = _cli("draw", str(write_xlsx(tmp_path / "march.xlsx", march)), "--month", "2021-03", "--method", "offline",
-             "--draw-date", "2021-04-05", "--db", db, stdin="1 2 3\n")
+    march = [
+        Row(account=str(100000001 + i), monthly_fee=fee, connected_on=dt.date(2021, 3, 5)) for i, fee in enumerate(fees)
+    ]
+    p = _cli(
+        "draw",
+        str(write_xlsx(tmp_path / "march.xlsx", march)),
+        "--month",
+        "2021-03",
+        "--method",
+        "offline",
+        "--draw-date",
+        "2021-04-05",
+        "--db",
+        db,
+        stdin="1 2 3\n",
+    )
     assert p.returncode == 0, p.stderr
     returning = march[0].client_id
-    april = [Row(account="200000001", client_id=returning, connected_on=dt.date(2021, 4, 2)),
-             Row(account="200000002", client_id=valid_id(9002), connected_on=dt.date(2021, 4, 2),
-                 disconnected_on=dt.date(2021, 5, 20)),  # after the draw date, long before today
-             Row(account="200000003", client_id=valid_id(9003), connected_on=dt.date(2021, 4, 2),
-                 disconnected_on=dt.date(2021, 5, 5))]  # on the draw date
-    p = _cli("draw", str(write_xlsx(tmp_path / "april.xlsx", april)), "--month", "2021-04", "--method", "offline",
-             "--draw-date", "2021-05-05", "--db", db, stdin="4 5 6\n")
+    april = [
+        Row(account="200000001", client_id=returning, connected_on=dt.date(2021, 4, 2)),
+        Row(
+            account="200000002",
+            client_id=valid_id(9002),
+            connected_on=dt.date(2021, 4, 2),
+            disconnected_on=dt.date(2021, 5, 20),
+        ),  # after the draw date, long before today
+        Row(
+            account="200000003",
+            client_id=valid_id(9003),
+            connected_on=dt.date(2021, 4, 2),
+            disconnected_on=dt.date(2021, 5, 5),
+        ),
+    ]  # on the draw date
+    p = _cli(
+        "draw",
+        str(write_xlsx(tmp_path / "april.xlsx", april)),
+        "--month",
+        "2021-04",
+        "--method",
+        "offline",
+        "--draw-date",
+        "2021-05-05",
+        "--db",
+        db,
+        stdin="4 5 6\n",
+    )
     assert p.returncode == 0, p.stderr
     s = Store(db)
     try:

@@ -1,4 +1,5 @@
 """Sign-in throttling: the schedule of waits, read from a real audit record on SQLite."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -186,12 +187,15 @@ def _reseal(token: str, change) -> str:
     return signin._b64(json.dumps(payload).encode()) + "." + mac
 
 
-@pytest.mark.parametrize("change", [
-    lambda p: p.update(r="admin"),
-    lambda p: p.update(u="bolat"),
-    lambda p: p.update(exp=p["exp"] + 86_400),
-    lambda p: p.update(n="someone-elses"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.update(r="admin"),
+        lambda p: p.update(u="bolat"),
+        lambda p: p.update(exp=p["exp"] + 86_400),
+        lambda p: p.update(n="someone-elses"),
+    ],
+)
 def test_a_tampered_token_is_refused(change):
     token = signin.sign_token(SECRET, "aigerim", "staff", T0)
     assert signin.verify_token(SECRET, _reseal(token, change), T0) is None
@@ -203,8 +207,18 @@ def test_a_token_is_refused_under_another_key_or_when_damaged():
     assert signin.verify_token(bytes.fromhex("22" * 32), token, T0) is None
     assert signin.verify_token(b"", token, T0) is None
     flipped = mac[:-2] + ("A" if mac[-2] != "A" else "B") + mac[-1]
-    for bad in [None, "", body, f"{body}.", f".{mac}", f"{body}.{flipped}", f"{token}.{mac}", "x" * 5000,
-                "%%%.%%%", token.replace(".", "")]:
+    for bad in [
+        None,
+        "",
+        body,
+        f"{body}.",
+        f".{mac}",
+        f"{body}.{flipped}",
+        f"{token}.{mac}",
+        "x" * 5000,
+        "%%%.%%%",
+        token.replace(".", ""),
+    ]:
         assert signin.verify_token(SECRET, bad, T0) is None, bad
     forged = signin._b64(b'{"v":1,"u":"a","r":"admin","exp":9999999999,"n":"x"}')
     assert signin.verify_token(SECRET, f"{forged}.{mac}", T0) is None
@@ -229,8 +243,9 @@ def test_a_sign_out_in_the_audit_record_revokes_exactly_its_token(store):
     other = signin.verify_token(SECRET, signin.sign_token(SECRET, "aigerim", "staff", T0), T0)
 
     def revoked(nonce: str) -> bool:
-        return signin.revoked(store.latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce,
-                                                 limit=1), nonce)
+        return signin.revoked(
+            store.latest_audit((signin.SIGN_OUT,), field=signin.NONCE_FIELD, value=nonce, limit=1), nonce
+        )
 
     assert not revoked(mine.nonce)
     store.append_audit(signin.SIGN_OUT, signin.sign_out_payload("aigerim", mine.nonce), actor="aigerim [staff]")

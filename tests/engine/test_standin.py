@@ -1,4 +1,5 @@
 """The RANDOM.ORG client against the loopback stand-in: draws, tickets, recovery, every failure kind."""
+
 from __future__ import annotations
 
 import json
@@ -68,14 +69,31 @@ def test_response_shaped_like_randomorg(standin):
     result = httpx.post(standin.url, json=body).json()["result"]
     assert {"random", "signature", "bitsUsed", "bitsLeft", "requestsLeft", "advisoryDelay"} <= set(result)
     assert list(result["random"]) == [
-        "method", "hashedApiKey", "n", "min", "max", "replacement", "base", "pregeneratedRandomization",
-        "data", "license", "licenseData", "userData", "ticketData", "completionTime", "serialNumber",
+        "method",
+        "hashedApiKey",
+        "n",
+        "min",
+        "max",
+        "replacement",
+        "base",
+        "pregeneratedRandomization",
+        "data",
+        "license",
+        "licenseData",
+        "userData",
+        "ticketData",
+        "completionTime",
+        "serialNumber",
     ]
     assert result["random"]["license"] == LICENSE
     assert result["random"]["completionTime"].endswith("Z")
     # The stand-in's own verifySignature agrees, and refuses a changed result.
-    check = {"jsonrpc": "2.0", "method": "verifySignature", "params": {"random": result["random"],
-             "signature": result["signature"]}, "id": 2}
+    check = {
+        "jsonrpc": "2.0",
+        "method": "verifySignature",
+        "params": {"random": result["random"], "signature": result["signature"]},
+        "id": 2,
+    }
     assert httpx.post(standin.url, json=check).json()["result"] == {"authenticity": True}
     result["random"]["data"] = [9, 9]
     assert httpx.post(standin.url, json=check).json()["result"] == {"authenticity": False}
@@ -258,8 +276,11 @@ def test_advisory_delay_obeyed():
     slept: list[float] = []
     with StandIn(advisory_delay_ms=1500) as server:
         with RandomOrgClient(
-            server.api_key, server.url, public_key_pem=server.public_key_pem,
-            sleep=slept.append, clock=lambda: 100.0,  # a stopped clock: the whole delay is still due
+            server.api_key,
+            server.url,
+            public_key_pem=server.public_key_pem,
+            sleep=slept.append,
+            clock=lambda: 100.0,  # a stopped clock: the whole delay is still due
         ) as c:
             c.generate_signed_integers(1, 1, 10, user_data=None)
             assert slept == []
@@ -294,7 +315,9 @@ def test_key_dir_keeps_key_serials_and_results(tmp_path):
 def test_standin_command_line(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "engine.standin", "--port", "0", "--key-dir", str(tmp_path)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = [process.stdout.readline() for _ in range(4)]  # type: ignore[union-attr]

@@ -1,4 +1,5 @@
 """The store on a real SQLite file: location, pragmas, migrations, constraints, audit chain, records."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,16 @@ def test_sqlite_runs_in_wal_mode_with_a_schema_version(store):
 
 def test_the_database_refuses_a_second_official_draw_of_a_tier(store):
     def row():
-        return DrawRow(month="2021-03", denomination=50000, kind="draw", slot="official", method="offline",
-                       status="done", draw_date=dt.date(2021, 4, 5), started_at=utcnow())
+        return DrawRow(
+            month="2021-03",
+            denomination=50000,
+            kind="draw",
+            slot="official",
+            method="offline",
+            status="done",
+            draw_date=dt.date(2021, 4, 5),
+            started_at=utcnow(),
+        )
 
     with store._tx() as s:
         s.add(row())
@@ -75,10 +84,23 @@ def test_commission_and_not_drawn(store):
 
 def claim(store, kind, pool_text, **extra):
     """A claim of the 2021-03 50 000 tier's slot (an original draw, or a re-draw of certificate 1)."""
-    return store.claim_draw(month="2021-03", denomination=50000, kind=kind, method="offline", rehearsal=False, run=0,
-                            quota=1, carried_in=0, to_draw=1, draw_date=dt.date(2021, 4, 5), place="Astana",
-                            pool_text=pool_text, pool_sha256=hashlib.sha256(pool_text.encode()).hexdigest(),
-                            pool_size=pool_text.count("\n"), **extra)
+    return store.claim_draw(
+        month="2021-03",
+        denomination=50000,
+        kind=kind,
+        method="offline",
+        rehearsal=False,
+        run=0,
+        quota=1,
+        carried_in=0,
+        to_draw=1,
+        draw_date=dt.date(2021, 4, 5),
+        place="Astana",
+        pool_text=pool_text,
+        pool_sha256=hashlib.sha256(pool_text.encode()).hexdigest(),
+        pool_size=pool_text.count("\n"),
+        **extra,
+    )
 
 
 def drawn_winner(store):
@@ -86,8 +108,13 @@ def drawn_winner(store):
     draw, resumed = claim(store, "draw", "1,KZ001,950101300012,50000\n2,KZ002,870202400013,50000\n")
     assert not resumed
     store.record_entropy(draw.id, "3 1 4")
-    store.finish_draw(draw.id, [WinnerInput(1, 2, "KZ002", "870202400013", "Ә. Ахметова")],
-                      deadline=dt.date(2021, 5, 5), method="offline", entropy="3 1 4")
+    store.finish_draw(
+        draw.id,
+        [WinnerInput(1, 2, "KZ002", "870202400013", "Ә. Ахметова")],
+        deadline=dt.date(2021, 5, 5),
+        method="offline",
+        entropy="3 1 4",
+    )
     winner = store.current_winner("2021-03", 50000, 1)
     return store.set_winner_status(winner.id, "unclaimed")
 
@@ -97,8 +124,14 @@ def test_a_redraw_claim_is_refused_when_the_replaced_winner_changed_after_it_was
     store.set_winner_status(read.id, "claimed")  # meanwhile, another screen records the claim
     before = store.audit_head()
     with pytest.raises(DrawRefused, match="certificate 1 changed meanwhile"):
-        claim(store, "redraw", "1,KZ001,950101300012,50000\n", redraw_certificate=1, redraw_reason="unclaimed",
-              replacing=read)
+        claim(
+            store,
+            "redraw",
+            "1,KZ001,950101300012,50000\n",
+            redraw_certificate=1,
+            redraw_reason="unclaimed",
+            replacing=read,
+        )
     # nothing was frozen or claimed: no pending re-draw, no new audit entry
     assert store.pending_redraws("2021-03") == [] and store.audit_head() == before
     assert [d.kind for d in store.all_draws(include_failed=True)] == ["draw"]
@@ -106,8 +139,9 @@ def test_a_redraw_claim_is_refused_when_the_replaced_winner_changed_after_it_was
 
 def test_a_redraw_claim_of_the_winner_as_read_freezes_its_pool(store):
     read = drawn_winner(store)
-    redraw, resumed = claim(store, "redraw", "1,KZ001,950101300012,50000\n", redraw_certificate=1,
-                            redraw_reason="unclaimed", replacing=read)
+    redraw, resumed = claim(
+        store, "redraw", "1,KZ001,950101300012,50000\n", redraw_certificate=1, redraw_reason="unclaimed", replacing=read
+    )
     assert not resumed and redraw.kind == "redraw" and redraw.status == "pending"
     assert [d.id for d in store.pending_redraws("2021-03")] == [redraw.id]
 

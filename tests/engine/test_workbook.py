@@ -1,4 +1,5 @@
 """engine.workbook: the XLSX writer of the demo's files and the reports' documents, one rule per cell."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,16 @@ def test_nan_and_infinity_are_refused(value):
         written([value])
 
 
-@pytest.mark.parametrize("title, expected", [("Participants", "Participants"), ("2021/03: [draft]?", "2021-03- -draft--"),
-                                             ("x" * 40, "x" * 31), ("", "Sheet"), ("a\x01b", "ab")])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Participants", "Participants"),
+        ("2021/03: [draft]?", "2021-03- -draft--"),
+        ("x" * 40, "x" * 31),
+        ("", "Sheet"),
+        ("a\x01b", "ab"),
+    ],
+)
 def test_sheet_titles_excel_accepts(title, expected):
     assert workbook.sheet_title(title) == expected
 

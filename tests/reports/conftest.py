@@ -1,4 +1,5 @@
 """Fixtures: hand-built records, and real months drawn into a real SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,10 @@ def _draw(tmp_path_factory, name: str, method: str, rehearsal: bool = False):
         from engine.randomorg import RandomOrgClient
         from engine.standin import StandIn
 
-        with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                                   public_key_pem=standin.public_key_pem) as client:
+        with (
+            StandIn(licence="production") as standin,
+            RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+        ):
             draw_month(store, result, occasion, client=client, **kwargs)
     return store, url
 

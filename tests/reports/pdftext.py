@@ -1,4 +1,5 @@
 """Read a PDF back the way a user's copy-and-paste would."""
+
 from __future__ import annotations
 
 from io import BytesIO

@@ -1,4 +1,5 @@
 """Acceptance-transfer acts (clause 13) and handover protocols (clause 14)."""
+
 from __future__ import annotations
 
 from reports.acts import act_winners, render_act, render_acts
@@ -8,9 +9,17 @@ from tests.reports.pdftext import page_texts, pdf_text
 def test_one_act_has_the_winner_and_the_certificate(offline_record, rules):
     w = next(w for w in offline_record.current_winners if w.certificate_serial)
     text = pdf_text(render_act(offline_record, w, rules=rules))
-    for value in (w.client_name, w.client_id, w.account, w.certificate_serial, "100 000"[:3],
-                  "қабылдау-тапсыру актісі".upper(), "ПРОТОКОЛ ВРУЧЕНИЯ СЕРТИФИКАТА", "Chocomart",
-                  offline_record.protocol_number):
+    for value in (
+        w.client_name,
+        w.client_id,
+        w.account,
+        w.certificate_serial,
+        "100 000"[:3],
+        "қабылдау-тапсыру актісі".upper(),
+        "ПРОТОКОЛ ВРУЧЕНИЯ СЕРТИФИКАТА",
+        "Chocomart",
+        offline_record.protocol_number,
+    ):
         assert value in text, value
 
 

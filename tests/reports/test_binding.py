@@ -6,6 +6,7 @@ rewritten around the genuine signed PDF; (b) a bundle relabelled as a rehearsal 
 another key; (c) a protocol re-rendered with a changed winner and signed by another self-signed
 certificate; and history rewritten in the database after the protocol went out.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,14 @@ def _drawn_store(folder: Path):
     url = f"sqlite:///{folder / 'promotion.sqlite'}"
     store = Store(url, actor=ENTROPY_AUTHOR)
     result = preview(path, month=MONTH, draw_date=LATE, history=store.history())
-    draw_month(store, result, DrawOccasion(MONTH, LATE, "offline", place="Алматы қ."), entropy="5 2 6 1 3 3 4 6 2 1",
-               commission=COMMISSION, protocol_number="ИҰ-2021-03")
+    draw_month(
+        store,
+        result,
+        DrawOccasion(MONTH, LATE, "offline", place="Алматы қ."),
+        entropy="5 2 6 1 3 3 4 6 2 1",
+        commission=COMMISSION,
+        protocol_number="ИҰ-2021-03",
+    )
     return store, url
 
 
@@ -194,8 +201,10 @@ def test_a_manifest_entropy_and_winners_rewritten_around_the_genuine_pdf(drawn, 
     pool_text = files[entry["pool"]["file"]].decode()
     lines = [line.split(",") for line in pool_text.splitlines()]
     ordinals = offline_ordinals(entry["pool"]["sha256"], new_entropy, entry["pool"]["size"], entry["drawn"])
-    winners = [{"certificate": c, "ordinal": o, "account": lines[o - 1][1], "client_id": lines[o - 1][2]}
-               for c, o in enumerate(ordinals, 1)]
+    winners = [
+        {"certificate": c, "ordinal": o, "account": lines[o - 1][1], "client_id": lines[o - 1][2]}
+        for c, o in enumerate(ordinals, 1)
+    ]
     files[entry["entropy_file"]] = new_entropy.encode()
     entry["winners"] = winners
     data_entry = next(d for d in manifest["protocol_data"]["draws"] if d["denomination"] == 50000)
@@ -219,8 +228,10 @@ def test_a_manifest_rewritten_but_its_protocol_data_left_alone(drawn, rules):
     store, _ = drawn
     manifest, files = _unzip(build_bundle(store, MONTH, rules))
     entry = next(e for e in manifest["draws"] if e["denomination"] == 100000)
-    entry["winners"][0]["account"], entry["winners"][1]["account"] = \
-        entry["winners"][1]["account"], entry["winners"][0]["account"]
+    entry["winners"][0]["account"], entry["winners"][1]["account"] = (
+        entry["winners"][1]["account"],
+        entry["winners"][0]["account"],
+    )
     failed = _failed(verify_bundle(_rezip(manifest, files), check_pdf=protocol_pdf_verdict))
     assert "protocol-2021-03.pdf: 2021-03 100000 draw" in {f.name for f in failed}
 
@@ -236,7 +247,8 @@ def _relabelled(store, rules, attacker_identity) -> bytes:
 
 
 def test_b_relabelled_rehearsal_resigned_fails_against_the_organisation_certificate(
-        drawn, rules, organisation, attacker):
+    drawn, rules, organisation, attacker
+):
     store, _ = drawn
     identity, attacker_fp = attacker
     findings = verify_bundle(_relabelled(store, rules, identity), check_pdf=protocol_pdf_verdict)
@@ -353,8 +365,10 @@ def test_protocol_verifies_then_history_rewritten_fails_on_the_audit_head(tmp_pa
             if e["seq"] == 2:
                 payload["rewritten"] = True
             digest = audit_sha256(prev, e["seq"], e["at"], e["action"], e["actor"], payload)
-            db.execute("UPDATE audit SET payload = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
-                       (canonical_json(payload), prev, digest, e["seq"]))
+            db.execute(
+                "UPDATE audit SET payload = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
+                (canonical_json(payload), prev, digest, e["seq"]),
+            )
             prev = digest
     db.close()
     assert next(f for f in verify(store) if f.name == "audit chain").ok  # the database alone cannot tell
@@ -376,8 +390,13 @@ def test_cli_exit_codes(tmp_path, rules, attacker):
     store.close()
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "engine", "verify", *args], cwd=ROOT, capture_output=True,
-                              text=True, env=dict(os.environ))
+        return subprocess.run(
+            [sys.executable, "-m", "engine", "verify", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+        )
 
     ok = run("--protocol", str(genuine), "--db", url)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -414,18 +433,34 @@ def test_abandoned_tickets_are_printed(offline_record, rules):
     from engine.records import AbandonedTicket
 
     ticket = AbandonedTicket(
-        draw_id=9, month="2021-03", denomination=70000, kind="draw", certificate=None, ticket_id="a1b2c3d4e5f60718",
-        failure="bad_signature: the signature does not verify", reason="ответ RANDOM.ORG не проверен",
-        abandoned_by="Сәрсенбаев Е.", abandoned_at=dt.datetime(2021, 4, 5, 5, 50, tzinfo=dt.UTC))
+        draw_id=9,
+        month="2021-03",
+        denomination=70000,
+        kind="draw",
+        certificate=None,
+        ticket_id="a1b2c3d4e5f60718",
+        failure="bad_signature: the signature does not verify",
+        reason="ответ RANDOM.ORG не проверен",
+        abandoned_by="Сәрсенбаев Е.",
+        abandoned_at=dt.datetime(2021, 4, 5, 5, 50, tzinfo=dt.UTC),
+    )
     record = replace(offline_record, abandoned=(ticket,))
     pdf = render_protocol(record, rules)
     text = " ".join(pdf_text(pdf).split())  # free text wraps inside its table cell
     assert "Комиссия бас тартқан RANDOM.ORG билеттері" in text and "a1b2c3d4e5f60718" in text
     assert "ответ RANDOM.ORG не проверен" in text and "api.random.org/tickets/form" in text
-    assert _embedded(pdf)["abandoned"] == [{
-        "ticket_id": "a1b2c3d4e5f60718", "denomination": 70000, "kind": "draw", "certificate": None,
-        "failure": "bad_signature: the signature does not verify", "reason": "ответ RANDOM.ORG не проверен",
-        "abandoned_by": "Сәрсенбаев Е.", "abandoned_at": "2021-04-05T05:50:00+00:00"}]
+    assert _embedded(pdf)["abandoned"] == [
+        {
+            "ticket_id": "a1b2c3d4e5f60718",
+            "denomination": 70000,
+            "kind": "draw",
+            "certificate": None,
+            "failure": "bad_signature: the signature does not verify",
+            "reason": "ответ RANDOM.ORG не проверен",
+            "abandoned_by": "Сәрсенбаев Е.",
+            "abandoned_at": "2021-04-05T05:50:00+00:00",
+        }
+    ]
 
 
 # --------------------------------------------------------------------------- the pin
@@ -446,8 +481,11 @@ def test_signer_pinned_by_certificate_file_or_fingerprint(drawn, rules, tmp_path
 
     (tmp_path / "local.pem").write_bytes(local_pem)
     (tmp_path / "local.der").write_bytes(cert.public_bytes(Encoding.DER))
-    for value in (tmp_path / "local.pem", tmp_path / "local.der", ":".join(
-            fingerprint[i:i + 2] for i in range(0, 64, 2)).upper()):
+    for value in (
+        tmp_path / "local.pem",
+        tmp_path / "local.der",
+        ":".join(fingerprint[i : i + 2] for i in range(0, 64, 2)).upper(),
+    ):
         monkeypatch.setenv("PROTOCOL_SIGNER_CERT", str(value))
         assert signer().ok and "pinned certificate (PROTOCOL_SIGNER_CERT" in signer().detail
     other = local_certificate_pem(tmp_path / "other")

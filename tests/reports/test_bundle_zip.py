@@ -1,4 +1,5 @@
 """The verification bundle, built from records and from real stores, checked with no database."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,14 @@ def _bundle(record, rules, tmp_path, **kw):
 def test_bundle_contents(offline_record, rules, tmp_path):
     zf = zipfile.ZipFile(io.BytesIO(_bundle(offline_record, rules, tmp_path)))
     names = set(zf.namelist())
-    assert {"manifest.json", "HOW-TO-VERIFY.txt", "protocol-2021-03.pdf", "pool-2021-03-50000.txt",
-            "entropy-2021-03-50000.txt", "pool-2021-03-50000-redraw1-cert3.txt"} <= names
+    assert {
+        "manifest.json",
+        "HOW-TO-VERIFY.txt",
+        "protocol-2021-03.pdf",
+        "pool-2021-03-50000.txt",
+        "entropy-2021-03-50000.txt",
+        "pool-2021-03-50000-redraw1-cert3.txt",
+    } <= names
     manifest = json.loads(zf.read("manifest.json"))
     assert manifest["month"] == "2021-03" and len(manifest["draws"]) == 4
     how = zf.read("HOW-TO-VERIFY.txt").decode()
@@ -74,10 +81,12 @@ def test_tampering_is_found(offline_record, rules, tmp_path):
     # Other entropy: the winners no longer follow.
     tampered = _rewrite(data, "entropy-2021-03-100000.txt", lambda b: b + b" 6")
     assert any("winners" in f.name and not f.ok for f in verify_bundle(tampered, check_pdf=protocol_pdf_verdict))
+
     # One byte of the protocol.
     def flip(b: bytes) -> bytes:
         i = len(b) // 3
-        return b[:i] + bytes([b[i] ^ 1]) + b[i + 1:]
+        return b[:i] + bytes([b[i] ^ 1]) + b[i + 1 :]
+
     tampered = _rewrite(data, "protocol-2021-03.pdf", flip)
     assert any("protocol" in f.name and not f.ok for f in verify_bundle(tampered, check_pdf=protocol_pdf_verdict))
     assert not verify_bundle(b"not a zip", check_pdf=protocol_pdf_verdict)[0].ok

@@ -1,4 +1,5 @@
 """`python -m reports …`: documents from a real store; a month not drawn is exit 2."""
+
 from __future__ import annotations
 
 import io
@@ -24,9 +25,17 @@ def test_undrawn_month_is_a_clear_error(offline_store, tmp_path, capsys):
     assert main(["publish", "--month", "2021-03", "--db", url, "-o", str(tmp_path / "x.txt")]) == 2
 
 
-@pytest.mark.parametrize("command, name", [("protocol", "p.pdf"), ("act", "a.pdf"), ("publish", "l.xlsx"),
-                                            ("publish", "l.html"), ("accounting", "acc.xlsx"),
-                                            ("bundle", "b.zip")])
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        ("protocol", "p.pdf"),
+        ("act", "a.pdf"),
+        ("publish", "l.xlsx"),
+        ("publish", "l.html"),
+        ("accounting", "acc.xlsx"),
+        ("bundle", "b.zip"),
+    ],
+)
 def test_every_command_writes_its_file(offline_store, tmp_path, command, name):
     _, url = offline_store
     out = tmp_path / name
@@ -39,6 +48,10 @@ def test_every_command_writes_its_file(offline_store, tmp_path, command, name):
 
 def test_module_runs_as_a_process(offline_store, tmp_path):
     _, url = offline_store
-    result = subprocess.run([sys.executable, "-m", "reports", "protocol", "--month", "2020-01", "--db", url,
-                             "-o", str(tmp_path / "x.pdf")], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "reports", "protocol", "--month", "2020-01", "--db", url, "-o", str(tmp_path / "x.pdf")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "error:" in result.stderr

@@ -3,6 +3,7 @@
 Each test was written because a deliberate mutation (named in its docstring) survived the rest of
 tests/engine and tests/reports.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

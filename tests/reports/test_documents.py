@@ -1,4 +1,5 @@
 """reports.documents: the one registry of documents, for the app's downloads and `python -m reports`."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,16 @@ def test_file_names_and_types():
     assert documents.file_name("publish_xlsx", "2021-03", rehearsal=True) == "winners-rehearsal-2021-03.xlsx"
     assert documents.file_name("selfcheck_html", "2021-03", rehearsal=False) == "selfcheck-2021-03.html"
     assert documents.mime_type("bundle") == "application/zip"
-    assert documents.kinds(rehearsal=False) == ["protocol", "acts", "publish_xlsx", "publish_html", "selfcheck_json",
-                                                "selfcheck_html", "accounting", "bundle"]
+    assert documents.kinds(rehearsal=False) == [
+        "protocol",
+        "acts",
+        "publish_xlsx",
+        "publish_html",
+        "selfcheck_json",
+        "selfcheck_html",
+        "accounting",
+        "bundle",
+    ]
     assert "selfcheck_json" not in documents.kinds(rehearsal=True)  # never published for a rehearsal
 
 
@@ -47,8 +56,9 @@ def test_the_self_check_is_refused_for_a_rehearsal(offline_store, rules):
     store, _ = offline_store
     rehearsal = month_record("offline", rehearsal=True)
     with pytest.raises(SelfCheckRefused):
-        documents.render("selfcheck_json", documents.Request(store, rehearsal.month, rules, rehearsal=True,
-                                                             record=rehearsal))
+        documents.render(
+            "selfcheck_json", documents.Request(store, rehearsal.month, rules, rehearsal=True, record=rehearsal)
+        )
 
 
 def test_the_command_line_writes_what_the_registry_renders(offline_store, rules, tmp_path):

@@ -6,6 +6,7 @@ reports/fonts/) and without pandas; `python -m engine --help` imports no pandas.
 What a process imported is read from its own sys.modules when the command is done:
 behaviour, not timing (the timings are in benchmarks/commands.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,16 +44,30 @@ print(json.dumps({"code": code, "imported": sorted(m for m in %r if m in sys.mod
 def run_and_report(module: str, *args: str, cwd: Path = ROOT, env: dict | None = None) -> tuple[dict, str]:
     """(report, stdout before the report) of `python -m module args` in a fresh interpreter."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    result = subprocess.run([sys.executable, "-c", RUN_AND_REPORT, module, *args], cwd=cwd, env=environment,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_AND_REPORT, module, *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     *before, last = result.stdout.rstrip("\n").split("\n")
     return json.loads(last), "\n".join(before)
 
 
-@pytest.mark.parametrize("command, name", [("protocol", "p.pdf"), ("act", "a.pdf"), ("publish", "l.xlsx"),
-                                            ("publish", "l.html"), ("accounting", "acc.xlsx"),
-                                            ("bundle", "b.zip")])
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        ("protocol", "p.pdf"),
+        ("act", "a.pdf"),
+        ("publish", "l.xlsx"),
+        ("publish", "l.html"),
+        ("accounting", "acc.xlsx"),
+        ("bundle", "b.zip"),
+    ],
+)
 def test_documents_import_no_streamlit_matplotlib_or_pandas(offline_store, tmp_path, command, name):
     _, url = offline_store
     out = tmp_path / name
@@ -107,12 +122,22 @@ def _pkcs12(folder: Path, common_name: str, password: str) -> Path:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
     path = folder / "organisation.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"org", key, cert, None, serialization.BestAvailableEncryption(password.encode())))
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"org", key, cert, None, serialization.BestAvailableEncryption(password.encode())
+        )
+    )
     return path
 
 
@@ -123,10 +148,21 @@ def test_the_command_line_still_signs_with_the_certificate_named_in_secrets_toml
     project = tmp_path / "project"
     (project / ".streamlit").mkdir(parents=True)
     (project / ".streamlit" / "secrets.toml").write_text(
-        f'PROTOCOL_SIGNING_P12 = {json.dumps(str(p12))}\nPROTOCOL_SIGNING_PASSWORD = "pässword"\n', "utf-8")
+        f'PROTOCOL_SIGNING_P12 = {json.dumps(str(p12))}\nPROTOCOL_SIGNING_PASSWORD = "pässword"\n', "utf-8"
+    )
     out = tmp_path / "protocol.pdf"
-    report, _ = run_and_report("reports", "protocol", "--month", "2021-03", "--db", url, "-o", str(out),
-                               cwd=project, env={"HOME": str(tmp_path / "home")})
+    report, _ = run_and_report(
+        "reports",
+        "protocol",
+        "--month",
+        "2021-03",
+        "--db",
+        url,
+        "-o",
+        str(out),
+        cwd=project,
+        env={"HOME": str(tmp_path / "home")},
+    )
     assert report == {"code": 0, "imported": []}
     status = validate_pdf_signature(out.read_bytes())
     assert status.ok and "Organisation from secrets.toml" in status.signer
@@ -146,13 +182,29 @@ def test_the_app_and_the_command_line_read_the_same_secrets(tmp_path):
     (tmp_path / ".streamlit" / "secrets.toml").write_text('PROTOCOL_SIGNER_CERT = "from the folder"\n', "utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path / "home")}
     env.pop("PROTOCOL_SIGNER_CERT", None)
-    under = subprocess.run([sys.executable, "-c", SECRET_UNDER_STREAMLIT], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=120)
+    under = subprocess.run(
+        [sys.executable, "-c", SECRET_UNDER_STREAMLIT],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert under.returncode == 0, under.stderr
     assert under.stdout.strip() == "from the folder"
-    bare = subprocess.run([sys.executable, "-c", "import sys; from reports import certificates\n"
-                           "print(certificates.config.setting('PROTOCOL_SIGNER_CERT'), 'streamlit' in sys.modules)"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    bare = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from reports import certificates\n"
+            "print(certificates.config.setting('PROTOCOL_SIGNER_CERT'), 'streamlit' in sys.modules)",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bare.returncode == 0, bare.stderr
     assert bare.stdout.strip() == "from the folder False"
 
@@ -160,7 +212,9 @@ def test_the_app_and_the_command_line_read_the_same_secrets(tmp_path):
 def test_rendering_a_protocol_needs_neither_the_draw_engine_nor_the_database():
     """The renderer takes a MonthRecord; what it embeds (engine.protocol_data) is built from the records
     alone, so a protocol can be rendered and signed without importing SQLAlchemy or the draw engine."""
-    code = ("import sys; import reports.protocol, reports.protocol_pdf, reports.pdf_check; "
-            "print(sorted(m for m in ('sqlalchemy', 'engine.draw', 'engine.store', 'pandas') if m in sys.modules))")
+    code = (
+        "import sys; import reports.protocol, reports.protocol_pdf, reports.pdf_check; "
+        "print(sorted(m for m in ('sqlalchemy', 'engine.draw', 'engine.store', 'pandas') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 """The draw protocol: read back with pypdf, signed and validated with pyHanko."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,22 @@ def offline_pdf():
 
 def test_kazakh_and_russian_text_survive_extraction(offline_pdf):
     text = pdf_text(offline_pdf)
-    for word in ("ХАТТАМА", "Хаттама", "Комиссия", "жеңімпаз", "Жеңімпаздардың тізімі", "ПРОТОКОЛ",
-                 "Список победителей", "Іскерлік ұсыныс", "2021 жылғы наурыз", "март 2021 г.",
-                 "Сәрсенбаев Ерлан Қайратұлы", "Комиссия төрағасы", "Комиссия хатшысы", "Қайталама ұтыс"):
+    for word in (
+        "ХАТТАМА",
+        "Хаттама",
+        "Комиссия",
+        "жеңімпаз",
+        "Жеңімпаздардың тізімі",
+        "ПРОТОКОЛ",
+        "Список победителей",
+        "Іскерлік ұсыныс",
+        "2021 жылғы наурыз",
+        "март 2021 г.",
+        "Сәрсенбаев Ерлан Қайратұлы",
+        "Комиссия төрағасы",
+        "Комиссия хатшысы",
+        "Қайталама ұтыс",
+    ):
         assert word in text, word
     for letter in "әғқңөұүһі":
         assert letter in text.lower(), letter
@@ -156,8 +170,11 @@ def test_protocol_from_a_drawn_store(fixture, request, rules):
 def test_sections_are_numbered_without_gaps(rules, offline_record, with_redraws):
     import re
 
-    record = offline_record if with_redraws else replace(
-        offline_record, draws=tuple(d for d in offline_record.draws if d.kind == "draw"))
+    record = (
+        offline_record
+        if with_redraws
+        else replace(offline_record, draws=tuple(d for d in offline_record.draws if d.kind == "draw"))
+    )
     text = pdf_text(render_protocol(record, rules))
     numbers = [int(n) for n in re.findall(r"^(\d+)\. [^\n]* / ", text, flags=re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8

@@ -1,4 +1,5 @@
 """Publication list (clause 10), accounting export (clause 16) and the XLSX/CSV writer."""
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ def test_mask_examples():
     assert mask_name("ЖК Асқаров Бауыржан") == "ЖК Ас*** Б."
     assert mask_name("ИП Әбдіқадырова Гүлнұр Серікқызы") == "ИП Әб*** Г. С."
     assert mask_name("ТОО «Алтын Дән»") == "ТОО «Ал*** Д.»"
-    assert mask_name("ЖШС \"Qazaq Logistics\"") == "ЖШС \"Qa*** L.\""
+    assert mask_name('ЖШС "Qazaq Logistics"') == 'ЖШС "Qa*** L."'
     assert mask_name("ЖК 930512300123") == "ЖК ***"
 
 
@@ -37,8 +38,10 @@ def test_masked_account_never_contains_the_account(account):
 
 
 @settings(max_examples=300)
-@given(name=st.text(alphabet=st.sampled_from(list("ЖКИПТОАқәӘ «»\"0123456789абвгдеӨҰҮ")), max_size=60),
-       digits=st.text(alphabet="0123456789", min_size=12, max_size=12))
+@given(
+    name=st.text(alphabet=st.sampled_from(list('ЖКИПТОАқәӘ «»"0123456789абвгдеӨҰҮ')), max_size=60),
+    digits=st.text(alphabet="0123456789", min_size=12, max_size=12),
+)
 def test_masked_name_never_leaks_an_identifier(name, digits):
     masked = mask_name(f"{name} {digits}")
     assert digits not in masked
@@ -63,8 +66,9 @@ def test_publication_html_is_escaped(offline_record):
 
     w = offline_record.current_winners[0]
     evil = replace(w, client_name="ТОО <img src=x onerror=alert>")
-    draws = tuple(replace(d, winners=tuple(evil if x.id == w.id else x for x in d.winners))
-                  for d in offline_record.draws)
+    draws = tuple(
+        replace(d, winners=tuple(evil if x.id == w.id else x for x in d.winners)) for d in offline_record.draws
+    )
     html = publication_html([replace(offline_record, draws=draws)])
     assert "<i" not in html and "&lt;i***" in html
 

@@ -3,6 +3,7 @@ offline month and a month drawn officially through the loopback RANDOM.ORG stand
 files), the commitments recomputed here independently; the command line; and a property test that
 no field of the file carries any participant's account, IIN/BIN, name or phone.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,10 +100,18 @@ def _official_standin(folder: Path):
     store = Store(url)
     draw_date = dt.date(2021, 4, 5)
     result = preview(path, month="2021-03", draw_date=draw_date, history=store.history())
-    with StandIn(licence="production") as standin, RandomOrgClient(standin.api_key, standin.url,
-                                                                   public_key_pem=standin.public_key_pem) as client:
-        draw_month(store, result, DrawOccasion("2021-03", draw_date, "random-org", place="Алматы қ."), client=client,
-                   commission=COMMISSION, protocol_number="SC-2021-03")
+    with (
+        StandIn(licence="production") as standin,
+        RandomOrgClient(standin.api_key, standin.url, public_key_pem=standin.public_key_pem) as client,
+    ):
+        draw_month(
+            store,
+            result,
+            DrawOccasion("2021-03", draw_date, "random-org", place="Алматы қ."),
+            client=client,
+            commission=COMMISSION,
+            protocol_number="SC-2021-03",
+        )
     return store, url
 
 
@@ -156,8 +165,9 @@ def test_a_rehearsal_has_no_self_check():
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reports", "selfcheck", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "reports", "selfcheck", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_command_writes_both_files(offline_store, tmp_path):
@@ -183,13 +193,26 @@ LETTERS = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШ�
 @st.composite
 def people(draw):
     n = draw(st.integers(1, 25))
-    accounts = draw(st.lists(st.text(ACCOUNT_CHARS, min_size=9, max_size=16).map(str.strip).filter(
-        lambda a: len(a) >= 9), min_size=n, max_size=n, unique=True))
+    accounts = draw(
+        st.lists(
+            st.text(ACCOUNT_CHARS, min_size=9, max_size=16).map(str.strip).filter(lambda a: len(a) >= 9),
+            min_size=n,
+            max_size=n,
+            unique=True,
+        )
+    )
     ids = draw(st.lists(st.text("0123456789", min_size=12, max_size=12), min_size=n, max_size=n, unique=True))
-    names = draw(st.lists(st.text(LETTERS, min_size=4, max_size=30).map(str.strip).filter(lambda s: len(s) >= 4),
-                          min_size=n, max_size=n))
-    phones = [f"+7 7{draw(st.integers(0, 99)):02d} {draw(st.integers(0, 999)):03d} {draw(st.integers(0, 9999)):04d}"
-              for _ in range(n)]
+    names = draw(
+        st.lists(
+            st.text(LETTERS, min_size=4, max_size=30).map(str.strip).filter(lambda s: len(s) >= 4),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    phones = [
+        f"+7 7{draw(st.integers(0, 99)):02d} {draw(st.integers(0, 999)):03d} {draw(st.integers(0, 9999)):04d}"
+        for _ in range(n)
+    ]
     return list(zip(accounts, ids, names, phones))
 
 
@@ -202,9 +225,24 @@ def _record(members, method: str, quota: int, redraw: bool) -> MonthRecord:
 
     month, den, when = "2021-03", 50000, dt.datetime(2021, 4, 5, 5, tzinfo=UTC)
     by_account = {a: (c, name, phone) for a, c, name, phone in members}
-    pool = freeze_pool([Participant(row=i, account=a, client_id=c, client_name=name, client_type="IE", month=month,
-                                    denomination=den, monthly_fee=6500.0, phone=phone)
-                        for i, (a, c, name, phone) in enumerate(members, 2)], month, den)
+    pool = freeze_pool(
+        [
+            Participant(
+                row=i,
+                account=a,
+                client_id=c,
+                client_name=name,
+                client_type="IE",
+                month=month,
+                denomination=den,
+                monthly_fee=6500.0,
+                phone=phone,
+            )
+            for i, (a, c, name, phone) in enumerate(members, 2)
+        ],
+        month,
+        den,
+    )
     lines = _pool_lines(pool.text)
     n = min(quota, pool.size)
     extra = {}
@@ -212,43 +250,124 @@ def _record(members, method: str, quota: int, redraw: bool) -> MonthRecord:
         ordinals = offline_ordinals(pool.sha256, "5 2 6 1", pool.size, n)
         extra = {"entropy": "5 2 6 1"}
     else:
-        signed, obj = signed_response(month, den, pool.sha256, pool.size, n, 7, "2021-04-05 05:00:00Z",
-                                      random.Random(pool.sha256), ticket_id="a1b2c3d4e5f60718")
+        signed, obj = signed_response(
+            month,
+            den,
+            pool.sha256,
+            pool.size,
+            n,
+            7,
+            "2021-04-05 05:00:00Z",
+            random.Random(pool.sha256),
+            ticket_id="a1b2c3d4e5f60718",
+        )
         ordinals, extra = obj["data"], {"signed_random": signed, "ticket_id": "a1b2c3d4e5f60718", "serial_number": 7}
 
     def winner(wid, draw_id, cert, ordinal, account, client_id):
         _, name, phone = by_account[account]
-        return WinnerRecord(id=wid, draw_id=draw_id, month=month, denomination=den, certificate=cert, ordinal=ordinal,
-                            account=account, client_id=client_id, client_name=name, status="drawn",
-                            status_changed_at=when, deadline=dt.date(2021, 4, 19), phone=phone, region="Алматы")
+        return WinnerRecord(
+            id=wid,
+            draw_id=draw_id,
+            month=month,
+            denomination=den,
+            certificate=cert,
+            ordinal=ordinal,
+            account=account,
+            client_id=client_id,
+            client_name=name,
+            status="drawn",
+            status_changed_at=when,
+            deadline=dt.date(2021, 4, 19),
+            phone=phone,
+            region="Алматы",
+        )
 
     winners = tuple(winner(c, 1, c, o, lines[o - 1][1], lines[o - 1][2]) for c, o in enumerate(ordinals, 1))
-    draws = [DrawRecord(id=1, month=month, denomination=den, kind="draw", rehearsal=False, method=method, status="done",
-                        quota=quota, carried_in=0, to_draw=quota, drawn=n, carry_out=quota - n,
-                        draw_date=dt.date(2021, 4, 5), started_at=when, finished_at=when,
-                        pool=PoolRecord(1, month, den, pool.size, pool.sha256, pool.text, "draw"), winners=winners,
-                        **extra)]
+    draws = [
+        DrawRecord(
+            id=1,
+            month=month,
+            denomination=den,
+            kind="draw",
+            rehearsal=False,
+            method=method,
+            status="done",
+            quota=quota,
+            carried_in=0,
+            to_draw=quota,
+            drawn=n,
+            carry_out=quota - n,
+            draw_date=dt.date(2021, 4, 5),
+            started_at=when,
+            finished_at=when,
+            pool=PoolRecord(1, month, den, pool.size, pool.sha256, pool.text, "draw"),
+            winners=winners,
+            **extra,
+        )
+    ]
     taken = {w.account for w in winners}
     rest = [m for m in members if m[0] not in taken]
     if redraw and winners and rest:
-        again = freeze_pool([Participant(row=0, account=a, client_id=c, client_name=name, client_type="IE",
-                                         month=month, denomination=den, monthly_fee=6500.0, phone=phone)
-                             for a, c, name, phone in rest], month, den)
+        again = freeze_pool(
+            [
+                Participant(
+                    row=0,
+                    account=a,
+                    client_id=c,
+                    client_name=name,
+                    client_type="IE",
+                    month=month,
+                    denomination=den,
+                    monthly_fee=6500.0,
+                    phone=phone,
+                )
+                for a, c, name, phone in rest
+            ],
+            month,
+            den,
+        )
         (o,) = offline_ordinals(again.sha256, "6 6", again.size, 1)
         _, account, client_id = _pool_lines(again.text)[o - 1]
-        draws.append(DrawRecord(
-            id=2, month=month, denomination=den, kind="redraw", rehearsal=False, method="offline", status="done",
-            quota=0, carried_in=0, to_draw=1, drawn=1, carry_out=0, draw_date=dt.date(2021, 4, 25), started_at=when,
-            finished_at=when, pool=PoolRecord(2, month, den, again.size, again.sha256, again.text, "redraw"),
-            entropy="6 6", redraw_of_certificate=1, redraw_reason="unclaimed",
-            winners=(winner(99, 2, 1, o, account, client_id),)))
-    return MonthRecord(month=month, rehearsal=False, protocol_number="П-1", draw_date=dt.date(2021, 4, 5),
-                       place="Алматы қ.", commission=COMMISSION, imports=(), draws=tuple(draws))
+        draws.append(
+            DrawRecord(
+                id=2,
+                month=month,
+                denomination=den,
+                kind="redraw",
+                rehearsal=False,
+                method="offline",
+                status="done",
+                quota=0,
+                carried_in=0,
+                to_draw=1,
+                drawn=1,
+                carry_out=0,
+                draw_date=dt.date(2021, 4, 25),
+                started_at=when,
+                finished_at=when,
+                pool=PoolRecord(2, month, den, again.size, again.sha256, again.text, "redraw"),
+                entropy="6 6",
+                redraw_of_certificate=1,
+                redraw_reason="unclaimed",
+                winners=(winner(99, 2, 1, o, account, client_id),),
+            )
+        )
+    return MonthRecord(
+        month=month,
+        rehearsal=False,
+        protocol_number="П-1",
+        draw_date=dt.date(2021, 4, 5),
+        place="Алматы қ.",
+        commission=COMMISSION,
+        imports=(),
+        draws=tuple(draws),
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(members=people(), method=st.sampled_from(["offline", "random-org"]), quota=st.integers(1, 6),
-       redraw=st.booleans())
+@given(
+    members=people(), method=st.sampled_from(["offline", "random-org"]), quota=st.integers(1, 6), redraw=st.booleans()
+)
 def test_no_field_carries_an_account_iin_name_or_phone(members, method, quota, redraw):
     record = _record(members, method, quota, redraw)
     files = selfcheck_files(record)

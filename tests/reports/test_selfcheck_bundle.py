@@ -4,6 +4,7 @@ texts and its draws against the bundle's (finding code "commitments"). Good bund
 each tampered self-check fails naming the tier and what differs, also when the attacker fixed the
 manifest's file hashes to fit.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,10 +90,16 @@ def _commitment(doc, den, i, value):
 
 
 TAMPERED = {
-    "one commitment changed": (lambda d: _commitment(d, 70000, 4, "0" * 64), "2021-03 70000: commitments",
-                               "ordinal 5 differs"),
-    "a commitment dropped": (lambda d: next(t for t in d["tiers"] if t["denomination"] == 100000)["commitments"].pop(),
-                             "2021-03 100000: commitments", "first difference at ordinal 5"),
+    "one commitment changed": (
+        lambda d: _commitment(d, 70000, 4, "0" * 64),
+        "2021-03 70000: commitments",
+        "ordinal 5 differs",
+    ),
+    "a commitment dropped": (
+        lambda d: next(t for t in d["tiers"] if t["denomination"] == 100000)["commitments"].pop(),
+        "2021-03 100000: commitments",
+        "first difference at ordinal 5",
+    ),
     "pool hash": (lambda d: d["tiers"][0].update(pool_sha256="ab" * 32), "2021-03 50000: commitments", "pool_sha256"),
     "pool size": (lambda d: d["tiers"][1].update(pool_size=99), "2021-03 70000: commitments", "pool_size"),
     "drawn": (lambda d: d["tiers"][2]["drawn"].reverse(), "2021-03 100000: commitments", "drawn"),
@@ -123,7 +130,9 @@ def test_a_signed_result_altered_in_the_self_check_fails(standin_official, rules
     manifest, files = _unzip(data)
     text = files[NAME].decode()
     files[NAME] = text.replace('"serialNumber":', '"serialNumber": ', 1).encode()  # same values, other bytes: fine
-    assert "2021-03 50000: commitments" not in _failed(verify_bundle(_zip(manifest, files), check_pdf=protocol_pdf_verdict))
+    assert "2021-03 50000: commitments" not in _failed(
+        verify_bundle(_zip(manifest, files), check_pdf=protocol_pdf_verdict)
+    )
     doc = json.loads(text)
     doc["tiers"][0]["signed_random"]["random"]["data"][0] += 1
     files[NAME] = json.dumps(doc).encode()

@@ -1,4 +1,5 @@
 """The documents word months, dates, numbers, reasons and statuses as the screen does (one source each)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,7 +45,9 @@ def test_the_claim_window_takes_the_russian_plural(days, ru):
     assert ru in ru_text and f"{days} күн" in kk_text
 
 
-@pytest.mark.parametrize("instant", [dt.datetime(2021, 4, 5, 5, 2, tzinfo=UTC), dt.datetime(2024, 6, 3, 5, 2, tzinfo=UTC)])
+@pytest.mark.parametrize(
+    "instant", [dt.datetime(2021, 4, 5, 5, 2, tzinfo=UTC), dt.datetime(2024, 6, 3, 5, 2, tzinfo=UTC)]
+)
 def test_times_are_almaty_s_with_tzdata_s_offset(instant):
     local = instant.astimezone(zoneinfo.ZoneInfo("Asia/Almaty"))
     hours = int(local.utcoffset().total_seconds() // 3600)

@@ -1,4 +1,5 @@
 """verify.html goes into every bundle, listed in the manifest, and asks nothing of the network."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,8 +43,9 @@ def test_the_page_is_self_contained():
     assert not re.search(r"https?://", page, re.IGNORECASE)
     markup = re.sub(r"(<(script|style)\b[^>]*>).*?(</\2>)", r"\1\3", page, flags=re.DOTALL)
     assert not re.search(r"\b(?:src|href|action|formaction|poster|data|background)\s*=", markup, re.IGNORECASE)
-    assert not re.search(r"<link\b|<iframe\b|<object\b|<embed\b|<img\b|<base\b|@import|url\(|@font-face", page,
-                         re.IGNORECASE)
+    assert not re.search(
+        r"<link\b|<iframe\b|<object\b|<embed\b|<img\b|<base\b|@import|url\(|@font-face", page, re.IGNORECASE
+    )
     assert not re.search(r"\b(?:fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts|Worker)\s*\(", page)
     assert not re.search(r"\.(?:src|href|action)\s*=|setAttribute\(\s*[\"'](?:src|href)", page)
     assert re.findall(r"<script\b[^>]*>", page) == ["<script>"]  # one inline script, no src

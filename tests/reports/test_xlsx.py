@@ -1,4 +1,5 @@
 """reports.xlsx: the one formula escape (documents, CSV and the app's CSV downloads) and how a document sheet looks."""
+
 from __future__ import annotations
 
 import csv
@@ -61,9 +62,15 @@ def test_the_apps_csv_downloads_escape_as_reports_do(texts):
 
 
 def test_a_document_sheet_caption_header_money_totals_widths_and_frozen_header():
-    sheet = Sheet("Есеп: 2021/03", ["Month", "Face value", "When"],
-                  [["2021-03", 50000, dt.date(2021, 4, 5)], ["total", 150000, dt.datetime(2021, 4, 5, 14, 30)]],
-                  caption="Іскерлік ұсыныс", widths=(12, 20), money_columns=(1,), bold_rows=(1,))
+    sheet = Sheet(
+        "Есеп: 2021/03",
+        ["Month", "Face value", "When"],
+        [["2021-03", 50000, dt.date(2021, 4, 5)], ["total", 150000, dt.datetime(2021, 4, 5, 14, 30)]],
+        caption="Іскерлік ұсыныс",
+        widths=(12, 20),
+        money_columns=(1,),
+        bold_rows=(1,),
+    )
     ws = read(workbook_bytes([sheet, Sheet("second", ["x"])]), "Есеп- 2021-03")
     assert ws["A1"].value == "Іскерлік ұсыныс" and ws["A1"].font.b and ws["A1"].font.sz == 12
     assert ws["A2"].value is None

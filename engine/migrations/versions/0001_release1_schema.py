@@ -12,6 +12,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2021-03-01
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -129,8 +130,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["pool_id"], ["pools.id"]),
         sa.PrimaryKeyConstraint("id"),
         # "a month and tier is drawn once", decided by the database (see engine/store.py)
-        sa.UniqueConstraint("month", "denomination", "slot", "redraw_certificate", "redraw_round",
-                            name="uq_draw_slot"),
+        sa.UniqueConstraint("month", "denomination", "slot", "redraw_certificate", "redraw_round", name="uq_draw_slot"),
     )
     op.create_index("ix_draws_month", "draws", ["month"])
 
@@ -188,8 +188,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("schema_version", "audit", "winners", "draws", "pools", "commission_members",
-                  "month_sessions", "imports"):
+    for table in (
+        "schema_version",
+        "audit",
+        "winners",
+        "draws",
+        "pools",
+        "commission_members",
+        "month_sessions",
+        "imports",
+    ):
         op.drop_table(table)
 
 

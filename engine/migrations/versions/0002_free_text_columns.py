@@ -10,6 +10,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2021-03-01
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,9 @@ def upgrade() -> None:
         for table, columns in _FREE_TEXT_COLUMNS.items():
             alters = ", ".join(f"ALTER COLUMN {c} TYPE TEXT" for c in columns)
             op.execute(f"ALTER TABLE {table} {alters}")
-    schema_version = sa.table("schema_version", sa.column("version", sa.Integer()),
-                              sa.column("applied_at", sa.DateTime()))
+    schema_version = sa.table(
+        "schema_version", sa.column("version", sa.Integer()), sa.column("applied_at", sa.DateTime())
+    )
     op.bulk_insert(schema_version, [{"version": 2, "applied_at": _utcnow()}])
 
 

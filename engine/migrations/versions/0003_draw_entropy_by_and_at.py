@@ -10,6 +10,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2021-04-01
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,9 @@ def upgrade() -> None:
     with op.batch_alter_table("draws") as batch:
         batch.add_column(sa.Column("entropy_by", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("entropy_at", sa.DateTime(), nullable=True))
-    schema_version = sa.table("schema_version", sa.column("version", sa.Integer()),
-                              sa.column("applied_at", sa.DateTime()))
+    schema_version = sa.table(
+        "schema_version", sa.column("version", sa.Integer()), sa.column("applied_at", sa.DateTime())
+    )
     op.bulk_insert(schema_version, [{"version": 3, "applied_at": _utcnow()}])
 
 

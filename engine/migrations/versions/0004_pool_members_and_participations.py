@@ -29,6 +29,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-25
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,34 +69,50 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     bind = op.get_bind()
-    pools = sa.table("pools", sa.column("id", sa.Integer()), sa.column("text", sa.Text()),
-                     sa.column("details", sa.Text()))
+    pools = sa.table(
+        "pools", sa.column("id", sa.Integer()), sa.column("text", sa.Text()), sa.column("details", sa.Text())
+    )
     client_ids: dict[int, list[str]] = {}
-    for pool_id, pool_text, details_json in bind.execute(sa.select(pools.c.id, pools.c.text, pools.c.details)
-                                                         .order_by(pools.c.id)).all():
+    for pool_id, pool_text, details_json in bind.execute(
+        sa.select(pools.c.id, pools.c.text, pools.c.details).order_by(pools.c.id)
+    ).all():
         columns = _members(pool_text or "", details_json or "")
         client_ids[pool_id] = columns["client_id"]
-        rows = [{"pool_id": pool_id, "chunk": k, "first_ordinal": start + 1,
-                 "count": len(columns["account"][start:start + _MEMBER_CHUNK]),
-                 "data": _encode({c: v[start:start + _MEMBER_CHUNK] for c, v in columns.items()})}
-                for k, start in enumerate(range(0, len(columns["account"]), _MEMBER_CHUNK))]
+        rows = [
+            {
+                "pool_id": pool_id,
+                "chunk": k,
+                "first_ordinal": start + 1,
+                "count": len(columns["account"][start : start + _MEMBER_CHUNK]),
+                "data": _encode({c: v[start : start + _MEMBER_CHUNK] for c, v in columns.items()}),
+            }
+            for k, start in enumerate(range(0, len(columns["account"]), _MEMBER_CHUNK))
+        ]
         if rows:
             bind.execute(chunks.insert(), rows)
     # Official completed original draws, earliest month first: a client keeps its first month.
-    draws = bind.execute(sa.text(
-        "SELECT id, month, pool_id FROM draws WHERE slot = 'official' AND status = 'done' AND kind = 'draw' "
-        "AND pool_id IS NOT NULL ORDER BY month, id")).all()
+    draws = bind.execute(
+        sa.text(
+            "SELECT id, month, pool_id FROM draws WHERE slot = 'official' AND status = 'done' AND kind = 'draw' "
+            "AND pool_id IS NOT NULL ORDER BY month, id"
+        )
+    ).all()
     seen: set[str] = set()
-    participations = sa.table("participations", sa.column("client_id", sa.Text()),
-                              sa.column("month", sa.String(7)), sa.column("draw_id", sa.Integer()))
+    participations = sa.table(
+        "participations",
+        sa.column("client_id", sa.Text()),
+        sa.column("month", sa.String(7)),
+        sa.column("draw_id", sa.Integer()),
+    )
     for draw_id, month, pool_id in draws:
         ids = sorted(set(client_ids.get(pool_id, [])))
         rows = [{"client_id": c, "month": month, "draw_id": draw_id} for c in ids if c not in seen]
         seen.update(ids)
         for i in range(0, len(rows), _BATCH):
-            bind.execute(participations.insert(), rows[i:i + _BATCH])
-    schema_version = sa.table("schema_version", sa.column("version", sa.Integer()),
-                              sa.column("applied_at", sa.DateTime()))
+            bind.execute(participations.insert(), rows[i : i + _BATCH])
+    schema_version = sa.table(
+        "schema_version", sa.column("version", sa.Integer()), sa.column("applied_at", sa.DateTime())
+    )
     op.bulk_insert(schema_version, [{"version": 4, "applied_at": _utcnow()}])
 
 

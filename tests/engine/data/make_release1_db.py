@@ -12,6 +12,7 @@ demo spreadsheets for 2021-03 and 2021-04, an official offline draw of 2021-03 w
 commission, one claim status change, a rehearsal draw of 2021-04, and the old `verify`.
 The WAL is then folded into the file, so it is one self-contained file.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,7 @@ def main(prev_tree: str, out: str) -> int:
         work = Path(tmp)
 
         def run(*args: str) -> str:
-            p = subprocess.run([sys.executable, *args], env=env, cwd=tree, capture_output=True, text=True,
-                               timeout=300)
+            p = subprocess.run([sys.executable, *args], env=env, cwd=tree, capture_output=True, text=True, timeout=300)
             if p.returncode != 0:
                 raise SystemExit(f"{' '.join(args)} failed:\n{p.stdout}\n{p.stderr}")
             return p.stdout
@@ -54,13 +54,60 @@ def main(prev_tree: str, out: str) -> int:
         files = run("-m", "engine.demo", "--out", str(work), "--month", "2021-03", "--month", "2021-04").split()
         march, april = files
         (work / "commission.toml").write_text(COMMISSION, encoding="utf-8")
-        run("-m", "engine", "draw", march, "--month", "2021-03", "--method", "offline",
-            "--entropy", "DJIA 2021-04-02 close 33153.21; lottery 04 17 23 31 42",
-            "--draw-date", "2021-04-05", "--commission", str(work / "commission.toml"), "--db", db)
-        run("-m", "engine", "claim", "--month", "2021-03", "--denomination", "50000", "--certificate", "1",
-            "--status", "contacted", "--note", "телефон арқылы / by phone", "--today", "2021-04-07", "--db", db)
-        run("-m", "engine", "draw", april, "--month", "2021-04", "--method", "offline", "--rehearsal",
-            "--entropy", "rehearsal 1 2 3", "--draw-date", "2021-05-05", "--db", db)
+        run(
+            "-m",
+            "engine",
+            "draw",
+            march,
+            "--month",
+            "2021-03",
+            "--method",
+            "offline",
+            "--entropy",
+            "DJIA 2021-04-02 close 33153.21; lottery 04 17 23 31 42",
+            "--draw-date",
+            "2021-04-05",
+            "--commission",
+            str(work / "commission.toml"),
+            "--db",
+            db,
+        )
+        run(
+            "-m",
+            "engine",
+            "claim",
+            "--month",
+            "2021-03",
+            "--denomination",
+            "50000",
+            "--certificate",
+            "1",
+            "--status",
+            "contacted",
+            "--note",
+            "телефон арқылы / by phone",
+            "--today",
+            "2021-04-07",
+            "--db",
+            db,
+        )
+        run(
+            "-m",
+            "engine",
+            "draw",
+            april,
+            "--month",
+            "2021-04",
+            "--method",
+            "offline",
+            "--rehearsal",
+            "--entropy",
+            "rehearsal 1 2 3",
+            "--draw-date",
+            "2021-05-05",
+            "--db",
+            db,
+        )
         print(run("-m", "engine", "verify", "--db", db), end="")
     con = sqlite3.connect(target)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
