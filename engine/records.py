@@ -87,18 +87,10 @@ class ImportSummary:
 
 
 @dataclass(frozen=True)
-class ImportRecord:
+class ImportRecord(ImportSummary):
+    """An ImportSummary as stored: its row id and when it was recorded."""
+
     id: int
-    file_name: str
-    file_sha256: str
-    sheet: str
-    month: str
-    rows_data: int
-    rows_blank: int
-    eligible: int
-    excluded: int
-    errors: int
-    excluded_by_reason: tuple[tuple[str, int], ...]
     imported_at: dt.datetime
 
 
