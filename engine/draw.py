@@ -782,6 +782,35 @@ def blocked_draw(
     return None
 
 
+def record_redraw_commission(
+    store: Store,
+    month: str,
+    denomination: int,
+    certificate: int,
+    members: Sequence[CommissionMember],
+    *,
+    draw_date: dt.date,
+    place: str,
+    rehearsal: bool,
+) -> None:
+    """Who the commission says is present at a re-draw (integrity rule 3), in the audit record: the
+    protocol prints it under the re-draws (`MonthRecord.redraw_commissions`). Not the month's
+    commission list: that belongs to the month's draw, which a re-draw weeks later must not rewrite."""
+    store.append_audit(
+        "redraw_commission",
+        {
+            "month": month,
+            "denomination": denomination,
+            "certificate": certificate,
+            "rehearsal": rehearsal,
+            "run": current_run(store, month, rehearsal=rehearsal),
+            "place": place,
+            "draw_date": draw_date.isoformat(),
+            "members": [[m.role, m.name, m.position] for m in members],
+        },
+    )
+
+
 def abandon_ticket(
     store: Store,
     month: str,

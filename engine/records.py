@@ -70,6 +70,18 @@ class CommissionMember:
 
 
 @dataclass(frozen=True)
+class RedrawCommission:
+    """Who the commission said was present at one re-draw (integrity rule 3), as the audit record
+    keeps it: the re-drawn certificate, the date and place, and the members in the order given."""
+
+    denomination: int
+    certificate: int
+    draw_date: dt.date
+    place: str
+    members: tuple[CommissionMember, ...]
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     """What the store keeps of a file read for one month (`Preview.import_summary(month)`):
     the file, the counts of its rows, and the month's exclusions by reason (sorted by reason)."""
@@ -197,6 +209,8 @@ class MonthRecord:
     # signed protocol so that history cannot be rewritten after the protocol went out.
     audit_head_seq: int = 0
     audit_head_sha256: str = ""
+    # Who was present at each re-draw (integrity rule 3), in the order they were recorded.
+    redraw_commissions: tuple[RedrawCommission, ...] = ()
 
     def tier_draw(self, denomination: int) -> DrawRecord | None:
         for d in self.draws:

@@ -412,6 +412,22 @@ def _redraws(num: Iterator[int], record: MonthRecord) -> list:
             ]
         )
     story.append(table(rows, [14 * mm, 18 * mm, 20 * mm, 44 * mm, 38 * mm, FRAME_W - 134 * mm]))
+    return story + _redraw_presence(record)
+
+
+def _redraw_presence(record: MonthRecord) -> list:
+    """Who the commission recorded as present at each re-draw (integrity rule 3: a re-draw is the
+    commission's act), with their roles, in both languages."""
+    if not record.redraw_commissions:
+        return [spacer(1.5), *bi("redraw_presence_none", "small", "small_ru")]
+    story = [spacer(1.5)]
+    for c in record.redraw_commissions:
+        kk_names = ", ".join(f"{m.name} ({role_name(m.role)[0].lower()})" for m in c.members) or "—"
+        ru_names = ", ".join(f"{m.name} ({role_name(m.role)[1].lower()})" for m in c.members) or "—"
+        date = date_figures(c.draw_date)
+        kk, _ = ts("redraw_presence", certificate=c.certificate, date=date, names=kk_names)
+        _, ru = ts("redraw_presence", certificate=c.certificate, date=date, names=ru_names)
+        story += [P(esc(kk), "small"), P(esc(ru), "small_ru")]
     return story
 
 

@@ -17,6 +17,7 @@ from engine.draw import DrawOccasion, execute_tier, prepare_tier
 from engine.draw import abandon_ticket as engine_abandon_ticket
 from engine.draw import blocked_draw as engine_blocked_draw
 from engine.draw import prepare_redraw as engine_prepare_redraw
+from engine.draw import record_redraw_commission as engine_record_redraw_commission
 from engine.preview import Preview
 from engine.records import CommissionMember, DrawRecord, ImportRecord
 from engine.rehearsals import current_run
@@ -154,20 +155,16 @@ def record_redraw_commission(
     *,
     rehearsal: bool,
 ) -> None:
-    """Who was present at a re-draw, in the audit record. Not the month's commission list: that one
-    belongs to the month's draw and its protocol, which a re-draw weeks later must not rewrite."""
-    store().append_audit(
-        "redraw_commission",
-        {
-            "month": month,
-            "denomination": denomination,
-            "certificate": certificate,
-            "rehearsal": rehearsal,
-            "run": _run(month, rehearsal),
-            "place": document_place(place),
-            "draw_date": draw_date.isoformat(),
-            "members": [[m.role, m.name, m.position] for m in members],
-        },
+    """Who was present at a re-draw, in the audit record (engine.draw.record_redraw_commission)."""
+    engine_record_redraw_commission(
+        store(),
+        month,
+        denomination,
+        certificate,
+        members,
+        draw_date=draw_date,
+        place=document_place(place),
+        rehearsal=rehearsal,
     )
 
 

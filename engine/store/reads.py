@@ -3,6 +3,7 @@ and every row for `verify`. Reads of a million rows go straight to the driver's 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -11,7 +12,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.records import AbandonedTicket, CommissionMember, DrawRecord, History, MonthRecord, PoolMember
+from engine.records import (
+    AbandonedTicket,
+    CommissionMember,
+    DrawRecord,
+    History,
+    MonthRecord,
+    PoolMember,
+    RedrawCommission,
+)
 from engine.store.as_records import draw_record, import_record
 from engine.store.audit import GENESIS_SHA256
 from engine.store.connection import cursor_rows
@@ -112,7 +121,38 @@ class Reads:
                 abandoned=self._abandoned(s, month, rehearsal),
                 audit_head_seq=head.seq if head else 0,
                 audit_head_sha256=head.sha256 if head else GENESIS_SHA256,
+                redraw_commissions=self._redraw_commissions(
+                    s, month, rehearsal, slot, {(r.denomination, r.redraw_certificate) for r in redraws}
+                ),
             )
+
+    def _redraw_commissions(
+        self, s: Session, month: str, rehearsal: bool, slot: str, redrawn: set[tuple[int, int]]
+    ) -> tuple[RedrawCommission, ...]:
+        """Who was present at the month's completed re-draws (this slot's), from the audit record:
+        the `redraw_commission` entries, in the order they were recorded."""
+        if not redrawn:
+            return ()
+        out = []
+        for e in s.scalars(select(AuditRow).where(AuditRow.action == "redraw_commission").order_by(AuditRow.seq)):
+            p = json.loads(e.payload)
+            if p.get("month") != month or bool(p.get("rehearsal")) != rehearsal:
+                continue
+            if rehearsal and f"rehearsal-{p.get('run')}" != slot:
+                continue
+            key = (int(p["denomination"]), int(p["certificate"]))
+            if key not in redrawn:
+                continue
+            out.append(
+                RedrawCommission(
+                    denomination=key[0],
+                    certificate=key[1],
+                    draw_date=dt.date.fromisoformat(p["draw_date"]),
+                    place=str(p.get("place") or ""),
+                    members=tuple(CommissionMember(role=m[0], name=m[1], position=m[2]) for m in p["members"]),
+                )
+            )
+        return tuple(out)
 
     def _abandoned(self, s: Session, month: str, rehearsal: bool) -> tuple[AbandonedTicket, ...]:
         """Abandoned tickets of the month (official, or the latest rehearsal run), from the audit record."""

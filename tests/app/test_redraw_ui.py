@@ -159,6 +159,9 @@ def test_the_commission_redraws_a_forfeited_certificate_offline_with_the_monthly
     assert winners[(3, new.account)].current and winners[(3, new.account)].status == "drawn"
     assert not winners[(3, old.account)].current and winners[(3, old.account)].status == "forfeited"
     assert new.account not in "".join(cards(at))  # masked on the big screen
+    # The commission confirmed at this re-draw is what the protocol will print under the re-draws
+    (present,) = stores.store().month_record("2021-03").redraw_commissions
+    assert (present.denomination, present.certificate) == (50000, 3)  # (no commission set up in Settings here)
     # Nothing waits any more, and the audit check agrees with everything stored
     assert claims.awaiting_redraw(rehearsal=False) == []
     assert not [(f.name, f.detail) for f in stores.verify_store() if not f.ok]

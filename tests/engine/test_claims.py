@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from engine.claims import ClaimRefused, claim_view, claims, set_claim
-from engine.draw import DrawOccasion, draw_month, redraw
-from engine.records import WinnerRecord
+from engine.draw import DrawOccasion, draw_month, record_redraw_commission, redraw
+from engine.records import CommissionMember, WinnerRecord
 from engine.rehearsals import current_run, run_for_tier
 from engine.store import DrawRefused
 from engine.verify import verify
@@ -93,3 +93,27 @@ def test_which_rehearsal_run_a_request_means(tmp_path, store):
     assert current_run(store, "2021-03", rehearsal=True) == 3
     w = set_claim(store, "2021-03", 50000, 1, "contacted", today=DRAW_DATE, rehearsal=True)
     assert w.draw_id == second.tier_draw(50000).id != first.tier_draw(50000).id
+
+
+def test_the_commission_present_at_a_redraw_reaches_the_month_record(tmp_path, store):
+    """Integrity rule 3: a re-draw is the commission's act. Who was present is recorded in the audit
+    chain and comes back in the month's record (which the protocol prints) for completed re-draws
+    only, of the same month and slot."""
+    pv = march(tmp_path, store, counts={50000: 16, 70000: 0, 100000: 0})
+    draw_month(store, pv, DrawOccasion("2021-03", DRAW_DATE, "offline"), entropy="dice 6 6 1")
+    chair = CommissionMember("chair", "Айгүл Сейітова", "Директор")
+    member = CommissionMember("member", "Ivan Petrov", "Юрист")
+    later = dt.date(2021, 4, 20)
+    record_redraw_commission(
+        store, "2021-03", 50000, 1, [chair, member], draw_date=later, place="Астана", rehearsal=False
+    )
+    # presence recorded for certificate 2, whose re-draw never happens: not printed as a re-draw's
+    record_redraw_commission(store, "2021-03", 50000, 2, [member], draw_date=later, place="Астана", rehearsal=False)
+    # a rehearsal's presence never shows in the official record
+    record_redraw_commission(store, "2021-03", 50000, 1, [member], draw_date=later, place="X", rehearsal=True)
+    assert store.month_record("2021-03").redraw_commissions == ()  # nothing re-drawn yet
+    redraw(store, DrawOccasion("2021-03", later, "offline"), 50000, 1, reason="unclaimed", entropy="x")
+    (present,) = store.month_record("2021-03").redraw_commissions
+    assert (present.denomination, present.certificate, present.draw_date, present.place) == (50000, 1, later, "Астана")
+    assert present.members == (chair, member)
+    assert all(f.ok for f in verify(store))

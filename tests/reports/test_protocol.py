@@ -178,3 +178,27 @@ def test_sections_are_numbered_without_gaps(rules, offline_record, with_redraws)
     text = pdf_text(render_protocol(record, rules))
     numbers = [int(n) for n in re.findall(r"^(\d+)\. [^\n]* / ", text, flags=re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
+
+
+def test_the_commission_present_at_each_redraw_is_printed(rules, offline_record):
+    """Integrity rule 3: a re-draw is the commission's act; the protocol says who was present, with
+    their roles, in Kazakh and Russian, and says so plainly when nobody was recorded."""
+    from engine.records import CommissionMember, RedrawCommission
+
+    (d,) = offline_record.redraws
+    present = RedrawCommission(
+        d.denomination,
+        d.redraw_of_certificate,
+        d.draw_date,
+        "Астана",
+        (CommissionMember("chair", "Сауле Жақыпова", "Директор"), CommissionMember("member", "Олжас Бекұлы", "Заңгер")),
+    )
+    text = " ".join(pdf_text(render_protocol(replace(offline_record, redraw_commissions=(present,)), rules)).split())
+    cert = d.redraw_of_certificate
+    assert f"№ {cert} сертификаттың қайталама ұтыс ойынына" in text
+    assert f"при повторном розыгрыше сертификата № {cert}" in text
+    assert "Сауле Жақыпова (комиссия төрағасы)" in text and "Сауле Жақыпова (председатель комиссии)" in text
+    assert "Олжас Бекұлы (член комиссии)" in text
+    unrecorded = " ".join(pdf_text(render_protocol(offline_record, rules)).split())
+    assert "Сауле Жақыпова" not in unrecorded
+    assert "Состав комиссии, присутствовавшей при повторных розыгрышах, не записан." in unrecorded
