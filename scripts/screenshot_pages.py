@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,55 +54,18 @@ def _drawn_data_dir(folder: Path) -> Path:
     return data
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main(out: Path) -> int:
     from playwright.sync_api import sync_playwright
 
+    from tests.e2e.app_server import serve_app
     from tests.e2e.streamlit_runs import loaded, watch_runs
     from ui.registry import PAGES
 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         data = _drawn_data_dir(Path(tmp))
-        port = _free_port()
         env = {**os.environ, "PROMOTION_DATA_DIR": str(data)}
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
+        with serve_app(env, Path(tmp) / "streamlit.log") as url:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
                 for lang, locale in LOCALES.items():
@@ -123,9 +82,6 @@ def main(out: Path) -> int:
                         print(f"{path}{'  EXCEPTION SHOWN' if errors else ''}")
                     page.close()
                 browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
     return 0
 
 

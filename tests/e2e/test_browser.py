@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.app_server import serve_app
 from tests.e2e.streamlit_runs import app_run, loaded, watch_runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,68 +53,17 @@ def chromium():
             browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_app(tmp_path: Path, *extra_args: str, unset: tuple[str, ...] = ()):
-    """`streamlit run dashboard.py` headless on a free port with its own data folder, RANDOM.ORG not
-    configured (a fresh install); yields (url, env) once /_stcore/health answers."""
+    """The app with its own data folder, RANDOM.ORG not configured (a fresh install); yields
+    (url, env) once /_stcore/health answers."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser test")
-    port = _free_port()
     env = {**os.environ, "PROMOTION_DATA_DIR": str(tmp_path / "data")}
     for name in ("RANDOM_ORG_API_KEY", "RANDOM_ORG_URL", "RANDOM_ORG_PUBLIC_KEY", *unset):
         env.pop(name, None)
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-            *extra_args,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text())
-            time.sleep(0.3)
+    with serve_app(env, tmp_path / "streamlit.log", *extra_args) as url:
         yield url, env
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
