@@ -6,7 +6,8 @@
   environment first, else the top level of Streamlit's default secrets files,
   read with `tomllib` so that command lines never import Streamlit; a caller that
   holds secrets of its own puts them before the environment (`setting_over_environment`);
-- the ingest limits, each overridable by its `PROMOTION_MAX_*` variable.
+- the ingest limits, each overridable by its `PROMOTION_MAX_*` variable;
+- another rules file (`$PROMOTION_RULES`) and the audit actor of commands (`$PROMOTION_ACTOR`).
 
 Everything is read when asked for, not at import, so tests and commands that set
 the environment before calling see their own values.
@@ -51,6 +52,16 @@ def database_url() -> str:
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{(folder / DB_FILE_NAME).resolve()}"
+
+
+def rules_file() -> str | None:
+    """`$PROMOTION_RULES`: another rules file than engine/rules.toml (None: the shipped one)."""
+    return os.environ.get("PROMOTION_RULES") or None
+
+
+def actor_name() -> str | None:
+    """`$PROMOTION_ACTOR`: who the audit entries name when a store is given no actor (None: user@host)."""
+    return os.environ.get("PROMOTION_ACTOR") or None
 
 
 def secrets_files() -> tuple[Path, ...]:

@@ -19,6 +19,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from engine import config
+
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
 # Who sits on the draw commission (clause 8: the protocol lists the commission), in the
@@ -239,7 +241,7 @@ def _replace_notices(rules: Rules, notices: tuple[Notice, ...]) -> Rules:
 
 def load_rules(path: str | os.PathLike | None = None) -> Rules:
     """Load the rules file (default: $PROMOTION_RULES or engine/rules.toml)."""
-    path = Path(path or os.environ.get("PROMOTION_RULES") or DEFAULT_RULES_PATH)
+    path = Path(path or config.rules_file() or DEFAULT_RULES_PATH)
     return _load_cached(str(path.resolve()))
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-import os
 import socket
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -21,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import config
 from engine.records import AuditEntry
 from engine.store.schema import AuditRow
 
@@ -71,7 +71,7 @@ def winner_details(rows: Sequence[Any]) -> list:
 
 def default_actor() -> str:
     """Who the audit entries name when a Store is given no actor: $PROMOTION_ACTOR, else user@host."""
-    name = os.environ.get("PROMOTION_ACTOR")
+    name = config.actor_name()
     if name:
         return name
     try:

@@ -35,6 +35,17 @@ def test_default_location_follows_the_environment(tmp_path, monkeypatch):
     assert Store().url.endswith("other.sqlite")
 
 
+def test_the_audit_names_the_configured_actor_else_user_at_host(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROMOTION_ACTOR", "Commission secretary")
+    s = Store(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    assert s.append_audit("note", {}).actor == "Commission secretary"
+    s.close()
+    monkeypatch.delenv("PROMOTION_ACTOR")
+    s = Store(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    assert "@" in s.append_audit("note", {}).actor
+    s.close()
+
+
 def test_sqlite_runs_in_wal_mode_with_a_schema_version(store):
     path = store.url.removeprefix("sqlite:///")
     con = sqlite3.connect(path)
