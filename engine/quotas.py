@@ -27,6 +27,11 @@ class TierLedger:
     def drawn(self) -> int:
         return self.to_draw - self.carry_out
 
+    @property
+    def carried_into_empty_pool(self) -> bool:
+        """Certificates were carried into this tier but nobody is eligible: all of them move on."""
+        return self.eligible == 0 and self.carried_in > 0
+
 
 @dataclass(frozen=True)
 class MonthLedger:

@@ -154,7 +154,7 @@ for tier in tiers:
 tiers_frame = pd.DataFrame(ledger_rows)
 st.dataframe(tiers_frame, hide_index=True, width="stretch")
 for tier in tiers:
-    if tier.eligible == 0 and tier.carried_in > 0:
+    if tier.carried_into_empty_pool:
         st.warning(
             t(
                 "upload.empty_tier",

@@ -1,6 +1,6 @@
 """The quota ledger and its carry-over chain (clause 9)."""
 
-from engine.quotas import ledger, unplayed
+from engine.quotas import TierLedger, ledger, unplayed
 from engine.rules import load_rules
 
 
@@ -42,3 +42,12 @@ def test_carry_out_of_the_last_month_is_unplayed_not_carried():
     rules = load_rules()
     assert split_carry_out(rules, "2021-10", 3) == (3, 0)
     assert split_carry_out(rules, "2021-11", 3) == (0, 3)
+
+
+def test_a_tier_with_carried_certificates_and_nobody_eligible_is_flagged():
+    def tier(eligible, carried_in):
+        return TierLedger(100000, eligible, 2, carried_in, 2 + carried_in, 0)
+
+    assert tier(0, 1).carried_into_empty_pool
+    assert not tier(1, 1).carried_into_empty_pool  # someone to draw
+    assert not tier(0, 0).carried_into_empty_pool  # nothing was carried in
